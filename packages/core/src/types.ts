@@ -1,0 +1,389 @@
+/**
+ * The shared vocabulary of Permissio: the entities of SEMANTICS.md and the one
+ * operation interface ({@link Pdp}) that the embedded engine, the HTTP
+ * transport and the local server all speak.
+ *
+ * This module holds types only, so `@permissio/engine` can implement `Pdp`
+ * while `@permissio/core` never depends on the engine.
+ */
+
+/** A value that may or may not be wrapped in a Promise. */
+export type MaybePromise<T> = T | Promise<T>;
+
+/** Free-form attributes of a user, tenant or resource. */
+export type Attributes = Record<string, unknown>;
+
+/** The default tenant used when a check, assignment or grant names none. */
+export const DEFAULT_TENANT = 'default';
+
+// ---------------------------------------------------------------- checks
+
+/** A user in a check: a key, or an object with a key and optional profile. */
+export interface CheckUser {
+  /** The user's key (often an email). */
+  key: string;
+  email?: string;
+  firstName?: string;
+  lastName?: string;
+  attributes?: Attributes;
+}
+
+/** A resource in a check: a type, optionally narrowed to an instance or URI. */
+export interface CheckResource {
+  /** Resource type key, e.g. `document`. The permission asked is `<type>:<action>`. */
+  type: string;
+  /** Instance key: enables instance-role and direct-grant rules on `<type>:<key>`. */
+  key?: string;
+  /** Tenant of the resource; overrides the check's `tenant` option. */
+  tenant?: string;
+  /** Resource URI (`/project/456/documents/789`): enables the hierarchical rules. */
+  uri?: string;
+  attributes?: Attributes;
+}
+
+/** Extra context of a check (reserved for attribute-based rules). */
+export type CheckContext = Record<string, unknown>;
+
+/** Options of a single check. */
+export interface CheckOptions {
+  /** Tenant key; default `"default"`. `resource.tenant` wins when set. */
+  tenant?: string;
+  context?: CheckContext;
+}
+
+/** One question: may `user` do `action` on `resource`? */
+export interface CheckRequest {
+  user: string | CheckUser;
+  action: string;
+  resource: string | CheckResource;
+  tenant?: string;
+  context?: CheckContext;
+}
+
+/** Why a decision came out the way it did. */
+export type DecisionReason =
+  | 'role'
+  | 'instance_role'
+  | 'uri_role'
+  | 'direct_grant'
+  | 'no_matching_grant'
+  | 'unknown_user'
+  | 'unknown_resource_type'
+  | 'unknown_action';
+
+/** Which assignment or grant allowed a check. */
+export interface DecisionVia {
+  /** The assigned role that carries the permission (absent for a direct grant). */
+  role?: string;
+  /** Tenant of the assignment or grant. */
+  tenant: string;
+  /** `<type>:<key>` or URI of the assignment/grant, when not tenant-wide. */
+  resourceInstance?: string;
+  /** The permission that matched, `<type>:<action>`. */
+  permission: string;
+  /**
+   * Inheritance path from the assigned role to the role that declares the
+   * permission, both included: `["admin", "editor", "viewer"]`. `[role]` when
+   * the assigned role declares it itself; absent for a direct grant.
+   */
+  path?: string[];
+}
+
+/** An explained decision. */
+export interface Decision {
+  allowed: boolean;
+  reason: DecisionReason;
+  via?: DecisionVia;
+}
+
+/** Multi check: one principal, several resources × several permissions. */
+export interface CheckPermissionsRequest {
+  user: string | CheckUser;
+  /** Resource URIs (`/project/1`) or instances (`document:doc-1`). */
+  resourceUris: string[];
+  /** Full permissions, `<type>:<action>`. */
+  permissions: string[];
+  tenant?: string;
+}
+
+/** Result of a multi check. */
+export interface CheckPermissionsResult {
+  /** True iff every permission holds on every resource. */
+  passed: boolean;
+  /** Per resource (in request order), the permissions that do not hold; only resources missing something. */
+  missing: { resource: string; permissions: string[] }[];
+}
+
+/** Grant (or revoke) permissions and/or roles to a user on a resource URI or instance. */
+export interface GrantRequest {
+  user: string;
+  /** Resource URI (`/project/456`) or instance (`document:doc-1`). */
+  resourceUri: string;
+  /** Direct permissions, `<type>:<action>`. */
+  permissions?: string[];
+  /** Roles assigned on that resource. */
+  roles?: string[];
+  tenant?: string;
+}
+
+/** What a user holds on a resource URI (ancestors and tenant-wide roles included). */
+export interface UserPermissions {
+  /** Every permission `<type>:<action>` the user holds there, sorted. */
+  permissions: string[];
+  /** Every role (as assigned, not expanded) that applies there, sorted. */
+  roles: string[];
+}
+
+// ---------------------------------------------------------------- entities
+
+export interface User {
+  key: string;
+  email?: string;
+  firstName?: string;
+  lastName?: string;
+  attributes: Attributes;
+}
+export interface UserCreate {
+  key: string;
+  email?: string;
+  firstName?: string;
+  lastName?: string;
+  attributes?: Attributes;
+}
+export type UserUpdate = Partial<Omit<UserCreate, 'key'>>;
+/** `users.sync`: upsert, optionally assigning roles in a tenant. */
+export interface UserSync extends UserUpdate {
+  roles?: string[];
+  tenant?: string;
+}
+
+export interface Tenant {
+  key: string;
+  name: string;
+  description?: string;
+  attributes: Attributes;
+}
+export interface TenantCreate {
+  key: string;
+  name?: string;
+  description?: string;
+  attributes?: Attributes;
+}
+export type TenantUpdate = Partial<Omit<TenantCreate, 'key'>>;
+
+export interface Role {
+  key: string;
+  name: string;
+  description?: string;
+  /** Permissions declared on this role itself (`<type>:<action>`), not inherited ones. */
+  permissions: string[];
+  /** Roles this role extends (inherits every permission of). */
+  extends: string[];
+}
+export interface RoleCreate {
+  key: string;
+  name?: string;
+  description?: string;
+  permissions?: string[];
+  extends?: string[];
+}
+export type RoleUpdate = Partial<Omit<RoleCreate, 'key'>>;
+
+export interface ResourceAction {
+  key: string;
+  name: string;
+}
+export type AttributeType = 'string' | 'number' | 'bool' | 'json' | 'array' | 'time' | 'object';
+export interface ResourceAttribute {
+  key: string;
+  type: AttributeType;
+}
+export interface ResourceType {
+  key: string;
+  name: string;
+  description?: string;
+  actions: ResourceAction[];
+  attributes: ResourceAttribute[];
+}
+export interface ResourceTypeCreate {
+  key: string;
+  name?: string;
+  description?: string;
+  /** Action keys or `{key, name}`. */
+  actions?: (string | { key: string; name?: string })[];
+  attributes?: ResourceAttribute[];
+}
+export type ResourceTypeUpdate = Partial<Omit<ResourceTypeCreate, 'key'>>;
+
+export interface RoleAssignment {
+  user: string;
+  role: string;
+  tenant: string;
+  /** `<type>:<key>` or a resource URI; absent for a tenant-wide assignment. */
+  resourceInstance?: string;
+}
+export interface RoleAssignmentCreate {
+  user: string;
+  role: string;
+  tenant?: string;
+  resourceInstance?: string;
+}
+export interface RoleAssignmentDetailed {
+  user: User;
+  role: Role;
+  tenant: Tenant;
+  resourceInstance?: string;
+}
+export interface RoleAssignmentFilter {
+  user?: string;
+  role?: string;
+  tenant?: string;
+  resourceInstance?: string;
+}
+
+// ---------------------------------------------------------------- lists
+
+export interface ListParams {
+  /** 1-based page number, default 1. */
+  page?: number;
+  /** Page size, default 10, max 100. */
+  perPage?: number;
+  /** Case-insensitive substring of key or name. */
+  search?: string;
+}
+export interface Page<T> {
+  data: T[];
+  page: number;
+  perPage: number;
+  total: number;
+}
+
+/** Options of a role assignment by a user-centric method. */
+export interface AssignOptions {
+  tenant?: string;
+  resourceInstance?: string;
+}
+
+/** A direct grant as stored (one permission on one instance or URI). */
+export interface DirectGrant {
+  user: string;
+  resourceInstance: string;
+  permission: string;
+  tenant: string;
+}
+
+// ---------------------------------------------------------------- snapshot
+
+/** The policy snapshot format (API.md): `createEngine(snapshot)`, `load`, `export`, server `--seed`. */
+export interface PolicySnapshot {
+  resources?: ResourceTypeCreate[];
+  roles?: RoleCreate[];
+  tenants?: TenantCreate[];
+  users?: UserCreate[];
+  roleAssignments?: RoleAssignmentCreate[];
+  grants?: GrantRequest[];
+}
+
+// ---------------------------------------------------------------- the operation interface
+
+export interface UsersOperations {
+  list(params?: ListParams): Promise<Page<User>>;
+  get(key: string): Promise<User>;
+  create(user: UserCreate): Promise<User>;
+  update(key: string, update: UserUpdate): Promise<User>;
+  delete(key: string): Promise<void>;
+  sync(key: string, user: UserSync): Promise<User>;
+  /** Tenants in which the user has at least one role assignment. */
+  getTenants(key: string): Promise<Tenant[]>;
+}
+
+export interface TenantsOperations {
+  list(params?: ListParams): Promise<Page<Tenant>>;
+  get(key: string): Promise<Tenant>;
+  create(tenant: TenantCreate): Promise<Tenant>;
+  update(key: string, update: TenantUpdate): Promise<Tenant>;
+  delete(key: string): Promise<void>;
+  sync(key: string, tenant: TenantUpdate): Promise<Tenant>;
+  /** Removes every role assignment and grant of the user in the tenant. */
+  removeUser(tenant: string, user: string): Promise<void>;
+}
+
+export interface RolesOperations {
+  list(params?: ListParams): Promise<Page<Role>>;
+  get(key: string): Promise<Role>;
+  create(role: RoleCreate): Promise<Role>;
+  update(key: string, update: RoleUpdate): Promise<Role>;
+  delete(key: string): Promise<void>;
+  sync(key: string, role: RoleUpdate): Promise<Role>;
+  addPermission(role: string, permission: string): Promise<Role>;
+  removePermission(role: string, permission: string): Promise<Role>;
+  /** The role's own permissions (not inherited). */
+  getPermissions(role: string): Promise<string[]>;
+  addExtends(role: string, parent: string): Promise<Role>;
+  removeExtends(role: string, parent: string): Promise<Role>;
+  getExtends(role: string): Promise<string[]>;
+}
+
+export interface ResourcesOperations {
+  list(params?: ListParams): Promise<Page<ResourceType>>;
+  get(key: string): Promise<ResourceType>;
+  create(resource: ResourceTypeCreate): Promise<ResourceType>;
+  update(key: string, update: ResourceTypeUpdate): Promise<ResourceType>;
+  delete(key: string): Promise<void>;
+  sync(key: string, resource: ResourceTypeUpdate): Promise<ResourceType>;
+  listActions(type: string): Promise<ResourceAction[]>;
+  createAction(type: string, action: { key: string; name?: string }): Promise<ResourceAction>;
+  deleteAction(type: string, action: string): Promise<void>;
+  listAttributes(type: string): Promise<ResourceAttribute[]>;
+  createAttribute(type: string, attribute: ResourceAttribute): Promise<ResourceAttribute>;
+  deleteAttribute(type: string, key: string): Promise<void>;
+}
+
+export interface RoleAssignmentsOperations {
+  /** Idempotent: assigning an existing assignment returns it unchanged. */
+  assign(assignment: RoleAssignmentCreate): Promise<RoleAssignment>;
+  /** Idempotent: unassigning a missing assignment succeeds. */
+  unassign(assignment: RoleAssignmentCreate): Promise<void>;
+  list(filter?: RoleAssignmentFilter & Omit<ListParams, 'search'>): Promise<Page<RoleAssignment>>;
+  listDetailed(filter?: RoleAssignmentFilter & Omit<ListParams, 'search'>): Promise<Page<RoleAssignmentDetailed>>;
+  /** All-or-nothing: validated first, then applied. Resolves to the number assigned. */
+  bulkAssign(assignments: RoleAssignmentCreate[]): Promise<{ assigned: number }>;
+  bulkUnassign(assignments: RoleAssignmentCreate[]): Promise<{ unassigned: number }>;
+}
+
+/**
+ * The one operation set of SEMANTICS.md. Implemented by the embedded engine
+ * (`@permissio/engine`), by the HTTP transport (`HttpPdp` in core) and exposed
+ * over REST by `@permissio/server`.
+ *
+ * Check methods may answer synchronously (the embedded engine does): callers
+ * must accept a plain value or a Promise. Every failure is a `PermissioError`.
+ */
+export interface Pdp {
+  /** `"embedded"` answers in-process (possibly synchronously); `"remote"` goes over the network. */
+  readonly kind: 'embedded' | 'remote';
+
+  check(request: CheckRequest): MaybePromise<boolean>;
+  checkDetailed(request: CheckRequest): MaybePromise<Decision>;
+  /** Answers in request order; the result has exactly `requests.length` entries. */
+  bulkCheck(requests: readonly CheckRequest[]): MaybePromise<boolean[]>;
+  checkPermissions(request: CheckPermissionsRequest): MaybePromise<CheckPermissionsResult>;
+  getUserPermissions(user: string, resourceUri: string, options?: { tenant?: string }): MaybePromise<UserPermissions>;
+
+  grant(request: GrantRequest): Promise<void>;
+  revoke(request: GrantRequest): Promise<void>;
+
+  readonly users: UsersOperations;
+  readonly tenants: TenantsOperations;
+  readonly roles: RolesOperations;
+  readonly resources: ResourcesOperations;
+  readonly roleAssignments: RoleAssignmentsOperations;
+
+  /** Replaces the whole policy (validated whole first). */
+  load(snapshot: PolicySnapshot): Promise<void>;
+  /** The whole policy, in snapshot form. */
+  export(): Promise<PolicySnapshot>;
+
+  /** Releases resources (sockets, timers). Idempotent. */
+  close?(): Promise<void>;
+}

@@ -1,0 +1,208 @@
+/**
+ * Input rules of SEMANTICS.md shared by every part: keys, permissions,
+ * resource instances and resource URIs. One implementation, used by the
+ * engine (to validate writes and checks), the server and the adapters'
+ * `resourceFromPath` (to canonicalise a request path).
+ */
+import { PermissioValidationError } from './errors.js';
+
+/** Longest key, in characters. */
+export const MAX_KEY_LENGTH = 256;
+/** Longest resource URI, in UTF-8 bytes. */
+export const MAX_URI_BYTES = 2048;
+/** Most segments in a resource URI. */
+export const MAX_URI_SEGMENTS = 32;
+
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+const ENCODED_TRIPLET = /%[0-9a-fA-F]{2}/;
+const encoder = new TextEncoder();
+
+/** What a key names, for error messages: `user`, `tenant`, `role` … */
+export type KeyKind = 'user' | 'tenant' | 'role' | 'resource type' | 'action' | 'instance key' | 'attribute' | 'key';
+
+/**
+ * Asserts that `value` is a valid key: a non-empty string of at most 256
+ * characters with no control characters. `__proto__` and friends are valid.
+ */
+export function assertKey(value: unknown, kind: KeyKind = 'key'): asserts value is string {
+  if (typeof value !== 'string') {
+    throw new PermissioValidationError(`Invalid ${kind} key: expected a string, got ${describe(value)}.`, {
+      details: { kind },
+    });
+  }
+  if (value.length === 0) {
+    throw new PermissioValidationError(`Invalid ${kind} key: it is empty; use a non-empty string.`, {
+      details: { kind },
+    });
+  }
+  if (value.length > MAX_KEY_LENGTH) {
+    throw new PermissioValidationError(
+      `Invalid ${kind} key: ${value.length} characters, the limit is ${MAX_KEY_LENGTH}.`,
+      { details: { kind, length: value.length } },
+    );
+  }
+  if (CONTROL.test(value)) {
+    throw new PermissioValidationError(`Invalid ${kind} key ${JSON.stringify(value)}: it contains a control character.`, {
+      details: { kind },
+    });
+  }
+  if ((kind === 'resource type' || kind === 'action') && value.includes(':')) {
+    throw new PermissioValidationError(
+      `Invalid ${kind} key ${JSON.stringify(value)}: it must not contain ":" (permissions are written "<type>:<action>").`,
+      { details: { kind } },
+    );
+  }
+}
+
+/** Returns `true` when `value` is a valid key (see {@link assertKey}). */
+export function isValidKey(value: unknown): value is string {
+  return (
+    typeof value === 'string' && value.length > 0 && value.length <= MAX_KEY_LENGTH && !CONTROL.test(value)
+  );
+}
+
+/** A parsed permission `"<type>:<action>"`. */
+export interface ParsedPermission {
+  type: string;
+  action: string;
+}
+
+/** Parses and validates `"<type>:<action>"`. */
+export function parsePermission(permission: unknown): ParsedPermission {
+  if (typeof permission !== 'string') {
+    throw new PermissioValidationError(
+      `Invalid permission: expected a string "<type>:<action>", got ${describe(permission)}.`,
+    );
+  }
+  const colon = permission.indexOf(':');
+  if (colon <= 0 || colon === permission.length - 1 || permission.indexOf(':', colon + 1) !== -1) {
+    throw new PermissioValidationError(
+      `Invalid permission ${JSON.stringify(permission)}: write it as "<resourceType>:<action>", e.g. "document:read".`,
+      { details: { permission } },
+    );
+  }
+  const type = permission.slice(0, colon);
+  const action = permission.slice(colon + 1);
+  assertKey(type, 'resource type');
+  assertKey(action, 'action');
+  return { type, action };
+}
+
+/** A resource instance: `type:key` or a canonical URI. */
+export type ParsedInstance =
+  | { kind: 'instance'; type: string; key: string; value: string }
+  | { kind: 'uri'; uri: string; value: string };
+
+/**
+ * Parses a resource instance as written in assignments and grants:
+ * `"<type>:<key>"` (split on the first `:`) or a resource URI starting with
+ * `/` (canonicalised). `value` is the canonical text to store and compare.
+ */
+export function parseResourceInstance(value: unknown): ParsedInstance {
+  if (typeof value !== 'string') {
+    throw new PermissioValidationError(
+      `Invalid resource instance: expected "<type>:<key>" or a URI starting with "/", got ${describe(value)}.`,
+    );
+  }
+  if (value.startsWith('/')) {
+    const uri = canonicalizeResourceUri(value);
+    return { kind: 'uri', uri, value: uri };
+  }
+  const colon = value.indexOf(':');
+  if (colon <= 0 || colon === value.length - 1) {
+    throw new PermissioValidationError(
+      `Invalid resource instance ${JSON.stringify(value)}: write "<type>:<key>" (e.g. "document:doc-1") or a URI starting with "/".`,
+      { details: { resourceInstance: value } },
+    );
+  }
+  const type = value.slice(0, colon);
+  const key = value.slice(colon + 1);
+  assertKey(type, 'resource type');
+  assertKey(key, 'instance key');
+  return { kind: 'instance', type, key, value };
+}
+
+/**
+ * Brings a resource URI to canonical form (SEMANTICS.md, "URIs are data, not
+ * patterns") or throws `PermissioValidationError`:
+ *
+ * - starts with `/`; one trailing `/` is dropped (`/a/` → `/a`), the root `/` stays;
+ * - each segment is percent-decoded exactly once;
+ * - rejected, never guessed: empty segments (`//`), `.` and `..` segments (also
+ *   encoded), an encoded `/` or `\`, double encoding (`%252F`), malformed
+ *   escapes, control characters, backslashes, more than 2,048 bytes or 32 segments.
+ *
+ * `*`, `**`, `:id`, `[^/]+` are ordinary characters.
+ */
+export function canonicalizeResourceUri(input: unknown): string {
+  if (typeof input !== 'string') {
+    throw new PermissioValidationError(`Invalid resource URI: expected a string, got ${describe(input)}.`);
+  }
+  const fail = (why: string): never => {
+    throw new PermissioValidationError(`Invalid resource URI ${quoteShort(input)}: ${why}`, {
+      details: { uri: input.length > 200 ? `${input.slice(0, 200)}…` : input },
+    });
+  };
+  if (!input.startsWith('/')) fail('it must start with "/".');
+  if (encoder.encode(input).length > MAX_URI_BYTES) fail(`it is longer than ${MAX_URI_BYTES} bytes.`);
+  if (CONTROL.test(input)) fail('it contains a control character.');
+  if (input.includes('\\')) fail('it contains a backslash.');
+  if (input === '/') return '/';
+
+  const body = input.endsWith('/') ? input.slice(1, -1) : input.slice(1);
+  const raw = body.split('/');
+  if (raw.length > MAX_URI_SEGMENTS) fail(`it has more than ${MAX_URI_SEGMENTS} segments.`);
+  const out: string[] = [];
+  for (const segment of raw) {
+    if (segment === '') fail('it has an empty segment ("//").');
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(segment);
+    } catch {
+      return fail(`segment ${quoteShort(segment)} has a malformed percent-escape.`);
+    }
+    if (decoded === '.' || decoded === '..') fail(`"." and ".." segments are not allowed.`);
+    if (decoded.includes('/')) fail('it contains an encoded "/" (%2F) inside a segment.');
+    if (decoded.includes('\\')) fail('it contains an encoded backslash.');
+    if (CONTROL.test(decoded)) fail('it contains an encoded control character.');
+    if (ENCODED_TRIPLET.test(decoded)) fail('it is percent-encoded twice (e.g. %252F).');
+    out.push(decoded);
+  }
+  const canonical = `/${out.join('/')}`;
+  if (encoder.encode(canonical).length > MAX_URI_BYTES) fail(`it is longer than ${MAX_URI_BYTES} bytes.`);
+  return canonical;
+}
+
+/**
+ * The ancestors-or-self of a canonical URI, from the root down:
+ * `/a/b` → `["/", "/a", "/a/b"]`. Ancestry is on segment boundaries only.
+ */
+export function uriAncestors(canonical: string): string[] {
+  if (canonical === '/') return ['/'];
+  const result = ['/'];
+  let index = canonical.indexOf('/', 1);
+  while (index !== -1) {
+    result.push(canonical.slice(0, index));
+    index = canonical.indexOf('/', index + 1);
+  }
+  result.push(canonical);
+  return result;
+}
+
+/** `true` iff canonical URI `ancestor` equals `uri` or is its ancestor on a segment boundary. */
+export function isUriAncestorOrSelf(ancestor: string, uri: string): boolean {
+  if (ancestor === uri || ancestor === '/') return true;
+  return uri.length > ancestor.length && uri.startsWith(ancestor) && uri.charCodeAt(ancestor.length) === 47; /* / */
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value;
+}
+
+function quoteShort(text: string): string {
+  const shown = text.length > 80 ? `${text.slice(0, 80)}…` : text;
+  return JSON.stringify(shown);
+}
