@@ -1,0 +1,239 @@
+/**
+ * The decision logic of every adapter, written once: resolve the user and
+ * tenant into a request scope, resolve the resource, ask the scope, and turn
+ * the answer (or the failure) into an outcome with a status and a problem
+ * body. Adapters only read the request and write the outcome.
+ *
+ * Fail closed: every path that is not an explicit `true` from the PDP ends in
+ * a refusal (401, 400, 403 or 503), never in the handler.
+ */
+import { PermissioError, PermissioTimeoutError, PermissioValidationError } from '../errors.js';
+import type { CheckResource, CheckUser, MaybePromise } from '../types.js';
+import type { RequestScope } from '../scope.js';
+import { problem, type ProblemDetails } from './problem.js';
+import {
+  resolveAdapterOptions,
+  type PermissioAdapterBaseOptions,
+  type ResolvedAdapterOptions,
+  type ResolvedUser,
+  type ResourceSpec,
+} from './options.js';
+
+/** Per-request state an adapter keeps on the request (or Hono context). */
+export interface AuthorizationContext {
+  /** The request's decision cache; handed to handlers. */
+  readonly scope: RequestScope;
+  /** The resolved user, or undefined when anonymous. */
+  readonly user: string | CheckUser | undefined;
+  /** The resolved tenant, if any. */
+  readonly tenant: string | undefined;
+  /** Set when the tenant resolver failed: every check of the request is denied. */
+  readonly tenantFailed: boolean;
+}
+
+/** What to do with a request. `allow` runs the handler; everything else answers `status`. */
+export type AuthorizationOutcome =
+  | { readonly kind: 'allow' }
+  | { readonly kind: 'unauthenticated'; readonly status: 401; readonly problem: ProblemDetails }
+  | { readonly kind: 'bad_request'; readonly status: 400; readonly problem: ProblemDetails; readonly error: unknown }
+  | {
+      readonly kind: 'denied';
+      readonly status: 403;
+      readonly problem: ProblemDetails;
+      /** The decision reason, or `resolver_failed` / `invalid_resource` / `tenant_failed`. */
+      readonly reason: string;
+      readonly error?: unknown;
+    }
+  | { readonly kind: 'error'; readonly status: 403 | 503; readonly problem: ProblemDetails; readonly error: unknown };
+
+/** The outcomes that refuse a request. */
+export type RefusalOutcome = Exclude<AuthorizationOutcome, { kind: 'allow' }>;
+
+const ALLOW: AuthorizationOutcome = Object.freeze({ kind: 'allow' });
+
+/**
+ * Resolves adapter options once and decides requests. One per `permissio()` /
+ * plugin / module registration.
+ */
+export class Authorizer<Req> {
+  readonly options: ResolvedAdapterOptions<Req>;
+
+  constructor(options: PermissioAdapterBaseOptions<Req>, framework: string, hookNames?: readonly string[]) {
+    this.options = resolveAdapterOptions(options, framework, hookNames);
+  }
+
+  /**
+   * Starts a request: resolves user and tenant and creates the request scope.
+   * Never throws; answers synchronously when both resolvers do.
+   */
+  begin(req: Req): MaybePromise<AuthorizationContext> {
+    let user: MaybePromise<ResolvedUser>;
+    try {
+      user = this.options.user(req);
+    } catch {
+      user = undefined;
+    }
+    if (isThenable(user)) {
+      return Promise.resolve(user).then(
+        (value) => this.withTenant(req, value),
+        () => this.withTenant(req, undefined),
+      );
+    }
+    return this.withTenant(req, user);
+  }
+
+  private withTenant(req: Req, rawUser: ResolvedUser): MaybePromise<AuthorizationContext> {
+    const user = normaliseUser(rawUser);
+    const resolveTenant = this.options.tenant;
+    if (resolveTenant === undefined) return this.context(user, undefined, false);
+    let tenant: MaybePromise<string | undefined | null>;
+    try {
+      tenant = resolveTenant(req);
+    } catch {
+      return this.context(user, undefined, true);
+    }
+    if (isThenable(tenant)) {
+      return Promise.resolve(tenant).then(
+        (value) => this.contextWithTenant(user, value),
+        () => this.context(user, undefined, true),
+      );
+    }
+    return this.contextWithTenant(user, tenant);
+  }
+
+  private contextWithTenant(user: string | CheckUser | undefined, tenant: unknown): AuthorizationContext {
+    if (tenant === undefined || tenant === null) return this.context(user, undefined, false);
+    if (typeof tenant !== 'string' || tenant.length === 0) return this.context(user, undefined, true);
+    return this.context(user, tenant, false);
+  }
+
+  private context(user: string | CheckUser | undefined, tenant: string | undefined, tenantFailed: boolean): AuthorizationContext {
+    const scopeOptions: { user?: string | CheckUser; tenant?: string } = {};
+    if (user !== undefined) scopeOptions.user = user;
+    if (tenant !== undefined) scopeOptions.tenant = tenant;
+    return { scope: this.options.client.createRequestScope(scopeOptions), user, tenant, tenantFailed };
+  }
+
+  /**
+   * Decides whether the request may do `action` on `resource`. Never throws,
+   * never allows on a failure.
+   */
+  authorize(context: AuthorizationContext | undefined, req: Req, action: string, resource: ResourceSpec<Req>): Promise<AuthorizationOutcome> {
+    if (context === undefined) {
+      return Promise.resolve(
+        this.failure(new PermissioError('Permissio middleware did not run for this request; register it before requirePermission.')),
+      );
+    }
+    if (context.user === undefined) return Promise.resolve(this.unauthenticated());
+    if (context.tenantFailed) return Promise.resolve(this.denied('tenant_failed', 'The request tenant could not be resolved.'));
+    if (typeof resource === 'function') {
+      let resolved: MaybePromise<string | CheckResource | undefined | null>;
+      try {
+        resolved = resource(req);
+      } catch (error) {
+        return Promise.resolve(this.resolverFailure(error));
+      }
+      if (isThenable(resolved)) {
+        return Promise.resolve(resolved).then(
+          (value) => this.decide(context, action, value),
+          (error: unknown) => this.resolverFailure(error),
+        );
+      }
+      return this.decide(context, action, resolved);
+    }
+    return this.decide(context, action, resource);
+  }
+
+  private async decide(context: AuthorizationContext, action: string, resource: unknown): Promise<AuthorizationOutcome> {
+    if (!isResource(resource)) {
+      return this.denied('invalid_resource', 'The resource of this request could not be determined.');
+    }
+    try {
+      if (this.options.exposeReason) {
+        const decision = await this.bounded(context.scope.checkDetailed(action, resource));
+        if (decision !== null && typeof decision === 'object' && decision.allowed === true) return ALLOW;
+        const reason = typeof decision?.reason === 'string' ? decision.reason : 'no_matching_grant';
+        return this.denied(reason, `Permission "${action}" denied: ${reason}.`);
+      }
+      const allowed = await this.bounded(context.scope.check(action, resource));
+      return allowed === true ? ALLOW : this.denied('no_matching_grant', 'You do not have permission to perform this action.');
+    } catch (error) {
+      if (error instanceof PermissioValidationError) {
+        return this.badRequest(error);
+      }
+      return this.failure(error);
+    }
+  }
+
+  private bounded<T>(answer: Promise<T>): Promise<T> {
+    const limit = this.options.decisionTimeout;
+    if (limit === undefined) return answer;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new PermissioTimeoutError(`No authorization decision within ${limit} ms.`)), limit);
+    });
+    return Promise.race([answer, timeout]).finally(() => clearTimeout(timer));
+  }
+
+  private resolverFailure(error: unknown): AuthorizationOutcome {
+    if (error instanceof PermissioValidationError) return this.badRequest(error);
+    return this.denied('resolver_failed', 'The resource of this request could not be determined.', error);
+  }
+
+  /** The 401 outcome. */
+  unauthenticated(): RefusalOutcome {
+    return { kind: 'unauthenticated', status: 401, problem: problem(401, 'Authentication is required.') };
+  }
+
+  private denied(reason: string, detail: string, error?: unknown): RefusalOutcome {
+    const body = this.options.exposeReason
+      ? problem(403, detail, { reason })
+      : problem(403, 'You do not have permission to perform this action.');
+    return error === undefined
+      ? { kind: 'denied', status: 403, problem: body, reason }
+      : { kind: 'denied', status: 403, problem: body, reason, error };
+  }
+
+  private badRequest(error: PermissioValidationError): RefusalOutcome {
+    const body = this.options.exposeReason
+      ? problem(400, error.message, { code: error.code })
+      : problem(400, 'The request addresses a resource that is not valid.');
+    return { kind: 'bad_request', status: 400, problem: body, error };
+  }
+
+  /** The outcome of a PDP failure: `failureStatus` (503 by default), never allow. */
+  failure(error: unknown): RefusalOutcome {
+    const status = this.options.failureStatus;
+    const code = error instanceof PermissioError ? error.code : 'INTERNAL_ERROR';
+    const body = this.options.exposeReason
+      ? problem(status, error instanceof Error ? error.message : 'Authorization failed.', { code })
+      : problem(status, 'Authorization is temporarily unavailable.');
+    return { kind: 'error', status, problem: body, error };
+  }
+}
+
+function normaliseUser(user: unknown): string | CheckUser | undefined {
+  if (typeof user === 'string') return user.length > 0 ? user : undefined;
+  if (user !== null && typeof user === 'object') {
+    const key = (user as { key?: unknown }).key;
+    if (typeof key === 'string' && key.length > 0) return user as CheckUser;
+  }
+  return undefined;
+}
+
+function isResource(value: unknown): value is string | CheckResource {
+  if (typeof value === 'string') return value.length > 0;
+  if (value === null || typeof value !== 'object') return false;
+  const r = value as Record<string, unknown>;
+  return (
+    typeof r['type'] === 'string' &&
+    (r['type'] as string).length > 0 &&
+    (r['key'] === undefined || typeof r['key'] === 'string') &&
+    (r['uri'] === undefined || typeof r['uri'] === 'string') &&
+    (r['tenant'] === undefined || typeof r['tenant'] === 'string')
+  );
+}
+
+function isThenable<T>(value: MaybePromise<T>): value is Promise<T> {
+  return value !== null && typeof value === 'object' && typeof (value as { then?: unknown }).then === 'function';
+}

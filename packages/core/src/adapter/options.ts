@@ -1,0 +1,147 @@
+/**
+ * Options shared by the four framework adapters (API.md, "Adapters"), and
+ * their eager validation: a bad option throws a `TypeError` naming it when
+ * the factory is called, never on the first request.
+ */
+import type { CheckResource, CheckUser, MaybePromise } from '../types.js';
+import type { Permissio } from '../client.js';
+
+/** A user as a resolver may return it: a key, a `CheckUser`, or nothing (→ 401). */
+export type ResolvedUser = string | CheckUser | undefined | null;
+
+/**
+ * The resource of `requirePermission(action, resource)`: a resource type
+ * (`"document"`), a `CheckResource`, or a resolver of the framework's request
+ * (sync or async) returning either. A resolver that throws or returns nothing
+ * denies (403); one that throws a `PermissioValidationError` (e.g. a path that
+ * cannot be canonicalised) answers 400. Neither runs the handler.
+ */
+export type ResourceSpec<Req> =
+  | string
+  | CheckResource
+  | ((req: Req) => MaybePromise<string | CheckResource | undefined | null>);
+
+/** Options common to every adapter; each adapter adds its typed hooks. */
+export interface PermissioAdapterBaseOptions<Req> {
+  /** The Permissio client (embedded engine or remote PDP). Required. */
+  client: Permissio;
+  /**
+   * Who is asking: a user key, a `CheckUser`, or `undefined`/`null` when the
+   * request is anonymous (→ 401 on protected routes, the PDP is not called).
+   * A resolver that throws is treated as anonymous. Required.
+   */
+  user: (req: Req) => MaybePromise<ResolvedUser>;
+  /**
+   * The request's tenant (e.g. from a header or the user's token). A resource's
+   * own `tenant` wins. A resolver that throws denies (403).
+   * @defaultValue the check's default tenant, `"default"`
+   */
+  tenant?: (req: Req) => MaybePromise<string | undefined | null>;
+  /**
+   * Put the decision reason and PDP error codes in problem responses.
+   * Keep it off in production: it tells a caller why it was refused.
+   * @defaultValue false
+   */
+  exposeReason?: boolean;
+  /**
+   * Status answered when the PDP fails (unreachable, timeout, malformed answer).
+   * Never allow: only the status is configurable.
+   * @defaultValue 503
+   */
+  failureStatus?: 403 | 503;
+  /**
+   * Upper bound, in ms, on one authorization decision; past it the request
+   * fails closed with `failureStatus`. The HTTP transport already bounds a
+   * check by the client's `checkTimeout`; set this to bound a custom PDP too.
+   * @defaultValue undefined (no extra bound)
+   */
+  decisionTimeout?: number;
+}
+
+/** Options after validation, with defaults applied. */
+export interface ResolvedAdapterOptions<Req> {
+  readonly client: Permissio;
+  readonly user: (req: Req) => MaybePromise<ResolvedUser>;
+  readonly tenant: ((req: Req) => MaybePromise<string | undefined | null>) | undefined;
+  readonly exposeReason: boolean;
+  readonly failureStatus: 403 | 503;
+  readonly decisionTimeout: number | undefined;
+}
+
+/**
+ * Validates adapter options eagerly. `hookNames` lists the framework's
+ * optional hook options (each must be a function when present).
+ * @throws TypeError naming the offending option
+ */
+export function resolveAdapterOptions<Req>(
+  options: PermissioAdapterBaseOptions<Req>,
+  framework: string,
+  hookNames: readonly string[] = ['onDenied', 'onUnauthenticated', 'onError'],
+): ResolvedAdapterOptions<Req> {
+  const where = `@permissio/${framework}`;
+  if (options === null || typeof options !== 'object') {
+    throw new TypeError(`${where}: options must be an object like { client, user: (req) => req.user?.id }.`);
+  }
+  const client: unknown = options.client;
+  if (
+    client === null ||
+    typeof client !== 'object' ||
+    typeof (client as { createRequestScope?: unknown }).createRequestScope !== 'function'
+  ) {
+    throw new TypeError(`${where}: option "client" must be a Permissio instance (new Permissio({ ... })).`);
+  }
+  if (typeof options.user !== 'function') {
+    throw new TypeError(`${where}: option "user" must be a function (req) => user key | CheckUser | undefined.`);
+  }
+  if (options.tenant !== undefined && typeof options.tenant !== 'function') {
+    throw new TypeError(`${where}: option "tenant" must be a function (req) => tenant key | undefined.`);
+  }
+  if (options.exposeReason !== undefined && typeof options.exposeReason !== 'boolean') {
+    throw new TypeError(`${where}: option "exposeReason" must be a boolean.`);
+  }
+  if (options.failureStatus !== undefined && options.failureStatus !== 403 && options.failureStatus !== 503) {
+    throw new TypeError(`${where}: option "failureStatus" must be 403 or 503 (a PDP failure never allows).`);
+  }
+  if (
+    options.decisionTimeout !== undefined &&
+    !(typeof options.decisionTimeout === 'number' && Number.isFinite(options.decisionTimeout) && options.decisionTimeout > 0)
+  ) {
+    throw new TypeError(`${where}: option "decisionTimeout" must be a positive number of milliseconds.`);
+  }
+  const record = options as unknown as Record<string, unknown>;
+  for (const hook of hookNames) {
+    if (record[hook] !== undefined && typeof record[hook] !== 'function') {
+      throw new TypeError(`${where}: option "${hook}" must be a function.`);
+    }
+  }
+  return {
+    client: options.client,
+    user: options.user,
+    tenant: options.tenant,
+    exposeReason: options.exposeReason ?? false,
+    failureStatus: options.failureStatus ?? 503,
+    decisionTimeout: options.decisionTimeout,
+  };
+}
+
+/**
+ * Validates the arguments of `requirePermission(action, resource)` eagerly.
+ * @throws TypeError naming the offending argument
+ */
+export function assertPermissionArguments(action: unknown, resource: unknown, framework: string): void {
+  const where = `@permissio/${framework}: requirePermission(action, resource)`;
+  if (typeof action !== 'string' || action.length === 0) {
+    throw new TypeError(`${where}: "action" must be a non-empty string such as "read".`);
+  }
+  if (typeof resource === 'string') {
+    if (resource.length === 0) throw new TypeError(`${where}: "resource" must not be an empty string.`);
+    return;
+  }
+  if (typeof resource === 'function') return;
+  if (resource !== null && typeof resource === 'object' && typeof (resource as { type?: unknown }).type === 'string') {
+    return;
+  }
+  throw new TypeError(
+    `${where}: "resource" must be a resource type ("document"), a CheckResource ({ type, key?, uri? }) or a resolver (req) => resource.`,
+  );
+}
