@@ -1,0 +1,266 @@
+/**
+ * One HTTP call with a total time budget, retries and error mapping, over
+ * the global `fetch` (no Node-only API).
+ *
+ * Retry policy: on network errors, timeouts of an attempt, 408, 429, 502,
+ * 503 and 504 — never on other 4xx, never for a non-idempotent request
+ * (`retry: false`, the POST creates of docs/REST.md). Back-off is exponential
+ * with full jitter; a `Retry-After` (seconds or HTTP date) is honoured when it
+ * fits in the remaining budget and fails fast otherwise. The budget covers
+ * every attempt and every wait: a call never outlives it.
+ */
+import {
+  PermissioApiError,
+  PermissioError,
+  PermissioNetworkError,
+  PermissioRateLimitError,
+  PermissioTimeoutError,
+  apiErrorFromStatus,
+} from '../errors.js';
+import { redact, type Logger } from '../logger.js';
+import type { FetchFunction } from '../options.js';
+
+const RETRYABLE_STATUS = new Set([408, 429, 502, 503, 504]);
+const BACKOFF_BASE_MS = 50;
+const BACKOFF_CAP_MS = 2_000;
+
+/** Settings of a {@link Transport}. */
+export interface TransportOptions {
+  token: string;
+  apiUrl: string;
+  retryAttempts: number;
+  headers: Readonly<Record<string, string>>;
+  debug: boolean;
+  logger: Logger;
+  fetch: FetchFunction | undefined;
+}
+
+/** One call. */
+export interface TransportRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** Path from the API root, query string included. */
+  path: string;
+  body?: unknown;
+  /** Total budget in ms, retries included. */
+  budget: number;
+  /** `false` for non-idempotent requests. */
+  retry: boolean;
+}
+
+/** What came back: the status and the parsed JSON body (`undefined` for an empty body). */
+export interface TransportResponse {
+  status: number;
+  body: unknown;
+}
+
+class AttemptTimeout extends Error {}
+
+/** Parses `Retry-After` (delta-seconds or HTTP date) into seconds, or `undefined`. */
+export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
+  if (value === null) return undefined;
+  const text = value.trim();
+  if (/^\d+(\.\d+)?$/.test(text)) return Number(text);
+  const date = Date.parse(text);
+  if (Number.isNaN(date)) return undefined;
+  return Math.max(0, (date - now) / 1000);
+}
+
+/** Full-jitter exponential back-off for retry number `attempt` (0-based). */
+export function backoffDelay(attempt: number, random: () => number = Math.random): number {
+  return random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** HTTP client of the REST API. */
+export class Transport {
+  readonly #options: TransportOptions;
+  readonly #headers: Record<string, string>;
+  readonly #closed = new AbortController();
+
+  constructor(options: TransportOptions) {
+    this.#options = options;
+    this.#headers = {
+      accept: 'application/json',
+      ...options.headers,
+      authorization: `Bearer ${options.token}`,
+    };
+  }
+
+  /** Aborts every call in flight; later calls reject. */
+  close(): void {
+    this.#closed.abort();
+  }
+
+  get closed(): boolean {
+    return this.#closed.signal.aborted;
+  }
+
+  #redact(text: string): string {
+    return redact(text, this.#options.token);
+  }
+
+  async request(req: TransportRequest): Promise<TransportResponse> {
+    const started = Date.now();
+    const deadline = started + req.budget;
+    const maxAttempts = req.retry ? this.#options.retryAttempts + 1 : 1;
+    const url = this.#options.apiUrl + req.path;
+    const label = `${req.method} ${req.path}`;
+    const headers: Record<string, string> =
+      req.body === undefined ? this.#headers : { ...this.#headers, 'content-type': 'application/json' };
+    const body = req.body === undefined ? undefined : JSON.stringify(req.body);
+    let lastError: PermissioError | undefined;
+
+    for (let attempt = 0; attempt < maxAttempts; attempt++) {
+      if (this.closed) throw new PermissioError('Permissio client is closed.', { code: 'CLIENT_CLOSED' });
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) throw this.#timeout(label, req.budget, lastError);
+
+      const attemptStarted = Date.now();
+      let error: PermissioError;
+      let retryAfterMs: number | undefined;
+      try {
+        // A non-final attempt gets half of what is left, so a stalled attempt
+        // still leaves room for a retry; the final attempt gets the rest.
+        const attemptBudget = attempt + 1 < maxAttempts ? Math.max(remaining / 2, Math.min(remaining, 100)) : remaining;
+        const response = await this.#attempt(url, req.method, headers, body, attemptBudget);
+        this.#trace(label, String(response.status), attemptStarted, attempt);
+        if (response.status >= 200 && response.status < 300) {
+          return { status: response.status, body: this.#parse(response.text, response.status, label) };
+        }
+        error = this.#errorFromResponse(response.status, response.text, response.retryAfter, label);
+        if (!RETRYABLE_STATUS.has(response.status)) throw error;
+        if (response.retryAfter !== undefined) retryAfterMs = response.retryAfter * 1000;
+      } catch (caught) {
+        if (caught instanceof PermissioError) throw caught;
+        if (this.closed) throw new PermissioError('Permissio client is closed.', { code: 'CLIENT_CLOSED', cause: caught });
+        if (caught instanceof AttemptTimeout) {
+          this.#trace(label, 'timeout', attemptStarted, attempt);
+          error = new PermissioTimeoutError(`Permissio: ${label}: an attempt got no answer in time.`);
+        } else {
+          this.#trace(label, 'network error', attemptStarted, attempt);
+          error = new PermissioNetworkError(`Permissio: ${label} failed: the PDP could not be reached.`, {
+            cause: caught,
+          });
+        }
+      }
+      lastError = error;
+      if (attempt + 1 >= maxAttempts) break;
+
+      const left = deadline - Date.now();
+      if (retryAfterMs !== undefined && retryAfterMs > left) {
+        // The server asks us to wait longer than the budget allows: fail now.
+        throw error;
+      }
+      const wait = retryAfterMs ?? Math.min(backoffDelay(attempt), left);
+      if (left - wait <= 1) break;
+      await this.#sleep(wait);
+    }
+    if (lastError instanceof PermissioTimeoutError || deadline - Date.now() <= 0) {
+      throw this.#timeout(label, req.budget, lastError);
+    }
+    throw lastError ?? this.#timeout(label, req.budget, undefined);
+  }
+
+  async #attempt(
+    url: string,
+    method: string,
+    headers: Record<string, string>,
+    body: string | undefined,
+    timeoutMs: number,
+  ): Promise<{ status: number; text: string; retryAfter: number | undefined }> {
+    const controller = new AbortController();
+    const onClose = (): void => controller.abort();
+    this.#closed.signal.addEventListener('abort', onClose, { once: true });
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, timeoutMs);
+    try {
+      const doFetch = this.#options.fetch ?? globalThis.fetch;
+      const init: RequestInit = { method, headers, signal: controller.signal };
+      if (body !== undefined) init.body = body;
+      const response = await doFetch(url, init);
+      // The body read is covered by the same timer: a server that sends
+      // headers and then stalls still ends the attempt on time.
+      const text = await response.text();
+      return { status: response.status, text, retryAfter: parseRetryAfter(response.headers.get('retry-after')) };
+    } catch (error) {
+      if (timedOut) throw new AttemptTimeout();
+      throw error;
+    } finally {
+      clearTimeout(timer);
+      this.#closed.signal.removeEventListener('abort', onClose);
+    }
+  }
+
+  #sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const signal = this.#closed.signal;
+      const done = (): void => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      signal.addEventListener('abort', done, { once: true });
+    });
+  }
+
+  #timeout(label: string, budget: number, cause: PermissioError | undefined): PermissioTimeoutError {
+    return new PermissioTimeoutError(`Permissio: ${label} got no answer within ${budget} ms.`, {
+      ...(cause === undefined ? {} : { cause }),
+    });
+  }
+
+  #parse(text: string, status: number, label: string): unknown {
+    if (text === '') return undefined;
+    try {
+      return JSON.parse(text) as unknown;
+    } catch (cause) {
+      throw malformed(label, status, 'the body is not JSON', cause);
+    }
+  }
+
+  #errorFromResponse(status: number, text: string, retryAfter: number | undefined, label: string): PermissioApiError {
+    let code: string | undefined;
+    let message = `Permissio: ${label} answered HTTP ${status}.`;
+    let details: unknown;
+    try {
+      const parsed: unknown = JSON.parse(text);
+      const inner = isRecord(parsed) ? parsed.error : undefined;
+      if (isRecord(inner)) {
+        if (typeof inner.code === 'string') code = inner.code;
+        if (typeof inner.message === 'string') message = this.#redact(inner.message);
+        details = inner.details;
+      }
+    } catch {
+      // Not JSON (an HTML error page from a proxy …): keep the generic message.
+    }
+    return apiErrorFromStatus(status, message, {
+      ...(code === undefined ? {} : { code }),
+      ...(details === undefined ? {} : { details }),
+      ...(status === 429 ? { retryAfter: retryAfter ?? 0 } : {}),
+    });
+  }
+
+  #trace(label: string, outcome: string, started: number, attempt: number): void {
+    if (!this.#options.debug) return;
+    const retry = attempt > 0 ? ` (retry ${attempt})` : '';
+    this.#options.logger.debug(this.#redact(`[permissio] ${label} → ${outcome} in ${Date.now() - started} ms${retry}`));
+  }
+}
+
+/** The error of an answer that does not have the documented shape: never read as an allow. */
+export function malformed(label: string, status: number, why: string, cause?: unknown): PermissioApiError {
+  return new PermissioApiError(`Permissio: malformed answer to ${label}: ${why}.`, {
+    statusCode: status,
+    code: 'MALFORMED_RESPONSE',
+    ...(cause === undefined ? {} : { cause }),
+  });
+}
+
+export { RETRYABLE_STATUS };

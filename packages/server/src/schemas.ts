@@ -1,0 +1,560 @@
+/**
+ * JSON Schemas of the REST API (docs/REST.md), written once as plain objects.
+ *
+ * The very same objects are handed to Fastify (which compiles them with Ajv to
+ * validate requests) and placed in the OpenAPI 3.1 document served at
+ * `GET /openapi.json` and shipped as `openapi/openapi.json`. There is no
+ * second copy to drift. Keep them within the subset Ajv (draft-07 mode) and
+ * OpenAPI 3.1 (JSON Schema 2020-12) read alike: no `$ref`, no `prefixItems`,
+ * no `nullable`.
+ *
+ * Request bodies are closed (`additionalProperties: false`): a misspelt field
+ * such as `tenantId` would otherwise silently fall back to the default tenant.
+ */
+
+/** A JSON Schema object (loosely typed: the schemas are data). */
+export type JsonSchema = Record<string, unknown>;
+
+const MAX_KEY = 256;
+
+/** A key: a non-empty string of at most 256 characters (control characters are refused by the engine). */
+export const keySchema = { type: 'string', minLength: 1, maxLength: MAX_KEY } as const satisfies JsonSchema;
+/** `"<resourceType>:<action>"`. */
+export const permissionSchema = {
+  type: 'string',
+  minLength: 3,
+  maxLength: 2 * MAX_KEY + 1,
+  description: 'A permission, "<resourceType>:<action>".',
+} as const satisfies JsonSchema;
+/** `"<type>:<key>"` or a resource URI starting with `/`. */
+export const resourceInstanceSchema = {
+  type: 'string',
+  minLength: 1,
+  maxLength: 2048,
+  description: 'A resource instance "<type>:<key>" or a resource URI starting with "/".',
+} as const satisfies JsonSchema;
+export const attributesSchema = {
+  type: 'object',
+  description: 'Free-form attributes.',
+  additionalProperties: true,
+} as const satisfies JsonSchema;
+
+// ---------------------------------------------------------------- checks
+
+export const checkUserSchema = {
+  type: 'object',
+  required: ['key'],
+  additionalProperties: false,
+  properties: {
+    key: keySchema,
+    email: { type: 'string' },
+    firstName: { type: 'string' },
+    lastName: { type: 'string' },
+    attributes: attributesSchema,
+  },
+} as const satisfies JsonSchema;
+
+export const checkResourceSchema = {
+  type: 'object',
+  required: ['type'],
+  additionalProperties: false,
+  properties: {
+    type: keySchema,
+    key: keySchema,
+    tenant: keySchema,
+    uri: { type: 'string', minLength: 1, maxLength: 2048 },
+    attributes: attributesSchema,
+  },
+} as const satisfies JsonSchema;
+
+export const checkRequestSchema = {
+  type: 'object',
+  description: 'May `user` do `action` on `resource`?',
+  required: ['user', 'action', 'resource'],
+  additionalProperties: false,
+  properties: {
+    user: { anyOf: [keySchema, checkUserSchema] },
+    action: keySchema,
+    resource: { anyOf: [keySchema, checkResourceSchema] },
+    tenant: keySchema,
+    context: { type: 'object', additionalProperties: true },
+  },
+} as const satisfies JsonSchema;
+
+export const MAX_BULK = 1000;
+
+export const bulkCheckRequestSchema = {
+  type: 'object',
+  required: ['checks'],
+  additionalProperties: false,
+  properties: { checks: { type: 'array', maxItems: MAX_BULK, items: checkRequestSchema } },
+} as const satisfies JsonSchema;
+
+export const checkResultSchema = {
+  type: 'object',
+  required: ['allowed'],
+  additionalProperties: false,
+  properties: { allowed: { type: 'boolean' } },
+} as const satisfies JsonSchema;
+
+export const bulkCheckResultSchema = {
+  type: 'object',
+  required: ['results'],
+  additionalProperties: false,
+  properties: { results: { type: 'array', items: checkResultSchema } },
+} as const satisfies JsonSchema;
+
+export const decisionSchema = {
+  type: 'object',
+  required: ['allowed', 'reason'],
+  additionalProperties: false,
+  properties: {
+    allowed: { type: 'boolean' },
+    reason: {
+      type: 'string',
+      enum: [
+        'role',
+        'instance_role',
+        'uri_role',
+        'direct_grant',
+        'no_matching_grant',
+        'unknown_user',
+        'unknown_resource_type',
+        'unknown_action',
+      ],
+    },
+    via: {
+      type: 'object',
+      required: ['tenant', 'permission'],
+      additionalProperties: false,
+      properties: {
+        role: { type: 'string' },
+        tenant: { type: 'string' },
+        resourceInstance: { type: 'string' },
+        permission: { type: 'string' },
+        path: { type: 'array', items: { type: 'string' } },
+      },
+    },
+  },
+} as const satisfies JsonSchema;
+
+export const checkPermissionsRequestSchema = {
+  type: 'object',
+  required: ['user', 'resourceUris', 'permissions'],
+  additionalProperties: false,
+  properties: {
+    user: { anyOf: [keySchema, checkUserSchema] },
+    resourceUris: { type: 'array', maxItems: MAX_BULK, items: resourceInstanceSchema },
+    permissions: { type: 'array', maxItems: MAX_BULK, items: permissionSchema },
+    tenant: keySchema,
+  },
+} as const satisfies JsonSchema;
+
+export const checkPermissionsResultSchema = {
+  type: 'object',
+  required: ['passed', 'missing'],
+  additionalProperties: false,
+  properties: {
+    passed: { type: 'boolean' },
+    missing: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['resource', 'permissions'],
+        additionalProperties: false,
+        properties: { resource: { type: 'string' }, permissions: { type: 'array', items: { type: 'string' } } },
+      },
+    },
+  },
+} as const satisfies JsonSchema;
+
+export const grantRequestSchema = {
+  type: 'object',
+  required: ['user', 'resourceUri'],
+  additionalProperties: false,
+  properties: {
+    user: keySchema,
+    resourceUri: resourceInstanceSchema,
+    permissions: { type: 'array', maxItems: MAX_BULK, items: permissionSchema },
+    roles: { type: 'array', maxItems: MAX_BULK, items: keySchema },
+    tenant: keySchema,
+  },
+} as const satisfies JsonSchema;
+
+export const userPermissionsQuerySchema = {
+  type: 'object',
+  required: ['resourceUri'],
+  additionalProperties: false,
+  properties: { resourceUri: resourceInstanceSchema, tenant: keySchema },
+} as const satisfies JsonSchema;
+
+export const userPermissionsSchema = {
+  type: 'object',
+  required: ['permissions', 'roles'],
+  additionalProperties: false,
+  properties: {
+    permissions: { type: 'array', items: { type: 'string' } },
+    roles: { type: 'array', items: { type: 'string' } },
+  },
+} as const satisfies JsonSchema;
+
+// ---------------------------------------------------------------- entities
+
+export const userSchema = {
+  type: 'object',
+  required: ['key', 'attributes'],
+  additionalProperties: false,
+  properties: {
+    key: { type: 'string' },
+    email: { type: 'string' },
+    firstName: { type: 'string' },
+    lastName: { type: 'string' },
+    attributes: attributesSchema,
+  },
+} as const satisfies JsonSchema;
+
+const userFields = {
+  email: { type: 'string', maxLength: 1024 },
+  firstName: { type: 'string', maxLength: 1024 },
+  lastName: { type: 'string', maxLength: 1024 },
+  attributes: attributesSchema,
+} as const;
+
+export const userCreateSchema = {
+  type: 'object',
+  required: ['key'],
+  additionalProperties: false,
+  properties: { key: keySchema, ...userFields },
+} as const satisfies JsonSchema;
+
+export const userUpdateSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { ...userFields },
+} as const satisfies JsonSchema;
+
+export const userSyncSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    ...userFields,
+    roles: { type: 'array', maxItems: MAX_BULK, items: keySchema },
+    tenant: keySchema,
+  },
+} as const satisfies JsonSchema;
+
+export const tenantSchema = {
+  type: 'object',
+  required: ['key', 'name', 'attributes'],
+  additionalProperties: false,
+  properties: {
+    key: { type: 'string' },
+    name: { type: 'string' },
+    description: { type: 'string' },
+    attributes: attributesSchema,
+  },
+} as const satisfies JsonSchema;
+
+const tenantFields = {
+  name: { type: 'string', maxLength: 1024 },
+  description: { type: 'string', maxLength: 4096 },
+  attributes: attributesSchema,
+} as const;
+
+export const tenantCreateSchema = {
+  type: 'object',
+  required: ['key'],
+  additionalProperties: false,
+  properties: { key: keySchema, ...tenantFields },
+} as const satisfies JsonSchema;
+
+export const tenantUpdateSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { ...tenantFields },
+} as const satisfies JsonSchema;
+
+export const roleSchema = {
+  type: 'object',
+  required: ['key', 'name', 'permissions', 'extends'],
+  additionalProperties: false,
+  properties: {
+    key: { type: 'string' },
+    name: { type: 'string' },
+    description: { type: 'string' },
+    permissions: { type: 'array', items: { type: 'string' } },
+    extends: { type: 'array', items: { type: 'string' } },
+  },
+} as const satisfies JsonSchema;
+
+const roleFields = {
+  name: { type: 'string', maxLength: 1024 },
+  description: { type: 'string', maxLength: 4096 },
+  permissions: { type: 'array', maxItems: 10_000, items: permissionSchema },
+  extends: { type: 'array', maxItems: MAX_BULK, items: keySchema },
+} as const;
+
+export const roleCreateSchema = {
+  type: 'object',
+  required: ['key'],
+  additionalProperties: false,
+  properties: { key: keySchema, ...roleFields },
+} as const satisfies JsonSchema;
+
+export const roleUpdateSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { ...roleFields },
+} as const satisfies JsonSchema;
+
+export const rolePermissionsBodySchema = {
+  type: 'object',
+  required: ['permissions'],
+  additionalProperties: false,
+  properties: { permissions: { type: 'array', minItems: 1, maxItems: MAX_BULK, items: permissionSchema } },
+} as const satisfies JsonSchema;
+
+export const stringListSchema = { type: 'array', items: { type: 'string' } } as const satisfies JsonSchema;
+
+export const resourceActionSchema = {
+  type: 'object',
+  required: ['key', 'name'],
+  additionalProperties: false,
+  properties: { key: { type: 'string' }, name: { type: 'string' } },
+} as const satisfies JsonSchema;
+
+export const attributeTypeSchema = {
+  type: 'string',
+  enum: ['string', 'number', 'bool', 'json', 'array', 'time', 'object'],
+} as const satisfies JsonSchema;
+
+export const resourceAttributeSchema = {
+  type: 'object',
+  required: ['key', 'type'],
+  additionalProperties: false,
+  properties: { key: { type: 'string' }, type: attributeTypeSchema },
+} as const satisfies JsonSchema;
+
+export const resourceActionCreateSchema = {
+  type: 'object',
+  required: ['key'],
+  additionalProperties: false,
+  properties: { key: keySchema, name: { type: 'string', maxLength: 1024 } },
+} as const satisfies JsonSchema;
+
+export const resourceAttributeCreateSchema = {
+  type: 'object',
+  required: ['key', 'type'],
+  additionalProperties: false,
+  properties: { key: keySchema, type: attributeTypeSchema },
+} as const satisfies JsonSchema;
+
+export const resourceTypeSchema = {
+  type: 'object',
+  required: ['key', 'name', 'actions', 'attributes'],
+  additionalProperties: false,
+  properties: {
+    key: { type: 'string' },
+    name: { type: 'string' },
+    description: { type: 'string' },
+    actions: { type: 'array', items: resourceActionSchema },
+    attributes: { type: 'array', items: resourceAttributeSchema },
+  },
+} as const satisfies JsonSchema;
+
+const resourceFields = {
+  name: { type: 'string', maxLength: 1024 },
+  description: { type: 'string', maxLength: 4096 },
+  actions: {
+    type: 'array',
+    maxItems: MAX_BULK,
+    items: { anyOf: [keySchema, resourceActionCreateSchema] },
+  },
+  attributes: { type: 'array', maxItems: MAX_BULK, items: resourceAttributeCreateSchema },
+} as const;
+
+export const resourceTypeCreateSchema = {
+  type: 'object',
+  required: ['key'],
+  additionalProperties: false,
+  properties: { key: keySchema, ...resourceFields },
+} as const satisfies JsonSchema;
+
+export const resourceTypeUpdateSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { ...resourceFields },
+} as const satisfies JsonSchema;
+
+// ---------------------------------------------------------------- role assignments
+
+export const roleAssignmentSchema = {
+  type: 'object',
+  required: ['user', 'role', 'tenant'],
+  additionalProperties: false,
+  properties: {
+    user: { type: 'string' },
+    role: { type: 'string' },
+    tenant: { type: 'string' },
+    resourceInstance: { type: 'string' },
+  },
+} as const satisfies JsonSchema;
+
+export const roleAssignmentCreateSchema = {
+  type: 'object',
+  required: ['user', 'role'],
+  additionalProperties: false,
+  properties: {
+    user: keySchema,
+    role: keySchema,
+    tenant: keySchema,
+    resourceInstance: resourceInstanceSchema,
+  },
+} as const satisfies JsonSchema;
+
+export const roleAssignmentDetailedSchema = {
+  type: 'object',
+  required: ['user', 'role', 'tenant'],
+  additionalProperties: false,
+  properties: {
+    user: userSchema,
+    role: roleSchema,
+    tenant: tenantSchema,
+    resourceInstance: { type: 'string' },
+  },
+} as const satisfies JsonSchema;
+
+export const bulkAssignmentsSchema = {
+  type: 'object',
+  required: ['assignments'],
+  additionalProperties: false,
+  properties: { assignments: { type: 'array', maxItems: MAX_BULK, items: roleAssignmentCreateSchema } },
+} as const satisfies JsonSchema;
+
+export const bulkAssignedSchema = {
+  type: 'object',
+  required: ['assigned'],
+  additionalProperties: false,
+  properties: { assigned: { type: 'integer', minimum: 0 } },
+} as const satisfies JsonSchema;
+
+export const bulkUnassignedSchema = {
+  type: 'object',
+  required: ['unassigned'],
+  additionalProperties: false,
+  properties: { unassigned: { type: 'integer', minimum: 0 } },
+} as const satisfies JsonSchema;
+
+// ---------------------------------------------------------------- lists
+
+/** Default and largest page size (SEMANTICS.md). */
+export const DEFAULT_PER_PAGE = 10;
+export const MAX_PER_PAGE = 100;
+
+const pageParams = {
+  page: { type: 'integer', minimum: 1, default: 1, description: '1-based page number.' },
+  perPage: {
+    type: 'integer',
+    minimum: 1,
+    maximum: MAX_PER_PAGE,
+    default: DEFAULT_PER_PAGE,
+    description: `Page size, at most ${MAX_PER_PAGE}.`,
+  },
+} as const;
+
+export const listQuerySchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    ...pageParams,
+    search: { type: 'string', maxLength: 256, description: 'Case-insensitive substring of key or name.' },
+  },
+} as const satisfies JsonSchema;
+
+export const roleAssignmentsQuerySchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    ...pageParams,
+    user: keySchema,
+    role: keySchema,
+    tenant: keySchema,
+    resourceInstance: resourceInstanceSchema,
+  },
+} as const satisfies JsonSchema;
+
+/** `Page<T>`: `{data, page, perPage, total}`. */
+export function pageSchema(item: JsonSchema): JsonSchema {
+  return {
+    type: 'object',
+    required: ['data', 'page', 'perPage', 'total'],
+    additionalProperties: false,
+    properties: {
+      data: { type: 'array', items: item },
+      page: { type: 'integer', minimum: 1 },
+      perPage: { type: 'integer', minimum: 1 },
+      total: { type: 'integer', minimum: 0 },
+    },
+  };
+}
+
+export const userPageSchema = pageSchema(userSchema);
+export const tenantPageSchema = pageSchema(tenantSchema);
+export const rolePageSchema = pageSchema(roleSchema);
+export const resourceTypePageSchema = pageSchema(resourceTypeSchema);
+export const roleAssignmentPageSchema = pageSchema(roleAssignmentSchema);
+export const roleAssignmentDetailedPageSchema = pageSchema(roleAssignmentDetailedSchema);
+
+// ---------------------------------------------------------------- snapshot
+
+export const policySnapshotSchema = {
+  type: 'object',
+  description: 'The policy snapshot format of API.md (engine `load`/`export`, server `--seed`).',
+  additionalProperties: false,
+  properties: {
+    resources: { type: 'array', items: resourceTypeCreateSchema },
+    roles: { type: 'array', items: roleCreateSchema },
+    tenants: { type: 'array', items: tenantCreateSchema },
+    users: { type: 'array', items: userCreateSchema },
+    roleAssignments: { type: 'array', items: roleAssignmentCreateSchema },
+    grants: { type: 'array', items: grantRequestSchema },
+  },
+} as const satisfies JsonSchema;
+
+// ---------------------------------------------------------------- misc
+
+export const healthSchema = {
+  type: 'object',
+  required: ['status'],
+  additionalProperties: false,
+  properties: { status: { type: 'string', const: 'ok' } },
+} as const satisfies JsonSchema;
+
+export const apiKeyScopeSchema = {
+  type: 'object',
+  required: ['projectId', 'environmentId'],
+  additionalProperties: false,
+  properties: { projectId: { type: 'string' }, environmentId: { type: 'string' } },
+} as const satisfies JsonSchema;
+
+/** The error body of every non-2xx answer. */
+export const errorSchema = {
+  type: 'object',
+  required: ['error'],
+  additionalProperties: false,
+  properties: {
+    error: {
+      type: 'object',
+      required: ['code', 'message'],
+      additionalProperties: false,
+      properties: {
+        code: { type: 'string', description: 'Machine-readable code, e.g. VALIDATION_ERROR, NOT_FOUND.' },
+        message: { type: 'string' },
+        details: { description: 'Structured detail (offending field, entity key …).' },
+      },
+    },
+  },
+} as const satisfies JsonSchema;
+
+/** Any JSON object (the OpenAPI document itself). */
+export const anyObjectSchema = { type: 'object' } as const satisfies JsonSchema;

@@ -1,0 +1,249 @@
+/**
+ * Persistence behind one small interface, so a PostgreSQL implementation can
+ * sit next to SQLite later (README, "Persistence").
+ *
+ * The model is an append-only journal of successful write operations per
+ * scope (project + environment), plus at most one compacted snapshot per
+ * scope. At start the server loads each scope's snapshot into a fresh engine
+ * and replays the journal entries after it.
+ *
+ * Every method is synchronous on purpose: the server applies a write to the
+ * engine and appends it to the journal in one synchronous step, so no other
+ * request can interleave between the two (better-sqlite3 is synchronous; a
+ * PostgreSQL implementation would instead serialise through the per-scope
+ * write lock the server already holds, see `ScopeRegistry`).
+ */
+import Database from 'better-sqlite3';
+import type { PolicySnapshot } from '@permissio/core';
+
+/** A project + environment: the unit of isolation. */
+export interface Scope {
+  projectId: string;
+  environmentId: string;
+}
+
+/** One recorded write: the engine method called and its JSON arguments. */
+export interface JournalEntry {
+  seq: number;
+  op: string;
+  args: unknown[];
+}
+
+/** What the server needs to rebuild one scope at start. */
+export interface StoredScope extends Scope {
+  snapshot: PolicySnapshot | null;
+  /** Journal entries after the snapshot, in order. */
+  journal: JournalEntry[];
+}
+
+/** An API key as stored: never the key itself, only its SHA-256. */
+export interface StoredApiKey extends Scope {
+  /** Hex SHA-256 of the full key. */
+  hash: string;
+}
+
+/** The storage contract (SQLite today, PostgreSQL planned). */
+export interface Storage {
+  /** Every scope that holds data, with its snapshot and journal tail. */
+  loadScopes(): StoredScope[];
+  /** `true` when no scope holds any data (seeds load only into an empty store). */
+  isEmpty(): boolean;
+  /** Appends one write, durably, before returning. Returns its sequence number. */
+  append(scope: Scope, op: string, args: unknown[]): number;
+  /** Stores `snapshot` as the scope's state up to `seq` (inclusive) and drops those journal entries, atomically. */
+  compact(scope: Scope, snapshot: PolicySnapshot, seq: number): void;
+  /** Number of journal entries of the scope after its snapshot. */
+  journalLength(scope: Scope): number;
+  /** Stored API keys (hashes). */
+  listApiKeys(): StoredApiKey[];
+  /** Adds (or rebinds) an API key by hash. */
+  putApiKey(key: StoredApiKey): void;
+  /** Idempotent. */
+  close(): void;
+}
+
+/** Schema migrations, applied in order; `schema_version` records the last one applied. */
+const MIGRATIONS: readonly string[] = [
+  // 1: journal, snapshots, API keys
+  `
+  CREATE TABLE api_keys (
+    hash           TEXT PRIMARY KEY,
+    project_id     TEXT NOT NULL,
+    environment_id TEXT NOT NULL,
+    created_at     TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+  );
+  CREATE TABLE snapshots (
+    project_id     TEXT NOT NULL,
+    environment_id TEXT NOT NULL,
+    seq            INTEGER NOT NULL,
+    snapshot       TEXT NOT NULL,
+    created_at     TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    PRIMARY KEY (project_id, environment_id)
+  );
+  CREATE TABLE journal (
+    seq            INTEGER PRIMARY KEY AUTOINCREMENT,
+    project_id     TEXT NOT NULL,
+    environment_id TEXT NOT NULL,
+    op             TEXT NOT NULL,
+    args           TEXT NOT NULL,
+    created_at     TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+  );
+  CREATE INDEX journal_scope ON journal (project_id, environment_id, seq);
+  `,
+];
+
+/** Options of {@link SqliteStorage}. */
+export interface SqliteStorageOptions {
+  /**
+   * `synchronous` pragma. `FULL` (default) fsyncs the WAL on every commit, so
+   * an acknowledged write survives a power cut, not only a process crash.
+   */
+  synchronous?: 'FULL' | 'NORMAL';
+}
+
+/** SQLite storage via better-sqlite3 (WAL, `synchronous=FULL`). */
+export class SqliteStorage implements Storage {
+  readonly #db: Database.Database;
+  readonly #stmts: ReturnType<SqliteStorage['prepare']>;
+  #closed = false;
+
+  /** Opens (creating if needed) the database at `path`, or an in-memory one for `':memory:'`, and migrates it. */
+  constructor(path: string, options: SqliteStorageOptions = {}) {
+    this.#db = new Database(path);
+    try {
+      if (path !== ':memory:') this.#db.pragma('journal_mode = WAL');
+      this.#db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
+      this.#db.pragma('busy_timeout = 5000');
+      this.#db.pragma('foreign_keys = ON');
+      migrate(this.#db);
+      this.#stmts = this.prepare();
+    } catch (error) {
+      this.#db.close();
+      throw error;
+    }
+  }
+
+  /** The schema version of the open database. */
+  get schemaVersion(): number {
+    return currentVersion(this.#db);
+  }
+
+  private prepare() {
+    const db = this.#db;
+    return {
+      append: db.prepare<[string, string, string, string]>(
+        'INSERT INTO journal (project_id, environment_id, op, args) VALUES (?, ?, ?, ?)',
+      ),
+      upsertSnapshot: db.prepare<[string, string, number, string]>(
+        `INSERT INTO snapshots (project_id, environment_id, seq, snapshot) VALUES (?, ?, ?, ?)
+         ON CONFLICT (project_id, environment_id) DO UPDATE SET seq = excluded.seq, snapshot = excluded.snapshot,
+           created_at = excluded.created_at`,
+      ),
+      trimJournal: db.prepare<[string, string, number]>(
+        'DELETE FROM journal WHERE project_id = ? AND environment_id = ? AND seq <= ?',
+      ),
+      journalLength: db.prepare<[string, string]>(
+        'SELECT count(*) AS n FROM journal WHERE project_id = ? AND environment_id = ?',
+      ),
+      scopes: db.prepare(
+        `SELECT project_id, environment_id FROM snapshots
+         UNION SELECT DISTINCT project_id, environment_id FROM journal`,
+      ),
+      snapshot: db.prepare<[string, string]>(
+        'SELECT seq, snapshot FROM snapshots WHERE project_id = ? AND environment_id = ?',
+      ),
+      journal: db.prepare<[string, string, number]>(
+        'SELECT seq, op, args FROM journal WHERE project_id = ? AND environment_id = ? AND seq > ? ORDER BY seq',
+      ),
+      any: db.prepare('SELECT 1 FROM journal UNION ALL SELECT 1 FROM snapshots LIMIT 1'),
+      keys: db.prepare('SELECT hash, project_id, environment_id FROM api_keys'),
+      putKey: db.prepare<[string, string, string]>(
+        `INSERT INTO api_keys (hash, project_id, environment_id) VALUES (?, ?, ?)
+         ON CONFLICT (hash) DO UPDATE SET project_id = excluded.project_id, environment_id = excluded.environment_id`,
+      ),
+    };
+  }
+
+  loadScopes(): StoredScope[] {
+    const rows = this.#stmts.scopes.all() as { project_id: string; environment_id: string }[];
+    return rows.map(({ project_id: projectId, environment_id: environmentId }) => {
+      const snap = this.#stmts.snapshot.get(projectId, environmentId) as { seq: number; snapshot: string } | undefined;
+      const after = snap?.seq ?? 0;
+      const journal = (
+        this.#stmts.journal.all(projectId, environmentId, after) as { seq: number; op: string; args: string }[]
+      ).map((row) => ({ seq: row.seq, op: row.op, args: JSON.parse(row.args) as unknown[] }));
+      return {
+        projectId,
+        environmentId,
+        snapshot: snap ? (JSON.parse(snap.snapshot) as PolicySnapshot) : null,
+        journal,
+      };
+    });
+  }
+
+  isEmpty(): boolean {
+    return this.#stmts.any.get() === undefined;
+  }
+
+  append(scope: Scope, op: string, args: unknown[]): number {
+    const info = this.#stmts.append.run(scope.projectId, scope.environmentId, op, JSON.stringify(args));
+    return Number(info.lastInsertRowid);
+  }
+
+  compact(scope: Scope, snapshot: PolicySnapshot, seq: number): void {
+    const json = JSON.stringify(snapshot);
+    this.#db.transaction(() => {
+      this.#stmts.upsertSnapshot.run(scope.projectId, scope.environmentId, seq, json);
+      this.#stmts.trimJournal.run(scope.projectId, scope.environmentId, seq);
+    })();
+  }
+
+  journalLength(scope: Scope): number {
+    const row = this.#stmts.journalLength.get(scope.projectId, scope.environmentId) as { n: number };
+    return row.n;
+  }
+
+  listApiKeys(): StoredApiKey[] {
+    const rows = this.#stmts.keys.all() as { hash: string; project_id: string; environment_id: string }[];
+    return rows.map((r) => ({ hash: r.hash, projectId: r.project_id, environmentId: r.environment_id }));
+  }
+
+  putApiKey(key: StoredApiKey): void {
+    this.#stmts.putKey.run(key.hash, key.projectId, key.environmentId);
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#db.close();
+  }
+}
+
+function currentVersion(db: Database.Database): number {
+  const row = db.prepare('SELECT max(version) AS v FROM schema_version').get() as { v: number | null } | undefined;
+  return row?.v ?? 0;
+}
+
+/** Creates `schema_version` if needed and applies every migration above the recorded version, each in a transaction. */
+function migrate(db: Database.Database): void {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_version (
+    version    INTEGER PRIMARY KEY,
+    applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+  )`);
+  const from = currentVersion(db);
+  if (from > MIGRATIONS.length) {
+    throw new Error(
+      `The database schema is version ${from}, newer than this server understands (${MIGRATIONS.length}). Upgrade @permissio/server.`,
+    );
+  }
+  for (let version = from + 1; version <= MIGRATIONS.length; version++) {
+    const sql = MIGRATIONS[version - 1] as string;
+    db.transaction(() => {
+      db.exec(sql);
+      db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(version);
+    }).immediate();
+  }
+}
+
+/** Latest schema version this build knows. */
+export const SCHEMA_VERSION = MIGRATIONS.length;

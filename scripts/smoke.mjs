@@ -1,0 +1,130 @@
+#!/usr/bin/env node
+// Consumer smoke test: pack every published package, install the tarballs
+// into a temporary project as a user would (npm, not the workspace), then
+// import each package from ESM and CJS, JavaScript and TypeScript.
+//
+//   node scripts/smoke.mjs            (after `pnpm build`)
+//   KEEP_SMOKE=1 node scripts/smoke.mjs  keeps the temporary project
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '..');
+const published = ['core', 'engine', 'server', 'express', 'fastify', 'hono', 'nestjs'];
+const dir = mkdtempSync(join(tmpdir(), 'permissio-smoke-'));
+const run = (cmd, args, cwd) => execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+
+const started = Date.now();
+try {
+  const tarballs = {};
+  for (const name of published) {
+    const out = run('pnpm', ['pack', '--pack-destination', dir], join(root, 'packages', name));
+    const file = readdirSync(dir).find((f) => f.startsWith(`permissio-${name}-`) && f.endsWith('.tgz'));
+    if (!file) throw new Error(`pnpm pack produced no tarball for @permissio/${name}:\n${out}`);
+    tarballs[`@permissio/${name}`] = `file:./${file}`;
+  }
+  writeFileSync(
+    join(dir, 'package.json'),
+    JSON.stringify(
+      {
+        name: 'permissio-smoke',
+        private: true,
+        dependencies: {
+          ...tarballs,
+          express: '^5.1.0',
+          fastify: '^5.6.0',
+          hono: '^4.9.0',
+          '@nestjs/common': '^12.0.0',
+          '@nestjs/core': '^12.0.0',
+          'reflect-metadata': '^0.2.2',
+          rxjs: '^7.8.2',
+          typescript: '~5.9.3',
+          '@types/node': '^20.19.0',
+          '@types/express': '^5.0.0',
+        },
+        overrides: tarballs,
+      },
+      null,
+      2,
+    ),
+  );
+  run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], dir);
+
+  const expectations = {
+    '@permissio/core': ['Permissio', 'PermissioError', 'UserBuilder', 'ConfigBuilder'],
+    '@permissio/engine': ['createEngine'],
+    '@permissio/server': ['startServer'],
+    '@permissio/express': ['permissio', 'requirePermission', 'resourceFromPath'],
+    '@permissio/fastify': ['default', 'requirePermission', 'resourceFromPath'],
+    '@permissio/hono': ['permissio', 'requirePermission', 'resourceFromPath'],
+    '@permissio/nestjs': ['PermissioModule', 'RequirePermission', 'PermissioScope', 'resourceFromPath'],
+  };
+  const checks = Object.entries(expectations);
+  writeFileSync(
+    join(dir, 'esm.mjs'),
+    [
+      "import 'reflect-metadata';",
+      ...checks.map(
+        ([pkg, names], i) =>
+          `import * as m${i} from '${pkg}';\nfor (const n of ${JSON.stringify(names)}) if (m${i}[n] === undefined) throw new Error('ESM: ${pkg} lacks ' + n);`,
+      ),
+      "console.log('esm ok');",
+    ].join('\n'),
+  );
+  writeFileSync(
+    join(dir, 'cjs.cjs'),
+    [
+      "require('reflect-metadata');",
+      ...checks.map(
+        ([pkg, names], i) =>
+          `const m${i} = require('${pkg}');\nfor (const n of ${JSON.stringify(names.filter((n) => n !== 'default'))}) if (m${i}[n] === undefined) throw new Error('CJS: ${pkg} lacks ' + n);`,
+      ),
+      "console.log('cjs ok');",
+    ].join('\n'),
+  );
+  const tsSource = [
+    "import { Permissio, type CheckResource, type Decision } from '@permissio/core';",
+    "import { createEngine } from '@permissio/engine';",
+    "import { startServer } from '@permissio/server';",
+    "import { permissio, requirePermission } from '@permissio/express';",
+    "import permissioPlugin from '@permissio/fastify';",
+    "import { permissio as honoPermissio } from '@permissio/hono';",
+    "import { PermissioModule } from '@permissio/nestjs';",
+    'const client = new Permissio({ pdp: createEngine() });',
+    "const resource: CheckResource = { type: 'document', key: 'doc-1' };",
+    "const decision: Promise<Decision> = client.checkDetailed('alice', 'read', resource);",
+    "const allowed: Promise<boolean> = client.check('alice', 'read', resource);",
+    "export const all = [decision, allowed, startServer, permissio({ client, user: () => 'alice' }), requirePermission('read', 'document'), permissioPlugin, honoPermissio, PermissioModule];",
+  ].join('\n');
+  writeFileSync(join(dir, 'consumer.mts'), tsSource);
+  writeFileSync(join(dir, 'consumer.cts'), tsSource);
+  for (const mod of ['nodenext', 'node16']) {
+    run(
+      'npx',
+      ['tsc', '--noEmit', '--strict', '--skipLibCheck', '--module', mod, '--moduleResolution', mod, '--target', 'es2022', '--types', 'node', 'consumer.mts', 'consumer.cts'],
+      dir,
+    );
+  }
+  process.stdout.write(run('node', ['esm.mjs'], dir));
+  process.stdout.write(run('node', ['cjs.cjs'], dir));
+  // The packages actually work from the tarballs, not just import.
+  writeFileSync(
+    join(dir, 'works.mjs'),
+    `import { Permissio } from '@permissio/core';
+import { createEngine } from '@permissio/engine';
+const client = new Permissio({ pdp: createEngine({
+  resources: [{ key: 'document', actions: ['read'] }],
+  roles: [{ key: 'viewer', permissions: ['document:read'] }],
+  roleAssignments: [{ user: 'alice', role: 'viewer' }],
+}) });
+if ((await client.check('alice', 'read', 'document')) !== true) throw new Error('alice should read');
+if ((await client.check('bob', 'read', 'document')) !== false) throw new Error('bob should not read');
+console.log('engine ok');`,
+  );
+  process.stdout.write(run('node', ['works.mjs'], dir));
+  console.log(`smoke test passed: ${published.length} packages from tarballs, ESM + CJS, JS + TS (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+} finally {
+  if (process.env.KEEP_SMOKE) console.log(`kept ${dir}`);
+  else rmSync(dir, { recursive: true, force: true });
+}
