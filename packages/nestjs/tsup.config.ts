@@ -7,4 +7,6 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   target: 'es2022',
+  // Frameworks are peers; core is a dependency. None is bundled.
+  external: [/^@nestjs\//, 'reflect-metadata', 'rxjs', /^@permissio\/core/],
 });

@@ -32,3 +32,27 @@ export {
 export type { KeyKind, ParsedPermission, ParsedInstance } from './validation.js';
 export { DEFAULT_TENANT } from './types.js';
 export type * from './types.js';
+export { Permissio } from './client.js';
+export { RequestScope } from './scope.js';
+export type { RequestScopeOptions, RequestScopeStats } from './scope.js';
+export { HttpPdp, MAX_BULK } from './http/http-pdp.js';
+export type { HttpPdpOptions } from './http/http-pdp.js';
+export { parseRetryAfter, backoffDelay } from './http/transport.js';
+export { ConfigBuilder, TOKEN_PREFIX, DEFAULT_API_URL, DEFAULT_TIMEOUT, DEFAULT_CHECK_TIMEOUT, DEFAULT_RETRY_ATTEMPTS } from './options.js';
+export type { PermissioOptions, PermissioConfig, FetchFunction } from './options.js';
+export { UserBuilder, ResourceBuilder, ContextBuilder } from './builders.js';
+export { canonicalJson, checkCacheKey } from './cache-key.js';
+export { consoleLogger } from './logger.js';
+export type { Logger } from './logger.js';
+export type {
+  ManagementApi,
+  UsersApi,
+  TenantsApi,
+  RolesApi,
+  ResourcesApi,
+  RoleAssignmentsApi,
+  RoleAssignmentListParams,
+  OrNull,
+  WithFailureMode,
+} from './management.js';
+export { SDK_VERSION } from './version.js';

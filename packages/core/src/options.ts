@@ -277,7 +277,7 @@ function checkPdp(value: unknown): Pdp {
 
 /** Builds a validated, frozen {@link PermissioConfig}. */
 export function createConfig(input: {
-  token: unknown;
+  token?: unknown;
   apiUrl?: unknown;
   projectId?: unknown;
   environmentId?: unknown;

@@ -38,14 +38,33 @@ export class RoleClosure {
 
   /**
    * Recomputes the given roles and every role extending them, directly or
-   * transitively. Call after a role's permissions or extends change, or after
-   * a role is deleted (pass its key: its dependents are refreshed and its own
-   * entry dropped).
+   * transitively. Call after a role's own permissions or extends change
+   * (edges *into* the role are unchanged by such writes).
    */
   refresh(changed: Iterable<string>): void {
-    const affected = this.dependentsOf(changed);
-    for (const key of affected) this.closures.delete(key);
-    for (const key of affected) if (this.roles.has(key)) this.compute(key);
+    this.recompute(this.affectedBy(changed));
+  }
+
+  /**
+   * The given roles and every role extending them, per the current graph.
+   * A delete must take this set *before* it removes the role from other
+   * roles' extends, then {@link recompute} it.
+   */
+  affectedBy(changed: Iterable<string>): Set<string> {
+    return this.dependentsOf(changed);
+  }
+
+  /** Recomputes exactly these roles (dropping the ones that no longer exist). */
+  recompute(affected: Iterable<string>): void {
+    const list = [...affected];
+    for (const key of list) this.closures.delete(key);
+    for (const key of list) if (this.roles.has(key)) this.compute(key);
+  }
+
+  /** Computes a just-created role (nothing extends it yet, so nothing else changes). */
+  computeNew(key: string): void {
+    this.closures.delete(key);
+    this.compute(key);
   }
 
   /** `true` iff `from` reaches `to` through extends (or is it). */

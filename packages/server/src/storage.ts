@@ -50,8 +50,12 @@ export interface Storage {
   isEmpty(): boolean;
   /** Appends one write, durably, before returning. Returns its sequence number. */
   append(scope: Scope, op: string, args: unknown[]): number;
-  /** Stores `snapshot` as the scope's state up to `seq` (inclusive) and drops those journal entries, atomically. */
-  compact(scope: Scope, snapshot: PolicySnapshot, seq: number): void;
+  /**
+   * Stores `snapshot` as the scope's whole state and drops the scope's journal
+   * entries it covers (all of them: callers hold the scope's write lock),
+   * atomically.
+   */
+  compact(scope: Scope, snapshot: PolicySnapshot): void;
   /** Number of journal entries of the scope after its snapshot. */
   journalLength(scope: Scope): number;
   /** Stored API keys (hashes). */
@@ -139,6 +143,7 @@ export class SqliteStorage implements Storage {
          ON CONFLICT (project_id, environment_id) DO UPDATE SET seq = excluded.seq, snapshot = excluded.snapshot,
            created_at = excluded.created_at`,
       ),
+      maxSeq: db.prepare('SELECT max(seq) AS seq FROM journal'),
       trimJournal: db.prepare<[string, string, number]>(
         'DELETE FROM journal WHERE project_id = ? AND environment_id = ? AND seq <= ?',
       ),
@@ -190,9 +195,11 @@ export class SqliteStorage implements Storage {
     return Number(info.lastInsertRowid);
   }
 
-  compact(scope: Scope, snapshot: PolicySnapshot, seq: number): void {
+  compact(scope: Scope, snapshot: PolicySnapshot): void {
     const json = JSON.stringify(snapshot);
     this.#db.transaction(() => {
+      const row = this.#stmts.maxSeq.get() as { seq: number | null };
+      const seq = row.seq ?? 0;
       this.#stmts.upsertSnapshot.run(scope.projectId, scope.environmentId, seq, json);
       this.#stmts.trimJournal.run(scope.projectId, scope.environmentId, seq);
     })();

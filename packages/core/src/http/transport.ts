@@ -13,7 +13,6 @@ import {
   PermissioApiError,
   PermissioError,
   PermissioNetworkError,
-  PermissioRateLimitError,
   PermissioTimeoutError,
   apiErrorFromStatus,
 } from '../errors.js';

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { SCENARIO } from '../../shared/scenario.js';
+import { FRAMEWORKS, runDemo } from '../src/demo.js';
+
+describe('pnpm demo', () => {
+  it('runs every example (and express against the PDP server) and every row matches', async () => {
+    let output = '';
+    const result = await runDemo({ write: (text) => void (output += text), color: false });
+
+    expect(result.failures).toEqual([]);
+    expect(result.ok).toBe(true);
+    expect(result.rows).toHaveLength(SCENARIO.length * (FRAMEWORKS.length + 1));
+    expect(result.rows.every((row) => row.matched)).toBe(true);
+    // Every answer carried the scope's PDP call count; a 401 never reaches the PDP.
+    expect(result.rows.every((row) => row.pdpCalls !== undefined)).toBe(true);
+    expect(result.rows.filter((row) => row.step.expected === 401).every((row) => row.pdpCalls === 0)).toBe(true);
+    // Plain text when colour is off, and the summary line.
+    expect(output).not.toMatch(/\u001b\[/);
+    expect(output).toMatch(/✓ 55\/55 rows matched/);
+    expect(result.durationMs).toBeLessThan(60_000);
+  }, 90_000);
+
+  it('reports a failure (and still cleans up) when an example cannot start', async () => {
+    const result = await runDemo({ write: () => {}, color: false, runs: [{ framework: 'express', remote: false }], startTimeout: 1 });
+    expect(result.ok).toBe(false);
+    expect(result.failures.join('\n')).toMatch(/express/);
+  });
+});

@@ -1,0 +1,190 @@
+/**
+ * The document-management API on Express, protected by `@permissio/express`.
+ *
+ * Every `requirePermission` resource form appears once:
+ * - a type string ............ GET    /documents
+ * - a CheckResource object ... POST   /documents
+ * - a sync resolver .......... PUT    /documents/:id, DELETE /documents/:id
+ * - an async resolver ........ GET    /documents/:id, POST /documents/:id/share
+ * - resourceFromPath ......... GET|PUT /projects/:projectId/documents/:documentId
+ * and GET /documents/:id asks three more questions through the request scope.
+ */
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { CheckResource, Permissio } from '@permissio/core';
+import { permissio, requirePermission, resourceFromPath } from '@permissio/express';
+import { DocumentStore, documentUri, findProject, stringField, type Document } from '../../shared/policy.js';
+import { authenticate, demoSecret, type Principal } from './auth.js';
+
+declare global {
+  namespace Express {
+    interface Request {
+      /** Set by the authentication middleware when the bearer token is valid. */
+      auth?: Principal;
+    }
+  }
+}
+
+export interface AppOptions {
+  /** The Permissio client: embedded engine or remote PDP. */
+  client: Permissio;
+  /** Key that verifies bearer tokens. @defaultValue {@link demoSecret}() */
+  jwtSecret?: Uint8Array;
+  /** Documents of this app instance. @defaultValue the seed documents */
+  documents?: DocumentStore;
+  /**
+   * Demo instrumentation: adds `X-Permissio-Pdp-Calls` (PDP calls made while
+   * serving the request) to every response.
+   * @defaultValue false
+   */
+  demo?: boolean;
+}
+
+/** The resource of a document: its key, its tenant (never the caller's) and its URI. */
+function documentResource(document: Document | undefined): CheckResource | undefined {
+  if (document === undefined) return undefined;
+  return { type: 'document', key: document.id, tenant: document.tenant, uri: documentUri(document) };
+}
+
+export function createApp({ client, jwtSecret = demoSecret(), documents = new DocumentStore(), demo = false }: AppOptions): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(express.json({ limit: '100kb' }));
+
+  if (demo) app.use(exposePdpCalls);
+
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+
+  // Who is calling: a verified token, or nobody (protected routes answer 401).
+  app.use(async function authenticateBearer(req: Request, _res: Response, next: NextFunction) {
+    const principal = await authenticate(req.get('authorization'), jwtSecret);
+    if (principal !== undefined) req.auth = principal;
+    next();
+  });
+
+  app.use(
+    permissio({
+      client,
+      user: (req) => req.auth?.user,
+      tenant: (req) => req.auth?.tenant,
+    }),
+  );
+
+  // Sync resolver: the document is looked up in memory, synchronously.
+  const documentFromParams = (req: Request) => documentResource(documents.find(param(req, 'id')));
+  // Async resolver: as a database call would be.
+  const loadDocument = async (req: Request) => documentResource(await documents.load(param(req, 'id')));
+
+  // Type string: a tenant-wide question ("may I read documents here?").
+  app.get('/documents', requirePermission('read', 'document'), (req, res) => {
+    const tenant = req.auth?.tenant ?? '';
+    res.json({ documents: documents.listByTenant(tenant).map(({ id, title, projectId }) => ({ id, title, projectId })) });
+  });
+
+  // CheckResource object: creating needs a tenant-wide `document:write`.
+  app.post('/documents', requirePermission('write', { type: 'document' }), (req, res) => {
+    const tenant = req.auth?.tenant ?? '';
+    const title = stringField(req.body, 'title', 200);
+    const projectId = stringField(req.body, 'projectId', 100);
+    if (title === undefined || projectId === undefined || findProject(tenant, projectId) === undefined) {
+      res.status(422).json({ error: 'A title and one of your projects (projectId) are required.' });
+      return;
+    }
+    const created = documents.create({ tenant, projectId, title, body: stringField(req.body, 'body') ?? '' });
+    res.status(201).json({ document: created });
+  });
+
+  // Async resolver, then three more checks through the request's scope:
+  // started together, they go to the PDP as one batch.
+  app.get('/documents/:id', requirePermission('read', loadDocument), async (req, res) => {
+    const document = documents.find(param(req, 'id'));
+    const resource = documentResource(document);
+    if (document === undefined || resource === undefined) return notFound(res);
+    const [write, del, share] = await Promise.all([
+      req.permissio.check('write', resource),
+      req.permissio.check('delete', resource),
+      req.permissio.check('share', resource),
+    ]);
+    res.json({ document, can: { write, delete: del, share } });
+  });
+
+  // Sync resolver from the route params.
+  app.put('/documents/:id', requirePermission('write', documentFromParams), (req, res) => {
+    const document = documents.find(param(req, 'id'));
+    if (document === undefined) return notFound(res);
+    updateDocument(document, req.body);
+    res.json({ document });
+  });
+
+  app.delete('/documents/:id', requirePermission('delete', documentFromParams), (req, res) => {
+    documents.delete(param(req, 'id') ?? '');
+    res.status(204).end();
+  });
+
+  app.post('/documents/:id/share', requirePermission('share', loadDocument), (req, res) => {
+    const document = documents.find(param(req, 'id'));
+    if (document === undefined) return notFound(res);
+    const user = stringField(req.body, 'user', 256);
+    if (user === undefined) {
+      res.status(422).json({ error: 'The user to share with is required.' });
+      return;
+    }
+    if (!document.sharedWith.includes(user)) document.sharedWith.push(user);
+    res.json({ document });
+  });
+
+  // resourceFromPath: the resource URI is the request path itself, so a URI
+  // role on /projects/p1 covers every document under it. The check runs in the
+  // caller's tenant; the handler still only serves that tenant's documents.
+  const documentInPath = resourceFromPath('document', { key: 'documentId' });
+
+  app.get('/projects/:projectId/documents/:documentId', requirePermission('read', documentInPath), (req, res) => {
+    const document = documents.findInProject(req.auth?.tenant, param(req, 'projectId'), param(req, 'documentId'));
+    if (document === undefined) return notFound(res);
+    res.json({ document });
+  });
+
+  app.put('/projects/:projectId/documents/:documentId', requirePermission('write', documentInPath), (req, res) => {
+    const document = documents.findInProject(req.auth?.tenant, param(req, 'projectId'), param(req, 'documentId'));
+    if (document === undefined) return notFound(res);
+    updateDocument(document, req.body);
+    res.json({ document });
+  });
+
+  app.use((_req, res) => notFound(res));
+
+  return app;
+}
+
+function notFound(res: Response): void {
+  res.status(404).json({ error: 'Not found.' });
+}
+
+/** A route parameter as a string (Express 5 types wildcard params as arrays). */
+function param(req: Request, name: string): string | undefined {
+  const value = req.params[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+function updateDocument(document: Document, body: unknown): void {
+  const title = stringField(body, 'title', 200);
+  const text = stringField(body, 'body');
+  if (title !== undefined) document.title = title;
+  if (text !== undefined) document.body = text;
+}
+
+/**
+ * Demo instrumentation: writes the request scope's PDP call count into a
+ * response header just before the headers go out (after the authorization
+ * decision and the handler's own checks).
+ */
+function exposePdpCalls(req: Request, res: Response, next: NextFunction): void {
+  const writeHead = res.writeHead;
+  res.writeHead = function writeHeadWithPdpCalls(this: Response, ...args: unknown[]) {
+    const stats = (req as Partial<Pick<Request, 'permissio'>>).permissio?.stats;
+    if (!res.headersSent) res.setHeader('X-Permissio-Pdp-Calls', String(stats?.pdpCalls ?? 0));
+    return (writeHead as (...a: unknown[]) => Response).apply(this, args);
+  } as typeof res.writeHead;
+  next();
+}

@@ -1,0 +1,183 @@
+/**
+ * The document-management API on Fastify, protected by `@permissio/fastify`.
+ *
+ * Every `requirePermission` resource form appears once:
+ * - a type string ............ GET    /documents
+ * - a CheckResource object ... POST   /documents
+ * - a sync resolver .......... PUT    /documents/:id, DELETE /documents/:id
+ * - an async resolver ........ GET    /documents/:id, POST /documents/:id/share
+ * - resourceFromPath ......... GET|PUT /projects/:projectId/documents/:documentId
+ * and GET /documents/:id asks three more questions through the request scope.
+ */
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { CheckResource, Permissio } from '@permissio/core';
+import permissioPlugin, { requirePermission, resourceFromPath } from '@permissio/fastify';
+import { DocumentStore, documentUri, findProject, stringField, type Document } from '../../shared/policy.js';
+import { authenticate, demoSecret, type Principal } from './auth.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by the authentication hook when the bearer token is valid. */
+    auth: Principal | null;
+  }
+}
+
+export interface AppOptions {
+  /** The Permissio client: embedded engine or remote PDP. */
+  client: Permissio;
+  /** Key that verifies bearer tokens. @defaultValue {@link demoSecret}() */
+  jwtSecret?: Uint8Array;
+  /** Documents of this app instance. @defaultValue the seed documents */
+  documents?: DocumentStore;
+  /**
+   * Demo instrumentation: adds `X-Permissio-Pdp-Calls` (PDP calls made while
+   * serving the request) to every response.
+   * @defaultValue false
+   */
+  demo?: boolean;
+}
+
+/** The resource of a document: its key, its tenant (never the caller's) and its URI. */
+function documentResource(document: Document | undefined): CheckResource | undefined {
+  if (document === undefined) return undefined;
+  return { type: 'document', key: document.id, tenant: document.tenant, uri: documentUri(document) };
+}
+
+type IdRoute = { Params: { id: string } };
+type ProjectDocumentRoute = { Params: { projectId: string; documentId: string } };
+
+export async function createApp({
+  client,
+  jwtSecret = demoSecret(),
+  documents = new DocumentStore(),
+  demo = false,
+}: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({ logger: false });
+
+  // Who is calling: a verified token, or nobody (protected routes answer 401).
+  // Added before the plugin, so it runs before the plugin's onRequest hook.
+  app.decorateRequest('auth', null);
+  app.addHook('onRequest', async function authenticateBearer(request) {
+    request.auth = (await authenticate(request.headers.authorization, jwtSecret)) ?? null;
+  });
+
+  await app.register(permissioPlugin, {
+    client,
+    user: (request) => request.auth?.user,
+    tenant: (request) => request.auth?.tenant,
+  });
+
+  if (demo) {
+    app.addHook('onSend', async function exposePdpCalls(request, reply) {
+      reply.header('x-permissio-pdp-calls', String(request.permissio?.stats.pdpCalls ?? 0));
+    });
+  }
+
+  // Sync resolver: the document is looked up in memory, synchronously.
+  const documentFromParams = (request: FastifyRequest) => documentResource(documents.find(param(request, 'id')));
+  // Async resolver: as a database call would be.
+  const loadDocument = async (request: FastifyRequest) => documentResource(await documents.load(param(request, 'id')));
+
+  app.get('/health', async () => ({ status: 'ok' }));
+
+  // Type string: a tenant-wide question ("may I read documents here?").
+  app.get('/documents', { preHandler: requirePermission('read', 'document') }, async (request) => {
+    const tenant = request.auth?.tenant ?? '';
+    return { documents: documents.listByTenant(tenant).map(({ id, title, projectId }) => ({ id, title, projectId })) };
+  });
+
+  // CheckResource object: creating needs a tenant-wide `document:write`.
+  app.post('/documents', { preHandler: requirePermission('write', { type: 'document' }) }, async (request, reply) => {
+    const tenant = request.auth?.tenant ?? '';
+    const title = stringField(request.body, 'title', 200);
+    const projectId = stringField(request.body, 'projectId', 100);
+    if (title === undefined || projectId === undefined || findProject(tenant, projectId) === undefined) {
+      return reply.code(422).send({ error: 'A title and one of your projects (projectId) are required.' });
+    }
+    const created = documents.create({ tenant, projectId, title, body: stringField(request.body, 'body') ?? '' });
+    return reply.code(201).send({ document: created });
+  });
+
+  // Async resolver, then three more checks through the request's scope:
+  // started together, they go to the PDP as one batch.
+  app.get<IdRoute>('/documents/:id', { preHandler: requirePermission('read', loadDocument) }, async (request, reply) => {
+    const document = documents.find(request.params.id);
+    const resource = documentResource(document);
+    if (document === undefined || resource === undefined) return notFound(reply);
+    const [write, del, share] = await Promise.all([
+      request.permissio.check('write', resource),
+      request.permissio.check('delete', resource),
+      request.permissio.check('share', resource),
+    ]);
+    return { document, can: { write, delete: del, share } };
+  });
+
+  // Sync resolver from the route params.
+  app.put<IdRoute>('/documents/:id', { preHandler: requirePermission('write', documentFromParams) }, async (request, reply) => {
+    const document = documents.find(request.params.id);
+    if (document === undefined) return notFound(reply);
+    updateDocument(document, request.body);
+    return { document };
+  });
+
+  app.delete<IdRoute>('/documents/:id', { preHandler: requirePermission('delete', documentFromParams) }, async (request, reply) => {
+    documents.delete(request.params.id);
+    return reply.code(204).send();
+  });
+
+  app.post<IdRoute>('/documents/:id/share', { preHandler: requirePermission('share', loadDocument) }, async (request, reply) => {
+    const document = documents.find(request.params.id);
+    if (document === undefined) return notFound(reply);
+    const user = stringField(request.body, 'user', 256);
+    if (user === undefined) return reply.code(422).send({ error: 'The user to share with is required.' });
+    if (!document.sharedWith.includes(user)) document.sharedWith.push(user);
+    return { document };
+  });
+
+  // resourceFromPath: the resource URI is the request path itself, so a URI
+  // role on /projects/p1 covers every document under it. The check runs in the
+  // caller's tenant; the handler still only serves that tenant's documents.
+  const documentInPath = resourceFromPath('document', { key: 'documentId' });
+
+  app.get<ProjectDocumentRoute>(
+    '/projects/:projectId/documents/:documentId',
+    { preHandler: requirePermission('read', documentInPath) },
+    async (request, reply) => {
+      const document = documents.findInProject(request.auth?.tenant, request.params.projectId, request.params.documentId);
+      if (document === undefined) return notFound(reply);
+      return { document };
+    },
+  );
+
+  app.put<ProjectDocumentRoute>(
+    '/projects/:projectId/documents/:documentId',
+    { preHandler: requirePermission('write', documentInPath) },
+    async (request, reply) => {
+      const document = documents.findInProject(request.auth?.tenant, request.params.projectId, request.params.documentId);
+      if (document === undefined) return notFound(reply);
+      updateDocument(document, request.body);
+      return { document };
+    },
+  );
+
+  app.setNotFoundHandler((_request, reply) => notFound(reply));
+
+  return app;
+}
+
+function notFound(reply: FastifyReply): FastifyReply {
+  return reply.code(404).send({ error: 'Not found.' });
+}
+
+/** A route parameter as a string (resolvers see the untyped request). */
+function param(request: FastifyRequest, name: string): string | undefined {
+  const value = (request.params as Record<string, unknown> | undefined)?.[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+function updateDocument(document: Document, body: unknown): void {
+  const title = stringField(body, 'title', 200);
+  const text = stringField(body, 'body');
+  if (title !== undefined) document.title = title;
+  if (text !== undefined) document.body = text;
+}

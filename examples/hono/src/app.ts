@@ -1,0 +1,174 @@
+/**
+ * The document-management API on Hono, protected by `@permissio/hono`.
+ *
+ * Every `requirePermission` resource form appears once:
+ * - a type string ............ GET    /documents
+ * - a CheckResource object ... POST   /documents
+ * - a sync resolver .......... PUT    /documents/:id, DELETE /documents/:id
+ * - an async resolver ........ GET    /documents/:id, POST /documents/:id/share
+ * - resourceFromPath ......... GET|PUT /projects/:projectId/documents/:documentId
+ * and GET /documents/:id asks three more questions through the request scope.
+ *
+ * Hono runs on any runtime; nothing here is Node-specific (see main.ts for
+ * the Node server).
+ */
+import { Hono, type Context } from 'hono';
+import { createMiddleware } from 'hono/factory';
+import type { CheckResource, Permissio } from '@permissio/core';
+import { permissio, requirePermission, resourceFromPath } from '@permissio/hono';
+import { DocumentStore, documentUri, findProject, stringField, type Document } from '../../shared/policy.js';
+import { authenticate, demoSecret, type Principal } from './auth.js';
+
+/** The app's context variables (the adapter adds `permissio`). */
+export type AppEnv = { Variables: { auth: Principal | undefined } };
+
+export interface AppOptions {
+  /** The Permissio client: embedded engine or remote PDP. */
+  client: Permissio;
+  /** Key that verifies bearer tokens. @defaultValue {@link demoSecret}() */
+  jwtSecret?: Uint8Array;
+  /** Documents of this app instance. @defaultValue the seed documents */
+  documents?: DocumentStore;
+  /**
+   * Demo instrumentation: adds `X-Permissio-Pdp-Calls` (PDP calls made while
+   * serving the request) to every response.
+   * @defaultValue false
+   */
+  demo?: boolean;
+}
+
+/** The resource of a document: its key, its tenant (never the caller's) and its URI. */
+function documentResource(document: Document | undefined): CheckResource | undefined {
+  if (document === undefined) return undefined;
+  return { type: 'document', key: document.id, tenant: document.tenant, uri: documentUri(document) };
+}
+
+async function readJson(c: Context): Promise<unknown> {
+  try {
+    return await c.req.json();
+  } catch {
+    return undefined;
+  }
+}
+
+export function createApp({ client, jwtSecret = demoSecret(), documents = new DocumentStore(), demo = false }: AppOptions): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+
+  if (demo) {
+    // Outermost: reads the scope's counters once the response is ready.
+    app.use('*', async function exposePdpCalls(c, next) {
+      await next();
+      c.res.headers.set('X-Permissio-Pdp-Calls', String(c.get('permissio')?.stats.pdpCalls ?? 0));
+    });
+  }
+
+  // Who is calling: a verified token, or nobody (protected routes answer 401).
+  app.use(
+    '*',
+    createMiddleware<AppEnv>(async function authenticateBearer(c, next) {
+      c.set('auth', await authenticate(c.req.header('authorization'), jwtSecret));
+      await next();
+    }),
+  );
+
+  app.use(
+    '*',
+    permissio({
+      client,
+      user: (c) => c.get('auth')?.user,
+      tenant: (c) => c.get('auth')?.tenant,
+    }),
+  );
+
+  // Sync resolver: the document is looked up in memory, synchronously.
+  const documentFromParams = (c: Context) => documentResource(documents.find(c.req.param('id')));
+  // Async resolver: as a database call would be.
+  const loadDocument = async (c: Context) => documentResource(await documents.load(c.req.param('id')));
+
+  app.get('/health', (c) => c.json({ status: 'ok' }));
+
+  // Type string: a tenant-wide question ("may I read documents here?").
+  app.get('/documents', requirePermission('read', 'document'), (c) => {
+    const tenant = c.get('auth')?.tenant ?? '';
+    return c.json({ documents: documents.listByTenant(tenant).map(({ id, title, projectId }) => ({ id, title, projectId })) });
+  });
+
+  // CheckResource object: creating needs a tenant-wide `document:write`.
+  app.post('/documents', requirePermission('write', { type: 'document' }), async (c) => {
+    const tenant = c.get('auth')?.tenant ?? '';
+    const body = await readJson(c);
+    const title = stringField(body, 'title', 200);
+    const projectId = stringField(body, 'projectId', 100);
+    if (title === undefined || projectId === undefined || findProject(tenant, projectId) === undefined) {
+      return c.json({ error: 'A title and one of your projects (projectId) are required.' }, 422);
+    }
+    const created = documents.create({ tenant, projectId, title, body: stringField(body, 'body') ?? '' });
+    return c.json({ document: created }, 201);
+  });
+
+  // Async resolver, then three more checks through the request's scope:
+  // started together, they go to the PDP as one batch.
+  app.get('/documents/:id', requirePermission('read', loadDocument), async (c) => {
+    const document = documents.find(c.req.param('id'));
+    const resource = documentResource(document);
+    if (document === undefined || resource === undefined) return c.json({ error: 'Not found.' }, 404);
+    const scope = c.get('permissio');
+    const [write, del, share] = await Promise.all([
+      scope.check('write', resource),
+      scope.check('delete', resource),
+      scope.check('share', resource),
+    ]);
+    return c.json({ document, can: { write, delete: del, share } });
+  });
+
+  // Sync resolver from the route params.
+  app.put('/documents/:id', requirePermission('write', documentFromParams), async (c) => {
+    const document = documents.find(c.req.param('id'));
+    if (document === undefined) return c.json({ error: 'Not found.' }, 404);
+    updateDocument(document, await readJson(c));
+    return c.json({ document });
+  });
+
+  app.delete('/documents/:id', requirePermission('delete', documentFromParams), (c) => {
+    documents.delete(c.req.param('id'));
+    return c.body(null, 204);
+  });
+
+  app.post('/documents/:id/share', requirePermission('share', loadDocument), async (c) => {
+    const document = documents.find(c.req.param('id'));
+    if (document === undefined) return c.json({ error: 'Not found.' }, 404);
+    const user = stringField(await readJson(c), 'user', 256);
+    if (user === undefined) return c.json({ error: 'The user to share with is required.' }, 422);
+    if (!document.sharedWith.includes(user)) document.sharedWith.push(user);
+    return c.json({ document });
+  });
+
+  // resourceFromPath: the resource URI is the request path itself, so a URI
+  // role on /projects/p1 covers every document under it. The check runs in the
+  // caller's tenant; the handler still only serves that tenant's documents.
+  const documentInPath = resourceFromPath('document', { key: 'documentId' });
+
+  app.get('/projects/:projectId/documents/:documentId', requirePermission('read', documentInPath), (c) => {
+    const document = documents.findInProject(c.get('auth')?.tenant, c.req.param('projectId'), c.req.param('documentId'));
+    if (document === undefined) return c.json({ error: 'Not found.' }, 404);
+    return c.json({ document });
+  });
+
+  app.put('/projects/:projectId/documents/:documentId', requirePermission('write', documentInPath), async (c) => {
+    const document = documents.findInProject(c.get('auth')?.tenant, c.req.param('projectId'), c.req.param('documentId'));
+    if (document === undefined) return c.json({ error: 'Not found.' }, 404);
+    updateDocument(document, await readJson(c));
+    return c.json({ document });
+  });
+
+  app.notFound((c) => c.json({ error: 'Not found.' }, 404));
+
+  return app;
+}
+
+function updateDocument(document: Document, body: unknown): void {
+  const title = stringField(body, 'title', 200);
+  const text = stringField(body, 'body');
+  if (title !== undefined) document.title = title;
+  if (text !== undefined) document.body = text;
+}

@@ -1,0 +1,40 @@
+/**
+ * Starts the Hono example on Node (`@hono/node-server`).
+ *
+ *   PORT=3000 (0 = any free port)   listens on 127.0.0.1
+ *   PERMISSIO_API_URL + PERMISSIO_TOKEN   use that PDP (e.g. a local @permissio/server)
+ *                                         instead of the embedded engine
+ *   PERMISSIO_DEMO=1                      adds the X-Permissio-Pdp-Calls header
+ *
+ * The first line printed is `LISTENING <url>`, for scripts.
+ */
+import { serve } from '@hono/node-server';
+import { Permissio } from '@permissio/core';
+import { createEngine } from '@permissio/engine';
+import { policy } from '../../shared/policy.js';
+import { createApp } from './app.js';
+
+const apiUrl = process.env['PERMISSIO_API_URL'];
+const token = process.env['PERMISSIO_TOKEN'];
+
+// A remote PDP when both are set, else the embedded engine (no network, no token).
+const client = apiUrl && token ? new Permissio({ token, apiUrl }) : new Permissio({ pdp: createEngine(policy) });
+const app = createApp({ client, demo: process.env['PERMISSIO_DEMO'] === '1' });
+
+const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: Number(process.env['PORT'] ?? 3000) }, (info) => {
+  process.stdout.write(`LISTENING http://127.0.0.1:${info.port}\n`);
+  process.stdout.write(`pdp: ${apiUrl && token ? `remote ${apiUrl}` : 'embedded engine'}\n`);
+});
+server.on('error', (error) => {
+  console.error(error);
+  process.exit(1);
+});
+
+function shutdown(): void {
+  server.close(() => {
+    void client.close().finally(() => process.exit(0));
+  });
+  if ('closeAllConnections' in server) server.closeAllConnections();
+}
+process.once('SIGINT', shutdown);
+process.once('SIGTERM', shutdown);

@@ -1,0 +1,46 @@
+import { Module, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import type { Permissio } from '@permissio/core';
+import { PermissioModule } from '@permissio/nestjs';
+import { DocumentStore } from '../../shared/policy.js';
+import { demoSecret } from './auth.js';
+import { DOCUMENTS, JWT_SECRET } from './constants.js';
+import { DocumentsController } from './documents.controller.js';
+import { HealthController } from './health.controller.js';
+import { ProjectDocumentsController } from './project-documents.controller.js';
+import { RequestContextMiddleware } from './request-context.middleware.js';
+import type { ExampleRequest } from './request.js';
+
+export interface AppModuleOptions {
+  /** The Permissio client: embedded engine or remote PDP. */
+  client: Permissio;
+  /** Key that verifies bearer tokens. @defaultValue {@link demoSecret}() */
+  jwtSecret?: Uint8Array;
+  /** Documents of this app instance. @defaultValue the seed documents */
+  documents?: DocumentStore;
+}
+
+@Module({})
+export class AppModule implements NestModule {
+  static forRoot({ client, jwtSecret = demoSecret(), documents = new DocumentStore() }: AppModuleOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        // The guard is global: every route with @RequirePermission is protected.
+        PermissioModule.forRoot({
+          client,
+          user: (req: ExampleRequest) => req.auth?.user,
+          tenant: (req: ExampleRequest) => req.auth?.tenant,
+        }),
+      ],
+      controllers: [HealthController, DocumentsController, ProjectDocumentsController],
+      providers: [
+        { provide: DOCUMENTS, useValue: documents },
+        { provide: JWT_SECRET, useValue: jwtSecret },
+      ],
+    };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(RequestContextMiddleware).forRoutes(HealthController, DocumentsController, ProjectDocumentsController);
+  }
+}

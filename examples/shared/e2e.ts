@@ -1,0 +1,186 @@
+/**
+ * The e2e suite every example runs: the app started on 127.0.0.1 with an
+ * ephemeral port, driven over real HTTP with `fetch`. The four frameworks
+ * must give the same answers to the same requests.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SCENARIO } from './scenario.js';
+import type { DemoUserName } from './policy.js';
+
+/** A running example. */
+export interface RunningExample {
+  /** Base URL, `http://127.0.0.1:<port>`. */
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+export interface ExampleSuiteOptions {
+  /** Starts a fresh app (embedded engine, demo instrumentation on). */
+  start(): Promise<RunningExample>;
+  /** Mints a token for a cast member, or for arbitrary claims with an optional secret/expiry. */
+  token(who: DemoUserName | { sub: string; tenant: string }, options?: { secret?: string; expiresIn?: string }): Promise<string>;
+}
+
+export function describeExample(framework: string, { start, token }: ExampleSuiteOptions): void {
+  describe(`example-${framework} over HTTP`, () => {
+    let app: RunningExample;
+    const tokens = new Map<string, string>();
+
+    beforeAll(async () => {
+      app = await start();
+      for (const name of ['alice', 'bob', 'carol', 'dave', 'erin'] as const) tokens.set(name, await token(name));
+    });
+    afterAll(async () => {
+      await app?.close();
+    });
+
+    async function call(
+      as: DemoUserName | null | { authorization: string },
+      method: string,
+      path: string,
+      body?: unknown,
+    ): Promise<{ status: number; json: any; headers: Headers }> {
+      const headers: Record<string, string> = {};
+      if (as !== null) headers['authorization'] = typeof as === 'object' ? as.authorization : `Bearer ${tokens.get(as)}`;
+      if (body !== undefined) headers['content-type'] = 'application/json';
+      const response = await fetch(`${app.url}${path}`, {
+        method,
+        headers,
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      const text = await response.text();
+      let json: unknown = undefined;
+      try {
+        json = text === '' ? undefined : JSON.parse(text);
+      } catch {
+        json = text;
+      }
+      return { status: response.status, json, headers: response.headers };
+    }
+
+    describe('the shared scenario', () => {
+      it.each(SCENARIO.map((step) => [step.label, step] as const))('%s', async (_label, step) => {
+        const response = await call(step.as, step.method, step.path, step.body);
+        expect(response.status, `${step.method} ${step.path} as ${step.as ?? 'nobody'}: ${step.why}`).toBe(step.expected);
+        if (step.expected === 401 || step.expected === 403) {
+          expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+          expect(response.json).toMatchObject({ status: step.expected, type: expect.any(String), title: expect.any(String) });
+        }
+      });
+    });
+
+    describe('authentication', () => {
+      it('answers 401 without a token, with a malformed header, a bad signature, an expired token or a token without tenant', async () => {
+        const forged = await token('erin', { secret: 'not-the-demo-secret' });
+        const expired = await token('erin', { expiresIn: '-1m' });
+        const tenantless = await token({ sub: 'erin@acme.test', tenant: '' });
+        for (const authorization of ['', 'Bearer', 'Basic ZXJpbjpzZWNyZXQ=', `Bearer ${forged}`, `Bearer ${expired}`, `Bearer ${tenantless}`]) {
+          const response = await call({ authorization }, 'GET', '/documents');
+          expect(response.status, authorization).toBe(401);
+        }
+      });
+
+      it('never takes the user from a header naming them', async () => {
+        const response = await fetch(`${app.url}/documents/doc-1`, { headers: { 'x-user': 'erin@acme.test', 'x-tenant': 'acme' } });
+        expect(response.status).toBe(401);
+        await response.body?.cancel();
+      });
+
+      it('leaves public routes open', async () => {
+        expect((await call(null, 'GET', '/health')).status).toBe(200);
+      });
+    });
+
+    describe('checks in the handler share the request scope', () => {
+      it('GET /documents/:id answers what else the caller may do', async () => {
+        expect((await call('alice', 'GET', '/documents/doc-1')).json).toMatchObject({
+          document: { id: 'doc-1' },
+          can: { write: true, delete: false, share: false },
+        });
+        expect((await call('bob', 'GET', '/documents/doc-1')).json.can).toEqual({ write: false, delete: false, share: false });
+        expect((await call('bob', 'GET', '/documents/doc-2')).json.can).toEqual({ write: true, delete: false, share: false });
+        expect((await call('erin', 'GET', '/documents/doc-1')).json.can).toEqual({ write: true, delete: true, share: true });
+        // dave's URI role on /projects/p1 reaches doc-1 through its URI.
+        expect((await call('dave', 'GET', '/documents/doc-1')).json.can).toEqual({ write: true, delete: false, share: false });
+      });
+
+      it('reports the PDP calls of the request (demo mode)', async () => {
+        const read = await call('alice', 'GET', '/documents/doc-1');
+        const calls = Number(read.headers.get('x-permissio-pdp-calls'));
+        // the guard's check plus three more in the handler, each asked once
+        expect(calls).toBeGreaterThanOrEqual(2);
+        expect(calls).toBeLessThanOrEqual(4);
+        expect((await call(null, 'GET', '/documents/doc-1')).headers.get('x-permissio-pdp-calls')).toBe('0');
+      });
+    });
+
+    describe('tenants', () => {
+      it('lists only the caller tenant\'s documents', async () => {
+        const acme = await call('bob', 'GET', '/documents');
+        expect(acme.json.documents.map((d: { id: string }) => d.id).sort()).toEqual(expect.arrayContaining(['doc-1', 'doc-2']));
+        expect(acme.json.documents.map((d: { id: string }) => d.id)).not.toContain('doc-3');
+        const globex = await call('carol', 'GET', '/documents');
+        expect(globex.json.documents.map((d: { id: string }) => d.id)).toEqual(['doc-3']);
+      });
+
+      it('denies a tenant admin everything on another tenant\'s documents', async () => {
+        expect((await call('carol', 'GET', '/documents/doc-1')).status).toBe(403);
+        expect((await call('carol', 'PUT', '/documents/doc-1', { title: 'pwned' })).status).toBe(403);
+        expect((await call('carol', 'DELETE', '/documents/doc-2')).status).toBe(403);
+        expect((await call('carol', 'POST', '/documents/doc-1/share', { user: 'carol@globex.test' })).status).toBe(403);
+        // A token claiming another tenant gets none of the roles of the user's own tenant.
+        const alienAlice = await token({ sub: 'alice@acme.test', tenant: 'globex' });
+        expect((await call({ authorization: `Bearer ${alienAlice}` }, 'GET', '/documents/doc-3')).status).toBe(403);
+      });
+
+      it('never serves another tenant\'s document on the URI route', async () => {
+        // carol is admin in globex, so the path check passes in her tenant; the handler still scopes by tenant.
+        expect((await call('carol', 'GET', '/projects/p1/documents/doc-1')).status).toBe(404);
+      });
+    });
+
+    describe('the URI route (resourceFromPath)', () => {
+      it('allows a URI role on an ancestor path, and only there', async () => {
+        expect((await call('dave', 'GET', '/projects/p1/documents/doc-1')).status).toBe(200);
+        expect((await call('dave', 'PUT', '/projects/p1/documents/doc-1', { body: 'edited by dave' })).status).toBe(200);
+        expect((await call('dave', 'GET', '/projects/p2/documents/doc-2')).status).toBe(403);
+        expect((await call('dave', 'GET', '/documents')).status).toBe(403);
+        expect((await call('bob', 'PUT', '/projects/p1/documents/doc-1', { body: 'nope' })).status).toBe(403);
+        expect((await call('bob', 'GET', '/projects/p1/documents/doc-1')).status).toBe(200);
+      });
+
+      it('answers 400 to a path that cannot be canonicalised, without checking it', async () => {
+        const response = await call('erin', 'GET', '/projects/p1/documents/doc%2F..%2F..%2Fp2');
+        expect(response.status).toBe(400);
+        expect(response.headers.get('x-permissio-pdp-calls')).toBe('0');
+      });
+    });
+
+    describe('each resource form', () => {
+      it('CheckResource object: POST /documents needs a tenant-wide write', async () => {
+        const created = await call('alice', 'POST', '/documents', { title: 'Minutes', projectId: 'p1' });
+        expect(created.status).toBe(201);
+        expect(created.json.document).toMatchObject({ title: 'Minutes', tenant: 'acme', projectId: 'p1' });
+        expect((await call('bob', 'POST', '/documents', { title: 'Nope', projectId: 'p1' })).status).toBe(403);
+        expect((await call('alice', 'POST', '/documents', { title: 'Wrong', projectId: 'g1' })).status).toBe(422);
+      });
+
+      it('sync resolver: DELETE /documents/:id needs admin on that document', async () => {
+        const created = await call('erin', 'POST', '/documents', { title: 'Scratch', projectId: 'p2' });
+        const id: string = created.json.document.id;
+        expect((await call('alice', 'DELETE', `/documents/${id}`)).status).toBe(403);
+        expect((await call('erin', 'DELETE', `/documents/${id}`)).status).toBe(204);
+        // unknown document: the resolver returns nothing → denied, never the handler
+        expect((await call('erin', 'DELETE', `/documents/${id}`)).status).toBe(403);
+      });
+
+      it('async resolver: POST /documents/:id/share needs share', async () => {
+        expect((await call('alice', 'POST', '/documents/doc-2/share', { user: 'bob@acme.test' })).status).toBe(403);
+        const shared = await call('erin', 'POST', '/documents/doc-2/share', { user: 'dave@acme.test' });
+        expect(shared.status).toBe(200);
+        expect(shared.json.document.sharedWith).toContain('dave@acme.test');
+        expect((await call('erin', 'GET', '/documents/doc-999')).status).toBe(403);
+      });
+    });
+  });
+}

@@ -1,0 +1,164 @@
+/**
+ * The one policy, cast and data set shared by every example and the demo.
+ *
+ * This file has no imports on purpose: the examples import it by relative
+ * path (`../../shared/policy.ts`), and a file outside a package cannot resolve
+ * that package's dependencies. Each example types it where it is used
+ * (`createEngine(policy)` checks it against `PolicySnapshot`).
+ *
+ * The model:
+ * - two resource types: `document` (read, write, delete, share) and
+ *   `project` (read, write);
+ * - three roles with inheritance: `viewer` ⊂ `editor` ⊂ `admin`;
+ * - two tenants, `acme` and `globex`, that never see each other's grants;
+ * - an instance role (bob is editor on `document:doc-2` only);
+ * - a URI role on the project hierarchy `/projects/:projectId/documents/:documentId`
+ *   (dave is editor on `/projects/p1`, so on every document under it).
+ */
+
+/**
+ * Secret of the demo tokens (HS256). DEMO ONLY: a real app verifies tokens
+ * from its identity provider (a JWKS URL, `jose.createRemoteJWKSet`), never a
+ * secret committed to a repository. Overridden by `DEMO_JWT_SECRET`.
+ */
+export const DEMO_JWT_SECRET = 'permissio-demo-secret-do-not-use-in-production';
+
+/** Issuer and audience of the demo tokens; verification requires both. */
+export const DEMO_JWT_ISSUER = 'urn:permissio:examples';
+export const DEMO_JWT_AUDIENCE = 'urn:permissio:examples:documents';
+
+/** A demo user: the JWT `sub` is `key`, the `tenant` claim is `tenant`. */
+export interface DemoUser {
+  readonly key: string;
+  readonly tenant: string;
+  readonly description: string;
+}
+
+/** The cast. The short name (`alice`) is what the token helpers accept. */
+export const USERS = {
+  alice: { key: 'alice@acme.test', tenant: 'acme', description: 'editor in acme' },
+  bob: { key: 'bob@acme.test', tenant: 'acme', description: 'viewer in acme, editor on document doc-2 only' },
+  carol: { key: 'carol@globex.test', tenant: 'globex', description: 'admin in globex (another tenant)' },
+  dave: { key: 'dave@acme.test', tenant: 'acme', description: 'no tenant role; editor on /projects/p1 (URI role)' },
+  erin: { key: 'erin@acme.test', tenant: 'acme', description: 'admin in acme' },
+} as const satisfies Record<string, DemoUser>;
+
+export type DemoUserName = keyof typeof USERS;
+
+/** The policy snapshot: `createEngine(policy)` and the server's `seed`. */
+export const policy = {
+  resources: [
+    { key: 'document', name: 'Document', actions: ['read', 'write', 'delete', 'share'] },
+    { key: 'project', name: 'Project', actions: ['read', 'write'] },
+  ],
+  roles: [
+    { key: 'viewer', name: 'Viewer', permissions: ['document:read', 'project:read'] },
+    { key: 'editor', name: 'Editor', permissions: ['document:write', 'project:write'], extends: ['viewer'] },
+    { key: 'admin', name: 'Admin', permissions: ['document:delete', 'document:share'], extends: ['editor'] },
+  ],
+  tenants: [
+    { key: 'acme', name: 'Acme Corp' },
+    { key: 'globex', name: 'Globex Corporation' },
+  ],
+  users: Object.values(USERS).map((user) => ({ key: user.key, email: user.key })),
+  roleAssignments: [
+    { user: USERS.alice.key, role: 'editor', tenant: 'acme' },
+    { user: USERS.bob.key, role: 'viewer', tenant: 'acme' },
+    { user: USERS.bob.key, role: 'editor', tenant: 'acme', resourceInstance: 'document:doc-2' },
+    { user: USERS.carol.key, role: 'admin', tenant: 'globex' },
+    { user: USERS.erin.key, role: 'admin', tenant: 'acme' },
+  ],
+  grants: [{ user: USERS.dave.key, resourceUri: '/projects/p1', roles: ['editor'], tenant: 'acme' }],
+};
+
+/** A document of the in-memory store. */
+export interface Document {
+  readonly id: string;
+  readonly tenant: string;
+  readonly projectId: string;
+  title: string;
+  body: string;
+  /** User keys the document was shared with (`POST /documents/:id/share`). */
+  sharedWith: string[];
+}
+
+/** A project (only the URI hierarchy and the tenant matter here). */
+export interface Project {
+  readonly id: string;
+  readonly tenant: string;
+  readonly name: string;
+}
+
+export const PROJECTS: readonly Project[] = [
+  { id: 'p1', tenant: 'acme', name: 'Website relaunch' },
+  { id: 'p2', tenant: 'acme', name: 'Finance' },
+  { id: 'g1', tenant: 'globex', name: 'Doomsday device' },
+];
+
+/** Fresh copies of the seed documents (each app instance mutates its own). */
+export function seedDocuments(): Document[] {
+  return [
+    { id: 'doc-1', tenant: 'acme', projectId: 'p1', title: 'Roadmap', body: 'Q3: ship it.', sharedWith: [] },
+    { id: 'doc-2', tenant: 'acme', projectId: 'p2', title: 'Budget', body: 'Coffee: 40%.', sharedWith: [] },
+    { id: 'doc-3', tenant: 'globex', projectId: 'g1', title: 'Master plan', body: 'Step 1: volcano.', sharedWith: [] },
+  ];
+}
+
+/** The URI of a document in the project hierarchy: `/projects/p1/documents/doc-1`. */
+export function documentUri(document: Pick<Document, 'projectId' | 'id'>): string {
+  return `/projects/${encodeURIComponent(document.projectId)}/documents/${encodeURIComponent(document.id)}`;
+}
+
+/**
+ * The in-memory document store of one app. `find` is synchronous (for the
+ * sync resolver), `load` is asynchronous like a database call.
+ */
+export class DocumentStore {
+  readonly #documents = new Map<string, Document>();
+  #next = 100;
+
+  constructor(documents: Document[] = seedDocuments()) {
+    for (const document of documents) this.#documents.set(document.id, document);
+  }
+
+  find(id: string | undefined): Document | undefined {
+    return id === undefined ? undefined : this.#documents.get(id);
+  }
+
+  async load(id: string | undefined): Promise<Document | undefined> {
+    await Promise.resolve();
+    return this.find(id);
+  }
+
+  listByTenant(tenant: string): Document[] {
+    return [...this.#documents.values()].filter((document) => document.tenant === tenant);
+  }
+
+  /** The document when it is in `projectId` of `tenant`, else undefined. */
+  findInProject(tenant: string | undefined, projectId: string | undefined, id: string | undefined): Document | undefined {
+    const document = this.find(id);
+    return document !== undefined && document.tenant === tenant && document.projectId === projectId ? document : undefined;
+  }
+
+  create(input: { tenant: string; projectId: string; title: string; body: string }): Document {
+    const document: Document = { id: `doc-${this.#next++}`, sharedWith: [], ...input };
+    this.#documents.set(document.id, document);
+    return document;
+  }
+
+  delete(id: string): boolean {
+    return this.#documents.delete(id);
+  }
+}
+
+/** A project of `tenant`, or undefined (another tenant's project is invisible). */
+export function findProject(tenant: string | undefined, projectId: string | undefined): Project | undefined {
+  return PROJECTS.find((project) => project.id === projectId && project.tenant === tenant);
+}
+
+/** Reads a JSON body field as a bounded string, or undefined. */
+export function stringField(body: unknown, field: string, maxLength = 10_000): string | undefined {
+  if (body === null || typeof body !== 'object') return undefined;
+  const value = (body as Record<string, unknown>)[field];
+  return typeof value === 'string' && value.length > 0 && value.length <= maxLength ? value : undefined;
+}

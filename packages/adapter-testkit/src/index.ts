@@ -1,0 +1,27 @@
+/**
+ * `@permissio/adapter-testkit` (private): the one scenario matrix every
+ * framework adapter runs, its policy fixture, PDP doubles and helpers.
+ */
+export { POLICY, policySnapshot, USER_HEADER, TENANT_HEADER, USER_TENANTS, CROWD_SIZE, crowdUser, crowdAccess } from './fixture.js';
+export { CountingPdp, countingPdp, faultyPdp } from './pdps.js';
+export type { PdpCallCounts, PdpFault } from './pdps.js';
+export { rawRequest, parseBody, startBlackhole, countingFetch } from './http.js';
+export type { CountingFetch } from './http.js';
+export { engineClient, httpClient, startFixtureServer, variantClient, TEST_API_KEY, TEST_PROJECT, TEST_ENVIRONMENT } from './clients.js';
+export { buildRoutes } from './routes.js';
+export type { HandlerCounter } from './routes.js';
+export { SCENARIOS, VARIANTS, as } from './scenarios.js';
+export type { Scenario, ScenarioExpectation, VariantName } from './scenarios.js';
+export { defineAdapterSuite, MatrixEnvironment, assertExpectation, INVALID_OPTIONS } from './suite.js';
+export type { AdapterSuiteOptions } from './suite.js';
+export type {
+  AdapterDriver,
+  AppHandle,
+  AppSetup,
+  RequestAccess,
+  TestRequest,
+  TestResponse,
+  TestRoute,
+  VariantConfig,
+  VariantClient,
+} from './types.js';

@@ -1,0 +1,192 @@
+/**
+ * Runs the matrix under vitest: `defineAdapterSuite(driver)` in an
+ * adapter's test file registers one test per scenario plus the concurrency,
+ * option-validation and HEAD checks. {@link MatrixEnvironment} is usable
+ * without vitest's `describe` (e.g. from a custom harness).
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { PROBLEM_CONTENT_TYPE, type PermissioAdapterBaseOptions } from '@permissio/core/internal';
+import { CROWD_SIZE, TENANT_HEADER, USER_HEADER, USER_TENANTS, crowdAccess, crowdUser } from './fixture.js';
+import { buildRoutes, type HandlerCounter } from './routes.js';
+import { SCENARIOS, VARIANTS, as, type Scenario, type VariantName } from './scenarios.js';
+import { engineClient, variantClient } from './clients.js';
+import type { AdapterDriver, AppHandle, TestResponse, VariantClient } from './types.js';
+
+interface BuiltVariant {
+  app: AppHandle;
+  client: VariantClient;
+}
+
+/** Builds (lazily) and closes the apps of the matrix's variants for one driver. */
+export class MatrixEnvironment<Req> {
+  readonly counter: HandlerCounter = { runs: 0 };
+  readonly #built = new Map<VariantName, Promise<BuiltVariant>>();
+
+  constructor(readonly driver: AdapterDriver<Req>) {}
+
+  /** The app of `name`, built on first use. */
+  variant(name: VariantName): Promise<BuiltVariant> {
+    let built = this.#built.get(name);
+    if (built === undefined) {
+      built = this.#build(name);
+      this.#built.set(name, built);
+    }
+    return built;
+  }
+
+  async #build(name: VariantName): Promise<BuiltVariant> {
+    const config = VARIANTS[name];
+    const client = await variantClient(config);
+    const { access } = this.driver;
+    const slow = <T>(value: T): Promise<T> => new Promise((resolve) => setTimeout(() => resolve(value), 1));
+    const userOf = (req: Req): string | undefined => access.header(req, USER_HEADER);
+    const tenantOf = (req: Req): string | undefined =>
+      'tenant' in config && config.tenant === 'user' ? USER_TENANTS.get(userOf(req) ?? '') : access.header(req, TENANT_HEADER);
+    const options: PermissioAdapterBaseOptions<Req> & Record<string, unknown> = {
+      client: client.client,
+      user: 'asyncResolvers' in config ? (req) => slow(userOf(req)) : userOf,
+      tenant: 'asyncResolvers' in config ? (req) => slow(tenantOf(req)) : tenantOf,
+    };
+    if ('exposeReason' in config) options.exposeReason = config.exposeReason;
+    if ('failureStatus' in config) options.failureStatus = config.failureStatus;
+    if ('decisionTimeout' in config) options.decisionTimeout = config.decisionTimeout;
+    if ('hooks' in config && this.driver.hookOptions !== undefined) Object.assign(options, this.driver.hookOptions());
+    const app = await this.driver.createApp({ options, routes: buildRoutes(this.driver, this.counter) });
+    return { app, client };
+  }
+
+  /** Runs one scenario and asserts its expectations. */
+  async run(scenario: Scenario): Promise<TestResponse> {
+    const { app, client } = await this.variant(scenario.variant);
+    client.reset();
+    this.counter.runs = 0;
+    const response = await app.request(scenario.request);
+    assertExpectation(scenario, response, client.calls(), this.counter.runs);
+    return response;
+  }
+
+  async close(): Promise<void> {
+    const built = await Promise.allSettled(this.#built.values());
+    this.#built.clear();
+    for (const result of built) {
+      if (result.status === 'fulfilled') {
+        await result.value.app.close();
+        await result.value.client.close();
+      }
+    }
+  }
+}
+
+function describeResponse(response: TestResponse): string {
+  return `${response.status} ${response.headers['content-type'] ?? ''} ${response.text.slice(0, 300)}`;
+}
+
+/** Asserts a scenario's expectation on a response (vitest `expect`). */
+export function assertExpectation(scenario: Scenario, response: TestResponse, pdpCalls: number, handlerRuns: number): void {
+  const { expect: want } = scenario;
+  const statuses: readonly number[] = typeof want.status === 'number' ? [want.status] : want.status;
+  const context = `${scenario.name}: ${scenario.request.method} ${scenario.request.path} → ${describeResponse(response)}`;
+  expect(statuses, context).toContain(response.status);
+  if (want.pdpCalls !== undefined) expect(pdpCalls, `${context} (PDP calls)`).toBe(want.pdpCalls);
+  const allowed = statuses.every((s) => s >= 200 && s < 300);
+  expect(handlerRuns, `${context} (handler runs)`).toBe(want.handlerRuns ?? (allowed ? 1 : 0));
+  const problemDefault = !scenario.requiresHooks && [400, 401, 403, 503].includes(response.status);
+  if (want.problem ?? problemDefault) {
+    expect(response.headers['content-type'] ?? '', `${context} (content type)`).toContain(PROBLEM_CONTENT_TYPE);
+  }
+  if (scenario.request.method === 'HEAD') {
+    expect(response.text, `${context} (HEAD has no body)`).toBe('');
+    return;
+  }
+  if (want.body !== undefined) expect(response.body, context).toMatchObject(want.body);
+  if (want.bodyExcludes !== undefined && response.body !== null && typeof response.body === 'object') {
+    for (const key of want.bodyExcludes) expect(Object.hasOwn(response.body, key), `${context} (must not have "${key}")`).toBe(false);
+  }
+  if (problemDefault && response.status !== 418) {
+    expect(response.body, `${context} (problem body)`).toMatchObject({ type: 'about:blank', status: response.status });
+  }
+}
+
+/** Options of {@link defineAdapterSuite}. */
+export interface AdapterSuiteOptions {
+  /** Scenario names to skip (say why in the adapter's test file). */
+  skip?: readonly string[];
+  /** Requests of the concurrency test. @defaultValue 500 */
+  concurrentRequests?: number;
+}
+
+/** Invalid option sets and the option name their TypeError must mention. */
+export const INVALID_OPTIONS: readonly { name: string; options: (valid: PermissioAdapterBaseOptions<unknown>) => unknown }[] = [
+  { name: 'options', options: () => undefined },
+  { name: 'client', options: (v) => ({ ...v, client: undefined }) },
+  { name: 'client', options: (v) => ({ ...v, client: {} }) },
+  { name: 'user', options: (v) => ({ ...v, user: 'alice' }) },
+  { name: 'tenant', options: (v) => ({ ...v, tenant: 'acme' }) },
+  { name: 'exposeReason', options: (v) => ({ ...v, exposeReason: 'yes' }) },
+  { name: 'failureStatus', options: (v) => ({ ...v, failureStatus: 200 }) },
+  { name: 'decisionTimeout', options: (v) => ({ ...v, decisionTimeout: -1 }) },
+  { name: 'onDenied', options: (v) => ({ ...v, onDenied: 'log' }) },
+  { name: 'onUnauthenticated', options: (v) => ({ ...v, onUnauthenticated: 42 }) },
+  { name: 'onError', options: (v) => ({ ...v, onError: true }) },
+];
+
+/** Registers the whole matrix for `driver` as a vitest `describe` block. */
+export function defineAdapterSuite<Req>(driver: AdapterDriver<Req>, suiteOptions: AdapterSuiteOptions = {}): void {
+  describe(`${driver.name}: adapter scenario matrix`, () => {
+    const env = new MatrixEnvironment(driver);
+    afterAll(() => env.close());
+
+    for (const scenario of SCENARIOS) {
+      const skip = (scenario.requiresHooks === true && driver.hookOptions === undefined) || suiteOptions.skip?.includes(scenario.name) === true;
+      (skip ? it.skip : it)(scenario.name, async () => {
+        await env.run(scenario);
+      });
+    }
+
+    it('concurrent requests of 50 users on one route: every response is right', async () => {
+      const { app } = await env.variant('default');
+      const total = suiteOptions.concurrentRequests ?? 500;
+      const responses = await Promise.all(
+        Array.from({ length: total }, (_, i) => app.request({ method: 'GET', path: '/crowd', headers: as(crowdUser(i % CROWD_SIZE)) })),
+      );
+      responses.forEach((response, i) => {
+        const user = crowdUser(i % CROWD_SIZE);
+        const access = crowdAccess(i % CROWD_SIZE);
+        if (access.read) {
+          expect(response.status, `${user} → ${describeResponse(response)}`).toBe(200);
+          expect(response.body, user).toEqual({ user, canWrite: access.write });
+        } else {
+          expect(response.status, `${user} → ${describeResponse(response)}`).toBe(403);
+        }
+      });
+    });
+
+    it('validates options eagerly: TypeError naming the option', async () => {
+      const { client } = engineClient();
+      const valid: PermissioAdapterBaseOptions<unknown> = { client, user: () => 'alice' };
+      await driver.createAdapter(valid); // valid options must not throw
+      for (const { name, options } of INVALID_OPTIONS) {
+        let caught: unknown;
+        try {
+          await driver.createAdapter(options(valid));
+        } catch (error) {
+          caught = error;
+        }
+        expect(caught, `invalid "${name}" must throw`).toBeInstanceOf(TypeError);
+        expect((caught as Error).message, `invalid "${name}"`).toContain(name === 'options' ? 'option' : `"${name}"`);
+      }
+    });
+
+    it('validates requirePermission and resourceFromPath arguments eagerly', () => {
+      expect(() => driver.requirePermission('', 'document')).toThrow(TypeError);
+      expect(() => driver.requirePermission(undefined, 'document')).toThrow(/action/);
+      expect(() => driver.requirePermission('read', '')).toThrow(TypeError);
+      expect(() => driver.requirePermission('read', 42)).toThrow(/resource/);
+      expect(() => driver.requirePermission('read', null)).toThrow(TypeError);
+      expect(() => driver.requirePermission('read', 'document')).not.toThrow();
+      expect(() => driver.resourceFromPath('')).toThrow(TypeError);
+      expect(() => driver.resourceFromPath('document', { key: '' })).toThrow(/key/);
+      expect(() => driver.resourceFromPath('document', { key: 'id' })).not.toThrow();
+    });
+  });
+}

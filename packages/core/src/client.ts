@@ -1,0 +1,233 @@
+/**
+ * The `Permissio` client: checks, grants, role assignments, the management
+ * API and request scopes, over any {@link Pdp} — the embedded engine
+ * (`new Permissio({ pdp: createEngine() })`) or the REST API
+ * (`new Permissio({ token, apiUrl })`, through {@link HttpPdp}).
+ */
+import { PermissioError } from './errors.js';
+import { HttpPdp } from './http/http-pdp.js';
+import { consoleLogger, type Logger } from './logger.js';
+import { createManagementApi, type ManagementApi, type OrNull, type Runner } from './management.js';
+import { resolveOptions, type PermissioOptions } from './options.js';
+import { RequestScope, type RequestScopeOptions } from './scope.js';
+import type {
+  AssignOptions,
+  CheckOptions,
+  CheckPermissionsRequest,
+  CheckPermissionsResult,
+  CheckRequest,
+  CheckResource,
+  CheckUser,
+  Decision,
+  GrantRequest,
+  Pdp,
+  RoleAssignment,
+  UserPermissions,
+} from './types.js';
+
+function notBoolean(): PermissioError {
+  return new PermissioError('The PDP answered a check with a non-boolean value; treated as an error, never an allow.', {
+    code: 'MALFORMED_RESPONSE',
+  });
+}
+
+async function awaitBoolean(answer: PromiseLike<boolean>): Promise<boolean> {
+  const value: unknown = await answer;
+  if (typeof value !== 'boolean') throw notBoolean();
+  return value;
+}
+
+/**
+ * The Permissio client.
+ *
+ * ```ts
+ * import { Permissio } from '@permissio/core';
+ * import { createEngine } from '@permissio/engine';
+ * const permissio = new Permissio({ pdp: createEngine(policy) });       // embedded, no network
+ * const remote = new Permissio({ token: 'permis_key_…', apiUrl });      // a remote PDP
+ * await permissio.check('alice', 'read', { type: 'document', key: 'doc-1' }, { tenant: 'acme' });
+ * ```
+ *
+ * @typeParam TThrow - inferred from `throwOnError` (`true` when omitted).
+ * With `false`, failures are logged and `check`/`bulkCheck` resolve `false`
+ * while every other method resolves `null`, which its return type says.
+ * Code that accepts any client should take a `Permissio<boolean>`.
+ */
+export class Permissio<TThrow extends boolean = true> implements AsyncDisposable {
+  readonly #pdp: Pdp;
+  readonly #ownsPdp: boolean;
+  readonly #throw: boolean;
+  readonly #logger: Logger;
+  #closed: Promise<void> | undefined;
+
+  /** Management API: users, tenants, roles, resources, role assignments. */
+  readonly api: ManagementApi<TThrow>;
+
+  constructor(options: PermissioOptions<TThrow>) {
+    const resolved = resolveOptions(options);
+    this.#throw = resolved.throwOnError;
+    this.#logger = resolved.logger ?? consoleLogger;
+    if (resolved.mode === 'pdp') {
+      this.#pdp = resolved.pdp;
+      this.#ownsPdp = false;
+    } else {
+      this.#pdp = new HttpPdp({
+        config: resolved.config,
+        logger: this.#logger,
+        ...(resolved.fetch === undefined ? {} : { fetch: resolved.fetch }),
+      });
+      this.#ownsPdp = true;
+    }
+    const run: Runner = (operation, call) => this.#run(operation, call);
+    this.api = createManagementApi<TThrow>(this.#pdp, run);
+  }
+
+  /** The PDP this client asks (an `HttpPdp` when built with a token). */
+  get pdp(): Pdp {
+    return this.#pdp;
+  }
+
+  // ------------------------------------------------------------ checks
+
+  /**
+   * May `user` do `action` on `resource`? Resolves `true` only on an explicit
+   * allow. With `throwOnError: false` a failure resolves `false` (deny).
+   */
+  async check(
+    user: string | CheckUser,
+    action: string,
+    resource: string | CheckResource,
+    options?: CheckOptions,
+  ): Promise<boolean> {
+    const request: CheckRequest = { user, action, resource, tenant: options?.tenant, context: options?.context };
+    if (this.#throw) {
+      const answer = this.#pdp.check(request);
+      return typeof answer === 'boolean' ? answer : awaitBoolean(answer);
+    }
+    try {
+      const answer = this.#pdp.check(request);
+      return typeof answer === 'boolean' ? answer : await awaitBoolean(answer);
+    } catch (error) {
+      this.#report('check', error);
+      return false;
+    }
+  }
+
+  /** The decision with its explanation `{allowed, reason, via?}`. */
+  checkDetailed(
+    user: string | CheckUser,
+    action: string,
+    resource: string | CheckResource,
+    options?: CheckOptions,
+  ): Promise<OrNull<Decision, TThrow>> {
+    const request: CheckRequest = { user, action, resource, tenant: options?.tenant, context: options?.context };
+    return this.#run('checkDetailed', async () => {
+      const decision = await this.#pdp.checkDetailed(request);
+      if (typeof decision?.allowed !== 'boolean') throw notBoolean();
+      return decision;
+    });
+  }
+
+  /**
+   * Answers independent checks in order. With `throwOnError: false` a failure
+   * resolves every answer `false`.
+   */
+  async bulkCheck(checks: readonly CheckRequest[]): Promise<boolean[]> {
+    try {
+      const answers: unknown = await this.#pdp.bulkCheck(checks);
+      if (!Array.isArray(answers) || answers.length !== checks.length) {
+        throw new PermissioError(`The PDP answered a bulk check of ${checks.length} with a different number of results.`, {
+          code: 'MALFORMED_RESPONSE',
+        });
+      }
+      for (const answer of answers) if (typeof answer !== 'boolean') throw notBoolean();
+      return answers as boolean[];
+    } catch (error) {
+      if (this.#throw) throw error;
+      this.#report('bulkCheck', error);
+      return Array.isArray(checks) ? checks.map(() => false) : [];
+    }
+  }
+
+  /** One principal, several resources × several permissions: `{passed, missing}`. */
+  checkPermissions(request: CheckPermissionsRequest): Promise<OrNull<CheckPermissionsResult, TThrow>> {
+    return this.#run('checkPermissions', () => this.#pdp.checkPermissions(request));
+  }
+
+  /** What `user` holds on `resourceUri` (ancestors and tenant-wide roles included). */
+  getUserPermissions(
+    user: string,
+    resourceUri: string,
+    options?: { tenant?: string },
+  ): Promise<OrNull<UserPermissions, TThrow>> {
+    return this.#run('getUserPermissions', () => this.#pdp.getUserPermissions(user, resourceUri, options));
+  }
+
+  // ------------------------------------------------------------ writes
+
+  /** Assigns `role` to `user`, tenant-wide or on `resourceInstance`. Idempotent. */
+  assignRole(user: string, role: string, options?: AssignOptions): Promise<OrNull<RoleAssignment, TThrow>> {
+    return this.#run('assignRole', () => this.#pdp.roleAssignments.assign({ ...options, user, role }));
+  }
+
+  /** Removes that assignment. Idempotent. */
+  unassignRole(user: string, role: string, options?: AssignOptions): Promise<OrNull<void, TThrow>> {
+    return this.#run('unassignRole', () => this.#pdp.roleAssignments.unassign({ ...options, user, role }));
+  }
+
+  /** Grants permissions and/or roles to a user on a resource URI or instance. */
+  grant(request: GrantRequest): Promise<OrNull<void, TThrow>> {
+    return this.#run('grant', () => this.#pdp.grant(request));
+  }
+
+  /** Revokes what {@link Permissio.grant} granted. */
+  revoke(request: GrantRequest): Promise<OrNull<void, TThrow>> {
+    return this.#run('revoke', () => this.#pdp.revoke(request));
+  }
+
+  // ------------------------------------------------------------ scopes & lifecycle
+
+  /**
+   * A request-scoped decision cache: one per incoming request, never shared
+   * between requests. See {@link RequestScope}.
+   */
+  createRequestScope(options?: RequestScopeOptions): RequestScope {
+    return new RequestScope(this as Permissio<boolean>, options);
+  }
+
+  /**
+   * Releases the HTTP transport (in-flight calls are aborted, later calls
+   * reject). A PDP passed as `pdp` belongs to the caller and is not closed.
+   * Idempotent.
+   */
+  close(): Promise<void> {
+    this.#closed ??= this.#ownsPdp && this.#pdp.close ? this.#pdp.close() : Promise.resolve();
+    return this.#closed;
+  }
+
+  /** `await using permissio = new Permissio(…)`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  // ------------------------------------------------------------ failure mode
+
+  async #run<T>(operation: string, call: () => T | Promise<T>): Promise<OrNull<T, TThrow>> {
+    try {
+      return await call();
+    } catch (error) {
+      if (this.#throw) throw error;
+      this.#report(operation, error);
+      return null as OrNull<T, TThrow>;
+    }
+  }
+
+  #report(operation: string, error: unknown): void {
+    const message = error instanceof Error ? error.message : String(error);
+    const meta =
+      error instanceof PermissioError
+        ? { name: error.name, code: error.code, ...('statusCode' in error ? { statusCode: error.statusCode } : {}) }
+        : {};
+    this.#logger.error(`[permissio] ${operation} failed: ${message}`, meta);
+  }
+}

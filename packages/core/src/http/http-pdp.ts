@@ -1,0 +1,356 @@
+/**
+ * `HttpPdp`: the {@link Pdp} interface over the REST API of docs/REST.md
+ * (the Permissio cloud or `@permissio/server`).
+ *
+ * Answers are read strictly: only a JSON boolean `true` allows. Anything
+ * else where a decision is expected (HTML, `"true"`, `1`, a missing field, a
+ * bulk answer of the wrong length) is a `PermissioApiError` with code
+ * `MALFORMED_RESPONSE` — never an allow.
+ */
+import { PermissioValidationError } from '../errors.js';
+import { consoleLogger, type Logger } from '../logger.js';
+import type { FetchFunction, PermissioConfig } from '../options.js';
+import type {
+  CheckPermissionsRequest,
+  CheckPermissionsResult,
+  CheckRequest,
+  Decision,
+  DecisionReason,
+  GrantRequest,
+  ListParams,
+  Page,
+  Pdp,
+  PolicySnapshot,
+  ResourceAction,
+  ResourceAttribute,
+  ResourceType,
+  ResourceTypeCreate,
+  ResourceTypeUpdate,
+  ResourcesOperations,
+  Role,
+  RoleAssignment,
+  RoleAssignmentCreate,
+  RoleAssignmentDetailed,
+  RoleAssignmentFilter,
+  RoleAssignmentsOperations,
+  RoleCreate,
+  RoleUpdate,
+  RolesOperations,
+  Tenant,
+  TenantCreate,
+  TenantUpdate,
+  TenantsOperations,
+  User,
+  UserCreate,
+  UserPermissions,
+  UserSync,
+  UserUpdate,
+  UsersOperations,
+} from '../types.js';
+import { SDK_VERSION } from '../version.js';
+import { Transport, malformed, type TransportRequest } from './transport.js';
+
+/** Largest bulk the REST API accepts in one request. */
+export const MAX_BULK = 1000;
+
+const REASONS: ReadonlySet<string> = new Set<DecisionReason>([
+  'role',
+  'instance_role',
+  'uri_role',
+  'direct_grant',
+  'no_matching_grant',
+  'unknown_user',
+  'unknown_resource_type',
+  'unknown_action',
+]);
+
+/** Options of {@link HttpPdp}: a validated config plus the logger and `fetch`. */
+export interface HttpPdpOptions {
+  config: PermissioConfig;
+  /** @defaultValue the global `console` */
+  logger?: Logger;
+  /** @defaultValue `globalThis.fetch` */
+  fetch?: FetchFunction;
+}
+
+const enc = encodeURIComponent;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function query(params: Record<string, string | number | undefined> | undefined): string {
+  if (!params) return '';
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value !== undefined) search.append(key, String(value));
+  }
+  const text = search.toString();
+  return text === '' ? '' : `?${text}`;
+}
+
+type Method = TransportRequest['method'];
+
+/** The remote PDP. `kind` is `'remote'`. */
+export class HttpPdp implements Pdp {
+  readonly kind = 'remote' as const;
+  readonly #transport: Transport;
+  readonly #config: PermissioConfig;
+  #base: string | undefined;
+  #basePromise: Promise<string> | undefined;
+
+  readonly users: UsersOperations;
+  readonly tenants: TenantsOperations;
+  readonly roles: RolesOperations;
+  readonly resources: ResourcesOperations;
+  readonly roleAssignments: RoleAssignmentsOperations;
+
+  constructor(options: HttpPdpOptions) {
+    const { config } = options;
+    this.#config = config;
+    this.#transport = new Transport({
+      token: config.token,
+      apiUrl: config.apiUrl,
+      retryAttempts: config.retryAttempts,
+      headers: { 'x-permissio-sdk': `ts/${SDK_VERSION}`, ...config.customHeaders },
+      debug: config.debug,
+      logger: options.logger ?? consoleLogger,
+      fetch: options.fetch,
+    });
+    if (config.projectId !== undefined && config.environmentId !== undefined) {
+      this.#base = `/v1/projects/${enc(config.projectId)}/environments/${enc(config.environmentId)}`;
+    }
+    this.users = this.#users();
+    this.tenants = this.#tenants();
+    this.roles = this.#roles();
+    this.resources = this.#resources();
+    this.roleAssignments = this.#roleAssignments();
+  }
+
+  // ------------------------------------------------------------ plumbing
+
+  /** `/v1/projects/{p}/environments/{e}`: given, or detected once from the key. */
+  #basePath(budget: number): string | Promise<string> {
+    if (this.#base !== undefined) return this.#base;
+    this.#basePromise ??= this.#detectScope(budget).then(
+      (base) => (this.#base = base),
+      (error: unknown) => {
+        this.#basePromise = undefined; // not cached: the next call asks again
+        throw error;
+      },
+    );
+    return this.#basePromise;
+  }
+
+  async #detectScope(budget: number): Promise<string> {
+    const { body } = await this.#transport.request({ method: 'GET', path: '/v1/api-key/scope', budget, retry: true });
+    if (!isRecord(body) || typeof body.projectId !== 'string' || typeof body.environmentId !== 'string') {
+      throw malformed('GET /v1/api-key/scope', 200, 'expected {projectId, environmentId}');
+    }
+    const projectId = this.#config.projectId ?? body.projectId;
+    const environmentId = this.#config.environmentId ?? body.environmentId;
+    return `/v1/projects/${enc(projectId)}/environments/${enc(environmentId)}`;
+  }
+
+  /** One call under `P`, with the whole budget covering scope detection too. */
+  async #call(method: Method, path: string, kind: 'check' | 'management', body?: unknown, retry = true): Promise<unknown> {
+    const budget = kind === 'check' ? this.#config.checkTimeout : this.#config.timeout;
+    const started = Date.now();
+    const base = this.#base ?? (await this.#basePath(budget));
+    const left = budget - (Date.now() - started);
+    const request: TransportRequest = { method, path: base + path, budget: Math.max(left, 1), retry };
+    if (body !== undefined) request.body = body;
+    return (await this.#transport.request(request)).body;
+  }
+
+  // ------------------------------------------------------------ checks
+
+  async check(request: CheckRequest): Promise<boolean> {
+    const body = await this.#call('POST', '/check', 'check', request);
+    return readAllowed(body, 'POST /check');
+  }
+
+  async checkDetailed(request: CheckRequest): Promise<Decision> {
+    const body = await this.#call('POST', '/check/explain', 'check', request);
+    if (!isRecord(body) || typeof body.reason !== 'string' || !REASONS.has(body.reason)) {
+      throw malformed('POST /check/explain', 200, 'expected a Decision {allowed, reason, via?}');
+    }
+    const allowed = readAllowed(body, 'POST /check/explain');
+    return { ...(body as unknown as Decision), allowed };
+  }
+
+  async bulkCheck(requests: readonly CheckRequest[]): Promise<boolean[]> {
+    if (!Array.isArray(requests)) throw new PermissioValidationError('bulkCheck expects an array of checks.');
+    if (requests.length === 0) return [];
+    if (requests.length <= MAX_BULK) return this.#bulk(requests);
+    const chunks: Promise<boolean[]>[] = [];
+    for (let i = 0; i < requests.length; i += MAX_BULK) chunks.push(this.#bulk(requests.slice(i, i + MAX_BULK)));
+    return (await Promise.all(chunks)).flat();
+  }
+
+  async #bulk(checks: readonly CheckRequest[]): Promise<boolean[]> {
+    const body = await this.#call('POST', '/check/bulk', 'check', { checks });
+    const label = 'POST /check/bulk';
+    if (!isRecord(body) || !Array.isArray(body.results)) throw malformed(label, 200, 'expected {results: [...]}');
+    const results: unknown[] = body.results;
+    if (results.length !== checks.length) {
+      throw malformed(label, 200, `asked ${checks.length} checks, got ${results.length} results`);
+    }
+    return results.map((result) => readAllowed(result, label));
+  }
+
+  async checkPermissions(request: CheckPermissionsRequest): Promise<CheckPermissionsResult> {
+    const body = await this.#call('POST', '/check/permissions', 'check', request);
+    if (!isRecord(body) || typeof body.passed !== 'boolean' || !Array.isArray(body.missing)) {
+      throw malformed('POST /check/permissions', 200, 'expected {passed: boolean, missing: [...]}');
+    }
+    return body as unknown as CheckPermissionsResult;
+  }
+
+  async getUserPermissions(user: string, resourceUri: string, options?: { tenant?: string }): Promise<UserPermissions> {
+    const path = `/users/${enc(user)}/permissions${query({ resourceUri, tenant: options?.tenant })}`;
+    const body = await this.#call('GET', path, 'check');
+    if (!isRecord(body) || !Array.isArray(body.permissions) || !Array.isArray(body.roles)) {
+      throw malformed('GET /users/{user}/permissions', 200, 'expected {permissions, roles}');
+    }
+    return body as unknown as UserPermissions;
+  }
+
+  // ------------------------------------------------------------ writes
+
+  async grant(request: GrantRequest): Promise<void> {
+    await this.#call('POST', '/grants', 'management', request);
+  }
+
+  async revoke(request: GrantRequest): Promise<void> {
+    await this.#call('POST', '/grants/revoke', 'management', request);
+  }
+
+  async load(snapshot: PolicySnapshot): Promise<void> {
+    await this.#call('PUT', '/snapshot', 'management', snapshot);
+  }
+
+  async export(): Promise<PolicySnapshot> {
+    return (await this.#call('GET', '/snapshot', 'management')) as PolicySnapshot;
+  }
+
+  async close(): Promise<void> {
+    this.#transport.close();
+  }
+
+  // ------------------------------------------------------------ management
+
+  #m<T>(method: Method, path: string, body?: unknown, retry = true): Promise<T> {
+    return this.#call(method, path, 'management', body, retry) as Promise<T>;
+  }
+
+  #crud<T, C extends { key: string }, U, S>(collection: string) {
+    return {
+      list: (params?: ListParams) =>
+        this.#m<Page<T>>('GET', `/${collection}${query({ page: params?.page, perPage: params?.perPage, search: params?.search })}`),
+      get: (key: string) => this.#m<T>('GET', `/${collection}/${enc(key)}`),
+      // POST create is not idempotent (409 on a repeat): never retried.
+      create: (entity: C) => this.#m<T>('POST', `/${collection}`, entity, false),
+      update: (key: string, update: U) => this.#m<T>('PATCH', `/${collection}/${enc(key)}`, update),
+      delete: async (key: string) => {
+        await this.#m('DELETE', `/${collection}/${enc(key)}`);
+      },
+      sync: (key: string, entity: S) => this.#m<T>('PUT', `/${collection}/${enc(key)}`, entity),
+    };
+  }
+
+  #users(): UsersOperations {
+    return {
+      ...this.#crud<User, UserCreate, UserUpdate, UserSync>('users'),
+      getTenants: (key) => this.#m<Tenant[]>('GET', `/users/${enc(key)}/tenants`),
+    };
+  }
+
+  #tenants(): TenantsOperations {
+    return {
+      ...this.#crud<Tenant, TenantCreate, TenantUpdate, TenantUpdate>('tenants'),
+      removeUser: async (tenant, user) => {
+        await this.#m('DELETE', `/tenants/${enc(tenant)}/users/${enc(user)}`);
+      },
+    };
+  }
+
+  #roles(): RolesOperations {
+    return {
+      ...this.#crud<Role, RoleCreate, RoleUpdate, RoleUpdate>('roles'),
+      addPermission: (role, permission) =>
+        this.#m<Role>('POST', `/roles/${enc(role)}/permissions`, { permissions: [permission] }),
+      removePermission: (role, permission) => this.#m<Role>('DELETE', `/roles/${enc(role)}/permissions/${enc(permission)}`),
+      getPermissions: (role) => this.#m<string[]>('GET', `/roles/${enc(role)}/permissions`),
+      addExtends: (role, parent) => this.#m<Role>('PUT', `/roles/${enc(role)}/extends/${enc(parent)}`),
+      removeExtends: (role, parent) => this.#m<Role>('DELETE', `/roles/${enc(role)}/extends/${enc(parent)}`),
+      getExtends: (role) => this.#m<string[]>('GET', `/roles/${enc(role)}/extends`),
+    };
+  }
+
+  #resources(): ResourcesOperations {
+    return {
+      ...this.#crud<ResourceType, ResourceTypeCreate, ResourceTypeUpdate, ResourceTypeUpdate>('resources'),
+      listActions: (type) => this.#m<ResourceAction[]>('GET', `/resources/${enc(type)}/actions`),
+      createAction: (type, action) => this.#m<ResourceAction>('POST', `/resources/${enc(type)}/actions`, action, false),
+      deleteAction: async (type, action) => {
+        await this.#m('DELETE', `/resources/${enc(type)}/actions/${enc(action)}`);
+      },
+      listAttributes: (type) => this.#m<ResourceAttribute[]>('GET', `/resources/${enc(type)}/attributes`),
+      createAttribute: (type, attribute) =>
+        this.#m<ResourceAttribute>('POST', `/resources/${enc(type)}/attributes`, attribute, false),
+      deleteAttribute: async (type, key) => {
+        await this.#m('DELETE', `/resources/${enc(type)}/attributes/${enc(key)}`);
+      },
+    };
+  }
+
+  #roleAssignments(): RoleAssignmentsOperations {
+    type Filter = RoleAssignmentFilter & Omit<ListParams, 'search'>;
+    const filterQuery = (f?: Filter) =>
+      query({
+        user: f?.user,
+        role: f?.role,
+        tenant: f?.tenant,
+        resourceInstance: f?.resourceInstance,
+        page: f?.page,
+        perPage: f?.perPage,
+      });
+    const limit = (assignments: RoleAssignmentCreate[], op: string): void => {
+      if (!Array.isArray(assignments)) throw new PermissioValidationError(`${op} expects an array of assignments.`);
+      if (assignments.length > MAX_BULK) {
+        throw new PermissioValidationError(
+          `${op}: at most ${MAX_BULK} assignments per call (it is all-or-nothing), got ${assignments.length}.`,
+        );
+      }
+    };
+    return {
+      // POST role_assignments is idempotent (an existing assignment answers 200): retried.
+      assign: (assignment) => this.#m<RoleAssignment>('POST', '/role_assignments', assignment),
+      unassign: async (assignment) => {
+        await this.#m('POST', '/role_assignments/unassign', assignment);
+      },
+      list: (filter) => this.#m<Page<RoleAssignment>>('GET', `/role_assignments${filterQuery(filter)}`),
+      listDetailed: (filter) =>
+        this.#m<Page<RoleAssignmentDetailed>>('GET', `/role_assignments/detailed${filterQuery(filter)}`),
+      bulkAssign: async (assignments) => {
+        limit(assignments, 'bulkAssign');
+        return this.#m<{ assigned: number }>('POST', '/role_assignments/bulk', { assignments });
+      },
+      bulkUnassign: async (assignments) => {
+        limit(assignments, 'bulkUnassign');
+        return this.#m<{ unassigned: number }>('POST', '/role_assignments/bulk/unassign', { assignments });
+      },
+    };
+  }
+}
+
+/** Only a JSON boolean `true` allows; `false` denies; anything else is malformed. */
+function readAllowed(body: unknown, label: string): boolean {
+  if (isRecord(body)) {
+    if (body.allowed === true) return true;
+    if (body.allowed === false) return false;
+  }
+  throw malformed(label, 200, 'expected {"allowed": true|false}');
+}
+

@@ -1,0 +1,162 @@
+/**
+ * `permissio.api`: the management operations of the PDP, plus `iterate()`
+ * over every page of a list and the user-centric `assignRole`/`unassignRole`.
+ * With `throwOnError: false` every method resolves `null` on failure (typed
+ * through {@link OrNull}); `iterate()` always throws (an iterator cannot
+ * honestly "resolve null" halfway).
+ */
+import type {
+  AssignOptions,
+  ListParams,
+  Page,
+  Pdp,
+  ResourcesOperations,
+  ResourceType,
+  Role,
+  RoleAssignment,
+  RoleAssignmentDetailed,
+  RoleAssignmentFilter,
+  RoleAssignmentsOperations,
+  RolesOperations,
+  Tenant,
+  TenantsOperations,
+  User,
+  UsersOperations,
+} from './types.js';
+
+/** `T`, or `T | null` when the client was built with `throwOnError: false`. */
+export type OrNull<T, TThrow extends boolean> = TThrow extends true ? T : T | null;
+
+/** The methods of `Ops`, resolving `null` on failure when `TThrow` is `false`. */
+export type WithFailureMode<Ops, TThrow extends boolean> = {
+  [K in keyof Ops]: Ops[K] extends (...args: infer A) => Promise<infer R> ? (...args: A) => Promise<OrNull<R, TThrow>> : Ops[K];
+};
+
+/** Filter of a role-assignment list. */
+export type RoleAssignmentListParams = RoleAssignmentFilter & Omit<ListParams, 'search'>;
+
+/** `permissio.api.users`. */
+export type UsersApi<TThrow extends boolean = true> = WithFailureMode<UsersOperations, TThrow> & {
+  /** Assigns `role` to the user (tenant-wide, or on `resourceInstance`). Idempotent. */
+  assignRole(key: string, role: string, options?: AssignOptions): Promise<OrNull<RoleAssignment, TThrow>>;
+  /** Removes that assignment. Idempotent. */
+  unassignRole(key: string, role: string, options?: AssignOptions): Promise<OrNull<void, TThrow>>;
+  /** Every user, page after page (`perPage` default 100). */
+  iterate(params?: ListParams): AsyncIterableIterator<User>;
+};
+/** `permissio.api.tenants`. */
+export type TenantsApi<TThrow extends boolean = true> = WithFailureMode<TenantsOperations, TThrow> & {
+  iterate(params?: ListParams): AsyncIterableIterator<Tenant>;
+};
+/** `permissio.api.roles`. */
+export type RolesApi<TThrow extends boolean = true> = WithFailureMode<RolesOperations, TThrow> & {
+  iterate(params?: ListParams): AsyncIterableIterator<Role>;
+};
+/** `permissio.api.resources`. */
+export type ResourcesApi<TThrow extends boolean = true> = WithFailureMode<ResourcesOperations, TThrow> & {
+  iterate(params?: ListParams): AsyncIterableIterator<ResourceType>;
+};
+/** `permissio.api.roleAssignments`. */
+export type RoleAssignmentsApi<TThrow extends boolean = true> = WithFailureMode<RoleAssignmentsOperations, TThrow> & {
+  iterate(params?: RoleAssignmentListParams): AsyncIterableIterator<RoleAssignment>;
+  iterateDetailed(params?: RoleAssignmentListParams): AsyncIterableIterator<RoleAssignmentDetailed>;
+};
+
+/** `permissio.api`. */
+export interface ManagementApi<TThrow extends boolean = true> {
+  readonly users: UsersApi<TThrow>;
+  readonly tenants: TenantsApi<TThrow>;
+  readonly roles: RolesApi<TThrow>;
+  readonly resources: ResourcesApi<TThrow>;
+  readonly roleAssignments: RoleAssignmentsApi<TThrow>;
+}
+
+/** Runs one call in the client's failure mode. */
+export type Runner = <T>(operation: string, call: () => T | Promise<T>) => Promise<T | null>;
+
+type AnyFn = (...args: never[]) => unknown;
+
+/** Every page of a list, item by item. */
+export async function* iteratePages<T, P extends { page?: number; perPage?: number }>(
+  list: (params: P) => Promise<Page<T>>,
+  params: P,
+): AsyncIterableIterator<T> {
+  let page = params.page ?? 1;
+  const perPage = params.perPage ?? 100;
+  for (;;) {
+    const result = await list({ ...params, page, perPage });
+    yield* result.data;
+    if (result.data.length === 0 || page * (result.perPage || perPage) >= result.total) return;
+    page++;
+  }
+}
+
+function wrap<Ops extends object>(
+  run: Runner,
+  namespace: string,
+  ops: () => Ops,
+  names: readonly (keyof Ops & string)[],
+): Record<string, AnyFn> {
+  const out: Record<string, AnyFn> = {};
+  for (const name of names) {
+    out[name] = (...args: never[]) =>
+      run(`api.${namespace}.${name}`, () => (ops()[name] as unknown as (...a: never[]) => unknown)(...args));
+  }
+  return out;
+}
+
+const CRUD = ['list', 'get', 'create', 'update', 'delete', 'sync'] as const;
+
+/** Builds `permissio.api` over a PDP. */
+export function createManagementApi<TThrow extends boolean>(pdp: Pdp, run: Runner): ManagementApi<TThrow> {
+  const users = {
+    ...wrap(run, 'users', () => pdp.users, [...CRUD, 'getTenants']),
+    assignRole: (key: string, role: string, options?: AssignOptions) =>
+      run('api.users.assignRole', () => pdp.roleAssignments.assign({ ...options, user: key, role })),
+    unassignRole: (key: string, role: string, options?: AssignOptions) =>
+      run('api.users.unassignRole', () => pdp.roleAssignments.unassign({ ...options, user: key, role })),
+    iterate: (params: ListParams = {}) => iteratePages((p) => pdp.users.list(p), params),
+  };
+  const tenants = {
+    ...wrap(run, 'tenants', () => pdp.tenants, [...CRUD, 'removeUser']),
+    iterate: (params: ListParams = {}) => iteratePages((p) => pdp.tenants.list(p), params),
+  };
+  const roles = {
+    ...wrap(run, 'roles', () => pdp.roles, [
+      ...CRUD,
+      'addPermission',
+      'removePermission',
+      'getPermissions',
+      'addExtends',
+      'removeExtends',
+      'getExtends',
+    ]),
+    iterate: (params: ListParams = {}) => iteratePages((p) => pdp.roles.list(p), params),
+  };
+  const resources = {
+    ...wrap(run, 'resources', () => pdp.resources, [
+      ...CRUD,
+      'listActions',
+      'createAction',
+      'deleteAction',
+      'listAttributes',
+      'createAttribute',
+      'deleteAttribute',
+    ]),
+    iterate: (params: ListParams = {}) => iteratePages((p) => pdp.resources.list(p), params),
+  };
+  const roleAssignments = {
+    ...wrap(run, 'roleAssignments', () => pdp.roleAssignments, [
+      'assign',
+      'unassign',
+      'list',
+      'listDetailed',
+      'bulkAssign',
+      'bulkUnassign',
+    ]),
+    iterate: (params: RoleAssignmentListParams = {}) => iteratePages((p) => pdp.roleAssignments.list(p), params),
+    iterateDetailed: (params: RoleAssignmentListParams = {}) =>
+      iteratePages((p) => pdp.roleAssignments.listDetailed(p), params),
+  };
+  return Object.freeze({ users, tenants, roles, resources, roleAssignments }) as unknown as ManagementApi<TThrow>;
+}

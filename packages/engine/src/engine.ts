@@ -1,0 +1,170 @@
+/**
+ * The embedded engine: `Pdp` in memory. Checks answer synchronously from
+ * the indexes; management operations are async (as `Pdp` requires) but
+ * apply synchronously, so every write is visible to the very next check.
+ */
+import type {
+  CheckPermissionsRequest,
+  CheckPermissionsResult,
+  CheckRequest,
+  Decision,
+  GrantRequest,
+  Pdp,
+  PolicySnapshot,
+  ResourcesOperations,
+  RoleAssignmentsOperations,
+  RolesOperations,
+  TenantsOperations,
+  UserPermissions,
+  UsersOperations,
+} from '@permissio/core';
+import * as evaluate from './evaluate.js';
+import type { ChangeListener, EngineChange } from './events.js';
+import { roleAssignmentsOperations } from './ops/assignments.js';
+import { grant, revoke } from './ops/grants.js';
+import type { Host } from './ops/host.js';
+import { resourcesOperations } from './ops/resources.js';
+import { rolesOperations } from './ops/roles.js';
+import { tenantsOperations } from './ops/tenants.js';
+import { usersOperations } from './ops/users.js';
+import { exportSnapshot, stateFromSnapshot } from './snapshot.js';
+import { State } from './state.js';
+import { UriCache } from './uri-cache.js';
+import { cloneValue } from './values.js';
+
+/** Options of {@link createEngine}. */
+export interface EngineOptions {
+  /**
+   * How many distinct resource URIs the engine remembers as already
+   * validated and split into ancestors.
+   * @defaultValue 10000
+   */
+  uriCacheSize?: number;
+}
+
+/** The embedded policy engine. Create one with {@link createEngine}. */
+export class Engine implements Pdp {
+  readonly kind = 'embedded' as const;
+  readonly users: UsersOperations;
+  readonly tenants: TenantsOperations;
+  readonly roles: RolesOperations;
+  readonly resources: ResourcesOperations;
+  readonly roleAssignments: RoleAssignmentsOperations;
+
+  private state: State;
+  private readonly uris: UriCache;
+  private readonly listeners = new Set<ChangeListener>();
+
+  constructor(snapshot?: PolicySnapshot, options: EngineOptions = {}) {
+    this.uris = new UriCache(options.uriCacheSize);
+    this.state = snapshot === undefined ? new State() : stateFromSnapshot(snapshot);
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const engine = this;
+    const host: Host = {
+      get state() {
+        return engine.state;
+      },
+      uris: this.uris,
+      emit: (change) => this.emit(change),
+    };
+    this.users = usersOperations(host);
+    this.tenants = tenantsOperations(host);
+    this.roles = rolesOperations(host);
+    this.resources = resourcesOperations(host);
+    this.roleAssignments = roleAssignmentsOperations(host);
+  }
+
+  /** May `user` do `action` on `resource`? Synchronous; throws `PermissioValidationError` on invalid input. */
+  check(request: CheckRequest): boolean {
+    return evaluate.check(this.state, this.uris, request);
+  }
+
+  /** The decision with its reason and the assignment or grant used (see the README for precedence). */
+  checkDetailed(request: CheckRequest): Decision {
+    return evaluate.explain(this.state, this.uris, request);
+  }
+
+  /** Answers in request order. One invalid request fails the whole call (its index is in the message). */
+  bulkCheck(requests: readonly CheckRequest[]): boolean[] {
+    return evaluate.bulkCheck(this.state, this.uris, requests);
+  }
+
+  checkPermissions(request: CheckPermissionsRequest): CheckPermissionsResult {
+    return evaluate.checkPermissions(this.state, this.uris, request);
+  }
+
+  getUserPermissions(user: string, resourceUri: string, options?: { tenant?: string }): UserPermissions {
+    return evaluate.userPermissions(this.state, this.uris, user, resourceUri, options);
+  }
+
+  async grant(request: GrantRequest): Promise<void> {
+    grant(this.state, request);
+    this.emit({ op: 'grant', args: [request] });
+  }
+
+  async revoke(request: GrantRequest): Promise<void> {
+    revoke(this.state, request);
+    this.emit({ op: 'revoke', args: [request] });
+  }
+
+  /** Replaces the whole policy; an invalid snapshot is rejected whole and the current policy stays. */
+  async load(snapshot: PolicySnapshot): Promise<void> {
+    this.loadSync(snapshot);
+  }
+
+  /** {@link load}, synchronously. */
+  loadSync(snapshot: PolicySnapshot): void {
+    this.state = stateFromSnapshot(snapshot);
+    this.emit({ op: 'load', args: [snapshot] });
+  }
+
+  async export(): Promise<Required<PolicySnapshot>> {
+    return this.exportSync();
+  }
+
+  /** {@link export}, synchronously. */
+  exportSync(): Required<PolicySnapshot> {
+    return exportSnapshot(this.state);
+  }
+
+  /**
+   * Calls `listener` after every successful write with the operation and a
+   * copy of its arguments. Writes that change nothing (re-assigning an
+   * existing assignment) may not be reported. Returns an unsubscribe function.
+   */
+  onChange(listener: ChangeListener): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  async close(): Promise<void> {
+    this.listeners.clear();
+  }
+
+  private emit(change: EngineChange): void {
+    if (this.listeners.size === 0) return;
+    const copy = { op: change.op, args: cloneValue(change.args) } as EngineChange;
+    for (const listener of this.listeners) {
+      try {
+        listener(copy);
+      } catch {
+        // A listener cannot undo a write that has been applied; its failure is its own.
+      }
+    }
+  }
+}
+
+/**
+ * Creates an embedded engine, optionally loaded with a policy snapshot
+ * (throws `PermissioValidationError` naming the bad entry if it is invalid).
+ *
+ * ```ts
+ * const engine = createEngine({ resources: [{ key: 'document', actions: ['read'] }] });
+ * const permissio = new Permissio({ pdp: engine });
+ * ```
+ */
+export function createEngine(snapshot?: PolicySnapshot, options?: EngineOptions): Engine {
+  return new Engine(snapshot, options);
+}

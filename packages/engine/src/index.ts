@@ -1,0 +1,3 @@
+export { Engine, createEngine } from './engine.js';
+export type { EngineOptions } from './engine.js';
+export type { ChangeListener, EngineChange, ManagementChange, WriteMethods } from './events.js';

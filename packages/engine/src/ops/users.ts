@@ -1,0 +1,148 @@
+/** Users: records, their management operations and the cascade of a delete. */
+import { DEFAULT_TENANT, assertKey } from '@permissio/core';
+import type { Tenant, User, UserCreate, UsersOperations, UserSync, UserUpdate } from '@permissio/core';
+import { compareKeys } from '../closure.js';
+import { matchesSearch, pageRequest, paginate, searchTerm } from '../pagination.js';
+import type { State, UserRecord } from '../state.js';
+import { assertObject, attributesIn, cloneValue, conflict, notFound, optionalArray, optionalString } from '../values.js';
+import type { Host } from './host.js';
+import { tenantOut } from './tenants.js';
+
+export function userOut(record: UserRecord): User {
+  const user: User = { key: record.key, attributes: cloneValue(record.attributes) as User['attributes'] };
+  if (record.email !== undefined) user.email = record.email;
+  if (record.firstName !== undefined) user.firstName = record.firstName;
+  if (record.lastName !== undefined) user.lastName = record.lastName;
+  return user;
+}
+
+/** Applies the profile fields present in `input` (validated) onto `record`. */
+function applyProfile(record: UserRecord, input: Record<string, unknown>): void {
+  const email = optionalString(input.email, 'email');
+  const firstName = optionalString(input.firstName, 'firstName');
+  const lastName = optionalString(input.lastName, 'lastName');
+  const attributes = input.attributes === undefined ? undefined : attributesIn(input.attributes);
+  if (email !== undefined) record.email = email;
+  if (firstName !== undefined) record.firstName = firstName;
+  if (lastName !== undefined) record.lastName = lastName;
+  if (attributes !== undefined) record.attributes = attributes;
+}
+
+function profile(key: string, input: Record<string, unknown>): UserRecord {
+  const record: UserRecord = { key, attributes: {} };
+  applyProfile(record, input);
+  return record;
+}
+
+export function createUser(state: State, input: UserCreate): UserRecord {
+  assertObject(input, 'user');
+  assertKey(input.key, 'user');
+  if (state.users.has(input.key)) throw conflict(`User ${JSON.stringify(input.key)} already exists.`, { key: input.key });
+  const record = profile(input.key, input as unknown as Record<string, unknown>);
+  state.users.set(record.key, record);
+  return record;
+}
+
+/** Creates the user with no profile when absent (snapshots, `users.sync`). */
+export function ensureUser(state: State, key: string): UserRecord {
+  let record = state.users.get(key);
+  if (record === undefined) {
+    record = { key, attributes: {} };
+    state.users.set(key, record);
+  }
+  return record;
+}
+
+export function getUser(state: State, key: string): UserRecord {
+  assertKey(key, 'user');
+  const record = state.users.get(key);
+  if (record === undefined) throw notFound('user', key);
+  return record;
+}
+
+export function updateUser(state: State, key: string, update: UserUpdate): UserRecord {
+  const record = getUser(state, key);
+  assertObject(update, 'user update');
+  const next = { ...record };
+  applyProfile(next, update as Record<string, unknown>);
+  Object.assign(record, next);
+  return record;
+}
+
+/** Removes the user with every assignment and grant (idempotent). */
+export function deleteUser(state: State, key: string): void {
+  assertKey(key, 'user');
+  state.users.delete(key);
+  state.index.delete(key);
+}
+
+/**
+ * Upsert. With `roles`, also assigns those tenant-wide roles in `tenant`
+ * (default `"default"`), which must exist (404) like every role (404); the
+ * user is the only entity `sync` creates. Existing assignments are kept.
+ */
+export function syncUser(state: State, key: string, sync: UserSync): UserRecord {
+  assertKey(key, 'user');
+  assertObject(sync, 'user sync');
+  const roles = (optionalArray(sync.roles, 'roles') ?? []) as unknown[];
+  const tenant = sync.tenant ?? DEFAULT_TENANT;
+  assertKey(tenant, 'tenant');
+  for (const role of roles) assertKey(role, 'role');
+  if (roles.length > 0 && !state.tenants.has(tenant)) throw notFound('tenant', tenant);
+  for (const role of roles as string[]) if (!state.roles.has(role)) throw notFound('role', role);
+  const existing = state.users.get(key);
+  const next: UserRecord = existing === undefined ? { key, attributes: {} } : { ...existing };
+  applyProfile(next, sync as Record<string, unknown>);
+  if (existing === undefined) state.users.set(key, next);
+  else Object.assign(existing, next);
+  for (const role of roles as string[]) state.addAssignment(key, role, tenant);
+  return state.users.get(key) as UserRecord;
+}
+
+export function usersOperations(host: Host): UsersOperations {
+  return {
+    async list(params) {
+      const request = pageRequest(params);
+      const term = searchTerm(params);
+      const items = [...host.state.users.values()]
+        .filter((u) =>
+          matchesSearch(term, u.key, u.email, u.firstName, u.lastName, [u.firstName, u.lastName].filter(Boolean).join(' ')),
+        )
+        .sort((a, b) => compareKeys(a.key, b.key));
+      const page = paginate(items, request);
+      return { ...page, data: page.data.map(userOut) };
+    },
+    async get(key) {
+      return userOut(getUser(host.state, key));
+    },
+    async create(user) {
+      const record = createUser(host.state, user);
+      host.emit({ op: 'users.create', args: [user] });
+      return userOut(record);
+    },
+    async update(key, update) {
+      const record = updateUser(host.state, key, update);
+      host.emit({ op: 'users.update', args: [key, update] });
+      return userOut(record);
+    },
+    async delete(key) {
+      deleteUser(host.state, key);
+      host.emit({ op: 'users.delete', args: [key] });
+    },
+    async sync(key, sync) {
+      const record = syncUser(host.state, key, sync);
+      host.emit({ op: 'users.sync', args: [key, sync] });
+      return userOut(record);
+    },
+    async getTenants(key): Promise<Tenant[]> {
+      const state = host.state;
+      getUser(state, key);
+      const tenants: Tenant[] = [];
+      for (const [tenant, held] of state.index.get(key) ?? []) {
+        const record = state.tenants.get(tenant);
+        if (record !== undefined && (held.roles.size > 0 || held.instanceRoles.size > 0)) tenants.push(tenantOut(record));
+      }
+      return tenants.sort((a, b) => compareKeys(a.key, b.key));
+    },
+  };
+}

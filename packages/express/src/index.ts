@@ -1,0 +1,24 @@
+import type { RequestScope } from '@permissio/core';
+
+export { permissio } from './middleware.js';
+export type { PermissioExpressOptions, PermissioExpressHook } from './middleware.js';
+export { requirePermission } from './require-permission.js';
+export type { ExpressResourceSpec } from './require-permission.js';
+export { resourceFromPath } from './resource-from-path.js';
+export type { ResourceFromPathOptions } from './resource-from-path.js';
+export { PROBLEM_CONTENT_TYPE } from '@permissio/core/internal';
+export type { AuthorizationOutcome, RefusalOutcome, ProblemDetails } from '@permissio/core/internal';
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Request {
+      /**
+       * The request's decision cache, set by `permissio()`: further checks in
+       * the handler (`await req.permissio.check('write', doc)`) reuse it.
+       * Undefined on requests the middleware did not run for.
+       */
+      permissio: RequestScope;
+    }
+  }
+}

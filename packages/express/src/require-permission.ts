@@ -1,0 +1,39 @@
+/**
+ * `requirePermission(action, resource)`: a route-level `RequestHandler` that
+ * asks the request's scope and runs the next handler only on an explicit
+ * allow. Every refusal is answered here (or by the app's hook); the handler
+ * never runs.
+ */
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { PermissioError } from '@permissio/core';
+import { assertPermissionArguments, type ResourceSpec } from '@permissio/core/internal';
+import { requestState } from './middleware.js';
+import { refuse } from './problem.js';
+
+/** The resource argument of {@link requirePermission}, with resolvers typed for Express. */
+export type ExpressResourceSpec = ResourceSpec<Request>;
+
+/**
+ * Protects a route: `app.get('/documents/:id', requirePermission('read', (req) => ({ type: 'document', key: req.params.id })), handler)`.
+ *
+ * @param action - the action asked for, e.g. `"read"`
+ * @param resource - a resource type, a `CheckResource`, or a resolver `(req) => resource` (sync or async)
+ * @throws TypeError at call time when an argument is invalid
+ */
+export function requirePermission(action: string, resource: ExpressResourceSpec): RequestHandler {
+  assertPermissionArguments(action, resource, 'express');
+  return function requirePermissionMiddleware(req: Request, res: Response, next: NextFunction): void {
+    const state = requestState(req);
+    if (state === undefined) {
+      next(new PermissioError('@permissio/express: permissio() did not run for this request; register app.use(permissio({ ... })) before requirePermission.', { code: 'MIDDLEWARE_MISSING' }));
+      return;
+    }
+    state.instance.authorizer.authorize(state.context, req, action, resource).then(
+      (outcome) => {
+        if (outcome.kind === 'allow') next();
+        else refuse(state.instance, req, res, next, outcome);
+      },
+      (error: unknown) => refuse(state.instance, req, res, next, state.instance.authorizer.failure(error)),
+    );
+  };
+}

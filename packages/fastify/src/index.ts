@@ -1,0 +1,32 @@
+import type { RequestScope } from '@permissio/core';
+import { permissioPlugin, type RoutePermission } from './plugin.js';
+import type { requirePermission } from './require-permission.js';
+
+export { permissioPlugin };
+export default permissioPlugin;
+export type { PermissioFastifyOptions, PermissioFastifyHook, RoutePermission } from './plugin.js';
+export { requirePermission } from './require-permission.js';
+export type { FastifyResourceSpec } from './require-permission.js';
+export { resourceFromPath } from './resource-from-path.js';
+export type { ResourceFromPathOptions } from './resource-from-path.js';
+export { PROBLEM_CONTENT_TYPE } from '@permissio/core/internal';
+export type { AuthorizationOutcome, RefusalOutcome, ProblemDetails } from '@permissio/core/internal';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /**
+     * The request's decision cache, assigned by the plugin's onRequest hook;
+     * further checks in the handler reuse it. `null` on requests outside the
+     * plugin's context.
+     */
+    permissio: RequestScope;
+  }
+  interface FastifyInstance {
+    /** Returns a preHandler that requires `action` on `resource` (see `requirePermission`). */
+    requirePermission: typeof requirePermission;
+  }
+  interface FastifyContextConfig {
+    /** Protects the route: the plugin adds `requirePermission(action, resource)` as its first preHandler. */
+    permission?: RoutePermission;
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * `requirePermission(action, resource)`: a preHandler that asks the request's
+ * scope and lets the route handler run only on an explicit allow.
+ */
+import type { FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify';
+import { PermissioError } from '@permissio/core';
+import {
+  PROBLEM_CONTENT_TYPE,
+  assertPermissionArguments,
+  type AuthorizationContext,
+  type Authorizer,
+  type RefusalOutcome,
+  type ResourceSpec,
+} from '@permissio/core/internal';
+import type { PermissioFastifyHook } from './plugin.js';
+
+/** The resource argument of {@link requirePermission}, with resolvers typed for Fastify. */
+export type FastifyResourceSpec = ResourceSpec<FastifyRequest>;
+
+/** What one plugin registration shares with its preHandlers. */
+export interface FastifyInstanceState {
+  readonly authorizer: Authorizer<FastifyRequest>;
+  readonly onDenied: PermissioFastifyHook | undefined;
+  readonly onUnauthenticated: PermissioFastifyHook | undefined;
+  readonly onError: PermissioFastifyHook | undefined;
+}
+
+/** Request slots (decorated with null at registration). */
+export const CONTEXT: unique symbol = Symbol.for('@permissio/fastify.context') as never;
+export const INSTANCE: unique symbol = Symbol.for('@permissio/fastify.instance') as never;
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    [CONTEXT]: AuthorizationContext | null;
+    [INSTANCE]: FastifyInstanceState | null;
+  }
+}
+
+/**
+ * A preHandler protecting a route:
+ * `app.get('/documents/:id', { preHandler: requirePermission('read', 'document') }, handler)`.
+ *
+ * @param action - the action asked for, e.g. `"read"`
+ * @param resource - a resource type, a `CheckResource`, or a resolver `(request) => resource` (sync or async)
+ * @throws TypeError at call time when an argument is invalid
+ */
+export function requirePermission(action: string, resource: FastifyResourceSpec): preHandlerHookHandler {
+  assertPermissionArguments(action, resource, 'fastify');
+  return function requirePermissionPreHandler(request, reply, done) {
+    const instance = request[INSTANCE];
+    if (instance === null || instance === undefined) {
+      done(new PermissioError('@permissio/fastify: the plugin did not run for this request; register it (await app.register(permissioPlugin, { ... })) in this context before the route.', { code: 'PLUGIN_MISSING' }));
+      return;
+    }
+    instance.authorizer.authorize(request[CONTEXT] ?? undefined, request, action, resource).then(
+      (outcome) => {
+        if (outcome.kind === 'allow') done();
+        else refuse(instance, request, reply, done, outcome);
+      },
+      (error: unknown) => refuse(instance, request, reply, done, instance.authorizer.failure(error)),
+    );
+  };
+}
+
+function sendProblem(reply: FastifyReply, outcome: RefusalOutcome): void {
+  if (reply.sent) return;
+  void reply.code(outcome.status).header('content-type', PROBLEM_CONTENT_TYPE).send(JSON.stringify(outcome.problem));
+}
+
+function refuse(instance: FastifyInstanceState, request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void, outcome: RefusalOutcome): void {
+  const hook = outcome.kind === 'unauthenticated' ? instance.onUnauthenticated : outcome.kind === 'error' ? instance.onError : instance.onDenied;
+  if (hook === undefined) {
+    sendProblem(reply, outcome);
+    return;
+  }
+  const failed = (error: unknown): void => {
+    if (reply.sent) return;
+    done(error instanceof Error ? error : new PermissioError(String(error)));
+  };
+  let result: void | Promise<void>;
+  try {
+    result = hook(request, reply, outcome);
+  } catch (error) {
+    failed(error);
+    return;
+  }
+  if (result instanceof Promise) {
+    result.then(() => sendProblem(reply, outcome), failed);
+    return;
+  }
+  sendProblem(reply, outcome);
+}

@@ -1,0 +1,72 @@
+import Fastify, { type FastifyRequest } from 'fastify';
+import { defineAdapterSuite, rawRequest, parseBody, type AdapterDriver, type TestResponse } from '@permissio/adapter-testkit';
+import permissioPlugin, { requirePermission, resourceFromPath, type PermissioFastifyHook, type PermissioFastifyOptions } from '../src/index.js';
+
+const hook =
+  (name: string): PermissioFastifyHook =>
+  async (_request, reply, outcome) => {
+    await reply.code(418).send({ hook: name, status: outcome.status });
+  };
+
+export const fastifyDriver: AdapterDriver<FastifyRequest> = {
+  name: 'fastify',
+  access: {
+    param: (request, name) => (request.params as Record<string, unknown>)[name],
+    header: (request, name) => {
+      const value = request.headers[name];
+      return Array.isArray(value) ? value[0] : value;
+    },
+    query: (request, name) => (request.query as Record<string, unknown>)[name],
+    scope: (request) => request.permissio,
+  },
+  resourceFromPath,
+  requirePermission: (action, resource) => requirePermission(action as string, resource as string),
+  async createAdapter(options) {
+    const app = Fastify();
+    try {
+      await app.register(permissioPlugin, options as PermissioFastifyOptions);
+      await app.ready();
+    } finally {
+      await app.close().catch(() => {});
+    }
+  },
+  hookOptions: () => ({ onDenied: hook('onDenied'), onUnauthenticated: hook('onUnauthenticated'), onError: hook('onError') }),
+  async createApp({ options, routes }) {
+    const app = Fastify();
+    await app.register(permissioPlugin, options as PermissioFastifyOptions);
+    routes.forEach((route, i) => {
+      // Half the routes use config.permission, half an explicit preHandler: both paths are tested.
+      const usesConfig = i % 2 === 0;
+      app.route({
+        method: route.method,
+        url: route.path,
+        ...(route.permission === undefined
+          ? {}
+          : usesConfig
+            ? { config: { permission: route.permission } }
+            : { preHandler: app.requirePermission(route.permission.action, route.permission.resource) }),
+        handler: async (request) => route.handle(request),
+      });
+    });
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const address = app.server.address();
+    const base = typeof address === 'object' && address !== null ? `http://127.0.0.1:${address.port}` : '';
+    return {
+      async request(req): Promise<TestResponse> {
+        if (req.raw === true) return rawRequest(base, req);
+        const res = await app.inject({
+          method: req.method,
+          url: req.path,
+          headers: req.headers ?? {},
+          ...(req.body === undefined ? {} : { payload: req.body as object }),
+        });
+        const headers: Record<string, string | undefined> = {};
+        for (const [name, value] of Object.entries(res.headers)) headers[name] = Array.isArray(value) ? value.join(', ') : value?.toString();
+        return { status: res.statusCode, headers, text: res.body, body: parseBody(headers['content-type'], res.body) };
+      },
+      close: () => app.close(),
+    };
+  },
+};
+
+defineAdapterSuite(fastifyDriver);

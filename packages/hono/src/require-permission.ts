@@ -1,0 +1,60 @@
+/**
+ * `requirePermission(action, resource)`: route middleware that asks the
+ * request's scope and calls `next()` only on an explicit allow. A refusal is
+ * thrown as an `HTTPException` carrying a problem+json `Response`, so the
+ * app's `onError` can render it (Hono's default returns `err.getResponse()`).
+ */
+import type { Context } from 'hono';
+import { createMiddleware } from 'hono/factory';
+import { HTTPException } from 'hono/http-exception';
+import { PermissioError } from '@permissio/core';
+import { PROBLEM_CONTENT_TYPE, assertPermissionArguments, type RefusalOutcome, type ResourceSpec } from '@permissio/core/internal';
+import { requestState, type HonoInstance, type PermissioEnv } from './middleware.js';
+
+/** The resource argument of {@link requirePermission}, with resolvers receiving the Hono context. */
+export type HonoResourceSpec = ResourceSpec<Context>;
+
+/**
+ * Protects a route: `app.get('/documents/:id', requirePermission('read', 'document'), handler)`.
+ *
+ * @param action - the action asked for, e.g. `"read"`
+ * @param resource - a resource type, a `CheckResource`, or a resolver `(c) => resource` (sync or async)
+ * @throws TypeError at call time when an argument is invalid
+ */
+export function requirePermission(action: string, resource: HonoResourceSpec) {
+  assertPermissionArguments(action, resource, 'hono');
+  return createMiddleware<PermissioEnv>(async function requirePermissionMiddleware(c, next) {
+    const state = requestState(c);
+    if (state === undefined) {
+      throw new PermissioError(
+        "@permissio/hono: permissio() did not run for this request; register app.use('*', permissio({ ... })) before requirePermission.",
+        { code: 'MIDDLEWARE_MISSING' },
+      );
+    }
+    const outcome = await state.instance.authorizer.authorize(state.context, c, action, resource);
+    if (outcome.kind === 'allow') {
+      await next();
+      return;
+    }
+    const answer = await refuse(state.instance, c, outcome);
+    if (answer !== undefined) return answer;
+    throw problemException(outcome);
+  });
+}
+
+async function refuse(instance: HonoInstance, c: Context, outcome: RefusalOutcome): Promise<Response | undefined> {
+  const hook = outcome.kind === 'unauthenticated' ? instance.onUnauthenticated : outcome.kind === 'error' ? instance.onError : instance.onDenied;
+  if (hook === undefined) return undefined;
+  const answer = await hook(c, outcome);
+  return answer instanceof Response ? answer : undefined;
+}
+
+/** The `HTTPException` of a refusal: status, problem+json response, and the PDP error as `cause`. */
+export function problemException(outcome: RefusalOutcome): HTTPException {
+  const res = new Response(JSON.stringify(outcome.problem), {
+    status: outcome.status,
+    headers: { 'content-type': PROBLEM_CONTENT_TYPE },
+  });
+  const cause = 'error' in outcome ? outcome.error : undefined;
+  return new HTTPException(outcome.status, { res, message: outcome.problem.detail, cause });
+}

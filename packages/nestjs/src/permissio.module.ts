@@ -1,0 +1,123 @@
+/**
+ * `PermissioModule.forRoot(options)` / `forRootAsync({ ... })`: provides the
+ * options, the core `Authorizer` built from them (validated eagerly), the
+ * global `PermissioGuard` and the problem+json exception filter.
+ */
+import { Module, type DynamicModule, type Provider } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { Authorizer } from '@permissio/core/internal';
+import { FRAMEWORK, HOOK_NAMES, PERMISSIO_AUTHORIZER, PERMISSIO_OPTIONS } from './permissio.constants.js';
+import { PermissioExceptionFilter } from './permissio-exception.filter.js';
+import { PermissioGuard } from './permissio.guard.js';
+import type {
+  PermissioModuleAsyncOptions,
+  PermissioModuleOptions,
+  PermissioModuleSettings,
+  PermissioOptions,
+  PermissioOptionsFactory,
+  PermissioRequest,
+} from './permissio-options.interface.js';
+
+const WHERE = `@permissio/${FRAMEWORK}`;
+
+/** Validates options and builds the decision logic. @throws TypeError naming the bad option */
+function createAuthorizer(options: PermissioOptions<never>): Authorizer<PermissioRequest> {
+  return new Authorizer(options as unknown as PermissioOptions<PermissioRequest>, FRAMEWORK, HOOK_NAMES);
+}
+
+function assertSettings(settings: PermissioModuleSettings, call: string): void {
+  for (const name of ['global', 'exceptionFilter'] as const) {
+    if (settings[name] !== undefined && typeof settings[name] !== 'boolean') {
+      throw new TypeError(`${WHERE}: ${call} option "${name}" must be a boolean.`);
+    }
+  }
+}
+
+function sharedProviders(settings: PermissioModuleSettings, authorizer: Provider): Provider[] {
+  const providers: Provider[] = [authorizer, PermissioGuard];
+  if (settings.global !== false) providers.push({ provide: APP_GUARD, useExisting: PermissioGuard });
+  if (settings.exceptionFilter !== false) providers.push({ provide: APP_FILTER, useClass: PermissioExceptionFilter });
+  return providers;
+}
+
+const EXPORTS = [PERMISSIO_OPTIONS, PERMISSIO_AUTHORIZER, PermissioGuard];
+
+@Module({})
+export class PermissioModule {
+  /**
+   * Registers Permissio with options known now. Options are validated here.
+   * @throws TypeError naming the bad option
+   */
+  static forRoot<Req = PermissioRequest>(options: PermissioModuleOptions<Req>): DynamicModule {
+    const authorizer = createAuthorizer(options as PermissioOptions<never>);
+    assertSettings(options, 'forRoot()');
+    const { global: _global, exceptionFilter: _exceptionFilter, ...rest } = options;
+    return {
+      module: PermissioModule,
+      global: true,
+      providers: [
+        { provide: PERMISSIO_OPTIONS, useValue: Object.freeze(rest) },
+        ...sharedProviders(options, { provide: PERMISSIO_AUTHORIZER, useValue: authorizer }),
+      ],
+      exports: EXPORTS,
+    };
+  }
+
+  /**
+   * Registers Permissio with options built by a factory or a class (e.g. from
+   * a config service). Exactly one of `useFactory`, `useClass`, `useExisting`.
+   * The options are validated when the factory resolves, during bootstrap.
+   * @throws TypeError naming the bad option
+   */
+  static forRootAsync<Req = PermissioRequest>(options: PermissioModuleAsyncOptions<Req>): DynamicModule {
+    if (options === null || typeof options !== 'object') {
+      throw new TypeError(`${WHERE}: forRootAsync() options must be an object like { useFactory, inject }.`);
+    }
+    assertSettings(options, 'forRootAsync()');
+    const ways = (['useFactory', 'useClass', 'useExisting'] as const).filter((name) => options[name] !== undefined);
+    if (ways.length !== 1) {
+      throw new TypeError(`${WHERE}: forRootAsync() needs exactly one of "useFactory", "useClass" or "useExisting" (got ${ways.length === 0 ? 'none' : ways.join(', ')}).`);
+    }
+    if (options.useFactory !== undefined && typeof options.useFactory !== 'function') {
+      throw new TypeError(`${WHERE}: forRootAsync() option "useFactory" must be a function.`);
+    }
+    if (options.useClass !== undefined && typeof options.useClass !== 'function') {
+      throw new TypeError(`${WHERE}: forRootAsync() option "useClass" must be a class implementing PermissioOptionsFactory.`);
+    }
+    if (options.inject !== undefined && !Array.isArray(options.inject)) {
+      throw new TypeError(`${WHERE}: forRootAsync() option "inject" must be an array of tokens.`);
+    }
+    return {
+      module: PermissioModule,
+      global: true,
+      imports: options.imports ?? [],
+      providers: [
+        ...asyncOptionsProviders(options),
+        // Validates the options as soon as the factory resolves (during bootstrap).
+        ...sharedProviders(options, { provide: PERMISSIO_AUTHORIZER, useFactory: createAuthorizer, inject: [PERMISSIO_OPTIONS] }),
+      ],
+      exports: EXPORTS,
+    };
+  }
+}
+
+function asyncOptionsProviders<Req>(options: PermissioModuleAsyncOptions<Req>): Provider[] {
+  if (options.useFactory !== undefined) {
+    return [{ provide: PERMISSIO_OPTIONS, useFactory: options.useFactory, inject: options.inject ?? [] }];
+  }
+  const factoryToken = options.useClass ?? options.useExisting;
+  const providers: Provider[] = [
+    {
+      provide: PERMISSIO_OPTIONS,
+      useFactory: (factory: PermissioOptionsFactory<never>) => {
+        if (factory === null || typeof factory !== 'object' || typeof factory.createPermissioOptions !== 'function') {
+          throw new TypeError(`${WHERE}: forRootAsync() "useClass"/"useExisting" must provide a createPermissioOptions() method.`);
+        }
+        return factory.createPermissioOptions();
+      },
+      inject: [factoryToken as NonNullable<typeof factoryToken>],
+    },
+  ];
+  if (options.useClass !== undefined) providers.push({ provide: options.useClass, useClass: options.useClass });
+  return providers;
+}

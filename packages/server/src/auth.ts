@@ -1,0 +1,75 @@
+/**
+ * API keys: `permis_key_…`, each bound to one project + environment, kept
+ * only as a SHA-256 digest (in memory and in the database) and compared in
+ * constant time. A key never appears in a log line or an error message.
+ */
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Scope, StoredApiKey } from './storage.js';
+
+/** Every API key starts with this prefix. */
+export const API_KEY_PREFIX = 'permis_key_';
+
+/** An API key given to the server: the key itself and the scope it may use. */
+export interface ApiKeyConfig {
+  /** The full key, `permis_key_…`. */
+  key: string;
+  projectId: string;
+  environmentId: string;
+}
+
+/** An authenticated key: its digest (used as the rate-limit identity) and scope. */
+export interface AuthenticatedKey extends Scope {
+  /** Hex SHA-256 of the key: an identity that is safe to keep and compare. */
+  id: string;
+}
+
+/** Hex SHA-256 of an API key. */
+export function hashApiKey(key: string): string {
+  return createHash('sha256').update(key, 'utf8').digest('hex');
+}
+
+/** A new random key: `permis_key_` + 32 random bytes in base64url. */
+export function generateApiKey(): string {
+  return API_KEY_PREFIX + randomBytes(32).toString('base64url');
+}
+
+/** Throws a clear error (that does not echo the key) unless `key` looks like an API key. */
+export function assertApiKeyFormat(key: unknown): asserts key is string {
+  if (typeof key !== 'string' || !key.startsWith(API_KEY_PREFIX) || key.length <= API_KEY_PREFIX.length) {
+    throw new TypeError(`An API key must be a string starting with "${API_KEY_PREFIX}".`);
+  }
+  if (/[\s\u0000-\u001f\u007f]/.test(key)) {
+    throw new TypeError('An API key must not contain whitespace or control characters.');
+  }
+}
+
+interface Entry {
+  digest: Buffer;
+  key: AuthenticatedKey;
+}
+
+/** The set of accepted keys, by digest. */
+export class KeyRing {
+  readonly #byHash = new Map<string, Entry>();
+
+  add(stored: StoredApiKey): void {
+    this.#byHash.set(stored.hash, {
+      digest: Buffer.from(stored.hash, 'hex'),
+      key: { id: stored.hash, projectId: stored.projectId, environmentId: stored.environmentId },
+    });
+  }
+
+  get size(): number {
+    return this.#byHash.size;
+  }
+
+  /** The scope of `token`, or `undefined` when it is not a known key. */
+  authenticate(token: string): AuthenticatedKey | undefined {
+    const digest = createHash('sha256').update(token, 'utf8').digest();
+    const entry = this.#byHash.get(digest.toString('hex'));
+    // The map lookup is on a digest (nothing secret leaks through its timing);
+    // the final comparison is constant-time all the same.
+    if (entry === undefined || !timingSafeEqual(entry.digest, digest)) return undefined;
+    return entry.key;
+  }
+}

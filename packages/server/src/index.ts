@@ -1,0 +1,11 @@
+export { startServer } from './server.js';
+export type { PermissioServer, ServerOptions, ServerLoggerOptions } from './server.js';
+export { buildOpenApiDocument } from './openapi.js';
+export { API_KEY_PREFIX, generateApiKey, hashApiKey } from './auth.js';
+export type { ApiKeyConfig } from './auth.js';
+export { DEFAULT_RATE_LIMITS } from './rate-limit.js';
+export type { RateLimitOptions, RateClass } from './rate-limit.js';
+export { SqliteStorage, SCHEMA_VERSION } from './storage.js';
+export type { Storage, SqliteStorageOptions, Scope, StoredScope, StoredApiKey, JournalEntry } from './storage.js';
+export type { PdpFactory } from './registry.js';
+export { SERVER_VERSION } from './version.js';
