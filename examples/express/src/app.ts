@@ -95,8 +95,9 @@ export function createApp({ client, jwtSecret = demoSecret(), documents = new Do
     res.status(201).json({ document: created });
   });
 
-  // Async resolver, then three more checks through the request's scope:
-  // started together, they go to the PDP as one batch.
+  // Async resolver, then three more checks through the request's scope (the
+  // decision cache requirePermission used). Against a remote PDP the three,
+  // started together, go out as one bulk call.
   app.get('/documents/:id', requirePermission('read', loadDocument), async (req, res) => {
     const document = documents.find(param(req, 'id'));
     const resource = documentResource(document);

@@ -98,8 +98,9 @@ export async function createApp({
     return reply.code(201).send({ document: created });
   });
 
-  // Async resolver, then three more checks through the request's scope:
-  // started together, they go to the PDP as one batch.
+  // Async resolver, then three more checks through the request's scope (the
+  // decision cache requirePermission used). Against a remote PDP the three,
+  // started together, go out as one bulk call.
   app.get<IdRoute>('/documents/:id', { preHandler: requirePermission('read', loadDocument) }, async (request, reply) => {
     const document = documents.find(request.params.id);
     const resource = documentResource(document);

@@ -1,5 +1,5 @@
 /**
- * Prints a demo bearer token: `pnpm --filter @permissio/example-fastify token alice`.
+ * Prints a demo bearer token: `pnpm --filter @permissio/example-fastify demo-token alice`.
  * Users: alice, bob, carol, dave, erin (see ../../shared/policy.ts), or
  * `<sub> <tenant>` for anyone else. Demo only: signed with the demo secret.
  */
@@ -8,7 +8,7 @@ import { mintDemoToken } from './auth.js';
 
 const [name, tenant] = process.argv.slice(2);
 if (name === undefined || (tenant === undefined && !(name in USERS))) {
-  console.error(`usage: token <${Object.keys(USERS).join('|')}>  or  token <sub> <tenant>`);
+  console.error(`usage: demo-token <${Object.keys(USERS).join('|')}>  or  demo-token <sub> <tenant>`);
   process.exit(2);
 }
 const token = tenant === undefined ? await mintDemoToken(name as DemoUserName) : await mintDemoToken({ sub: name, tenant });

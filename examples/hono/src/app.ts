@@ -106,8 +106,9 @@ export function createApp({ client, jwtSecret = demoSecret(), documents = new Do
     return c.json({ document: created }, 201);
   });
 
-  // Async resolver, then three more checks through the request's scope:
-  // started together, they go to the PDP as one batch.
+  // Async resolver, then three more checks through the request's scope (the
+  // decision cache requirePermission used). Against a remote PDP the three,
+  // started together, go out as one bulk call.
   app.get('/documents/:id', requirePermission('read', loadDocument), async (c) => {
     const document = documents.find(c.req.param('id'));
     const resource = documentResource(document);

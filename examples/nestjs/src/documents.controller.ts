@@ -49,8 +49,9 @@ export class DocumentsController {
     return { document: this.documents.create({ tenant, projectId, title, body: stringField(body, 'body') ?? '' }) };
   }
 
-  // Async resolver, then three more checks through the request's scope:
-  // started together, they go to the PDP as one batch.
+  // Async resolver, then three more checks through the request's scope (the
+  // decision cache requirePermission used). Against a remote PDP the three,
+  // started together, go out as one bulk call.
   @Get(':id')
   @RequirePermission('read', loadDocument)
   async get(@Param('id') id: string, @PermissioScope() scope: PermissioRequestScope) {

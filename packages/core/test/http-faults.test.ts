@@ -51,7 +51,9 @@ describe('HttpPdp over misbehaving servers', () => {
     const error = await permissio.check('alice', 'read', 'document').catch((e: unknown) => e);
     const elapsed = Date.now() - started;
     expect(error).toBeInstanceOf(PermissioTimeoutError);
-    expect(elapsed).toBeGreaterThanOrEqual(390);
+    // It may give up a little before the deadline when the back-off would leave
+    // no room for another attempt, never after checkTimeout + 100 ms.
+    expect(elapsed).toBeGreaterThanOrEqual(250);
     expect(elapsed).toBeLessThan(500);
     expect(silent.connections()).toBeGreaterThanOrEqual(1);
   });

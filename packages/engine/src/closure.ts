@@ -17,6 +17,8 @@ const EMPTY: PermissionPaths = new Map();
 
 export class RoleClosure {
   private readonly closures = new Map<string, Map<string, readonly string[]>>();
+  /** Bumped on every recomputation: caches derived from closures compare it. */
+  version = 0;
 
   constructor(private readonly roles: ReadonlyMap<string, RoleRecord>) {}
 
@@ -32,6 +34,7 @@ export class RoleClosure {
 
   /** Recomputes every role (after a bulk load). */
   rebuildAll(): void {
+    this.version++;
     this.closures.clear();
     for (const key of this.roles.keys()) this.compute(key);
   }
@@ -56,6 +59,7 @@ export class RoleClosure {
 
   /** Recomputes exactly these roles (dropping the ones that no longer exist). */
   recompute(affected: Iterable<string>): void {
+    this.version++;
     const list = [...affected];
     for (const key of list) this.closures.delete(key);
     for (const key of list) if (this.roles.has(key)) this.compute(key);
@@ -63,6 +67,7 @@ export class RoleClosure {
 
   /** Computes a just-created role (nothing extends it yet, so nothing else changes). */
   computeNew(key: string): void {
+    this.version++;
     this.closures.delete(key);
     this.compute(key);
   }

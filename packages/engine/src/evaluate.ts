@@ -4,7 +4,9 @@
  * `check` is the hot path: it looks up the user's holdings in the tenant and
  * tries, in order, tenant roles, instance roles, URI roles, direct grants —
  * O(roles of the user in the tenant + URI depth), no allocation beyond the
- * `<type>:<key>` string when an instance key is given. Inputs found in the
+ * `<type>:<key>` string when an instance key is given. Tenant roles are one
+ * `Set` lookup: the union of their closures is cached on the holdings,
+ * keyed by the closure version (any role write invalidates it). Inputs found in the
  * store are valid by construction (every write validates); anything that
  * misses is validated before a deny is returned, so invalid input always
  * throws `PermissioValidationError` and is never allowed.
@@ -75,8 +77,9 @@ export function check(state: State, uris: UriCache, request: CheckRequest): bool
   const held = action === undefined ? undefined : state.index.get(user as string)?.get(tenant as string);
   if (held !== undefined && action !== undefined) {
     const permission = action.permission;
-    const closure = state.closure;
-    for (const role of held.roles) if (closure.has(role, permission)) return true;
+    let effective = held.effective;
+    if (effective === undefined || held.effectiveVersion !== state.closure.version) effective = tenantWide(state, held);
+    if (effective.has(permission)) return true;
     if (held.instanceRoles.size !== 0 || held.grants.size !== 0) {
       if (key !== undefined) {
         const instance = `${type as string}:${key as string}`;
@@ -89,8 +92,23 @@ export function check(state: State, uris: UriCache, request: CheckRequest): bool
       }
     }
   }
-  assertKeys({ user, action: request.action, type, key, uri, tenant });
+  // Deny: whatever was not found in the store has not been validated yet.
+  if (!state.users.has(user as string)) assertKey(user, 'user');
+  if (action === undefined) {
+    assertKey(type, 'resource type');
+    assertKey(request.action, 'action');
+  }
+  if (!state.tenants.has(tenant as string)) assertKey(tenant, 'tenant');
   return false;
+}
+
+/** Builds (and caches on the holdings) the permissions of the tenant-wide roles. */
+function tenantWide(state: State, held: TenantGrants): Set<string> {
+  const effective = new Set<string>();
+  for (const role of held.roles) for (const permission of state.closure.get(role).keys()) effective.add(permission);
+  held.effective = effective;
+  held.effectiveVersion = state.closure.version;
+  return effective;
 }
 
 function holdsAt(state: State, held: TenantGrants, location: string, permission: string): boolean {

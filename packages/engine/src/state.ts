@@ -61,6 +61,13 @@ export interface TenantGrants {
   instanceRoles: Map<string, Set<string>>;
   /** Direct grants: instance or URI → permissions. */
   grants: Map<string, Set<string>>;
+  /**
+   * Cache: every permission of the tenant-wide roles (their closures'
+   * union), valid while `effectiveVersion` equals the closure's version.
+   * Dropped on tenant-wide assign/unassign. Built on the first check.
+   */
+  effective: Set<string> | undefined;
+  effectiveVersion: number;
 }
 
 export class State {
@@ -89,7 +96,7 @@ export class State {
     }
     let held = byTenant.get(tenant);
     if (held === undefined && create) {
-      held = { roles: new Set(), instanceRoles: new Map(), grants: new Map() };
+      held = { roles: new Set(), instanceRoles: new Map(), grants: new Map(), effective: undefined, effectiveVersion: -1 };
       byTenant.set(tenant, held);
     }
     return held;
@@ -101,6 +108,7 @@ export class State {
     if (instance === undefined) {
       if (held.roles.has(role)) return false;
       held.roles.add(role);
+      held.effective = undefined;
       return true;
     }
     return addToBucket(held.instanceRoles, instance, role);
@@ -112,6 +120,7 @@ export class State {
     if (held === undefined) return false;
     const removed =
       instance === undefined ? held.roles.delete(role) : removeFromBucket(held.instanceRoles, instance, role);
+    if (removed && instance === undefined) held.effective = undefined;
     if (removed) this.prune(user, tenant);
     return removed;
   }

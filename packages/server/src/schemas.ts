@@ -75,7 +75,8 @@ export const checkRequestSchema = {
   properties: {
     user: { anyOf: [keySchema, checkUserSchema] },
     action: keySchema,
-    resource: { anyOf: [keySchema, checkResourceSchema] },
+    // Object first: most checks name an instance or URI (cheaper validation in bulk).
+    resource: { anyOf: [checkResourceSchema, keySchema] },
     tenant: keySchema,
     context: { type: 'object', additionalProperties: true },
   },

@@ -148,12 +148,14 @@ export async function startServer(options: ServerOptions = {}): Promise<Permissi
     requestTimeout: options.requestTimeout ?? 30_000,
     keepAliveTimeout: options.keepAliveTimeout ?? 72_000,
     forceCloseConnections: 'idle',
-    return503OnClosing: true,
+    // Requests still arriving on open connections while closing are served (with
+    // `Connection: close`, see below) rather than refused in Fastify's own format.
+    return503OnClosing: false,
     routerOptions: { maxParamLength: 4096, ignoreTrailingSlash: false },
     // Malformed percent-escapes in the URL: same error format as everything else.
     frameworkErrors: (error, _request, reply) => {
       const answer = toErrorAnswer(error);
-      void reply.code(answer.status).send(answer.body);
+      void (reply as unknown as FastifyReply).code(answer.status).send(answer.body);
     },
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: true, allErrors: false } },
   });
@@ -191,9 +193,11 @@ export async function startServer(options: ServerOptions = {}): Promise<Permissi
     done(null, payload);
   });
 
-  // An empty body with a JSON content type is "no body" (PUT …/extends/{parent} has none);
-  // anything else goes through Fastify's own (prototype-poisoning-safe) parser.
-  const jsonParser = app.getDefaultJsonParser('error', 'error');
+  // An empty body with a JSON content type is "no body" (PUT …/extends/{parent} has none).
+  // `__proto__` and `constructor` keys are ordinary data (SEMANTICS.md, "Keys"), as in
+  // the embedded engine: JSON.parse makes them own properties, and nothing here
+  // assigns a body into another object (the engine defines keys, never assigns them).
+  const jsonParser = app.getDefaultJsonParser('ignore', 'ignore');
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     const text = typeof body === 'string' ? body : body.toString('utf8');

@@ -108,10 +108,10 @@ export class Authorizer<Req> {
   }
 
   private context(user: string | CheckUser | undefined, tenant: string | undefined, tenantFailed: boolean): AuthorizationContext {
-    const scopeOptions: { user?: string | CheckUser; tenant?: string } = {};
-    if (user !== undefined) scopeOptions.user = user;
-    if (tenant !== undefined) scopeOptions.tenant = tenant;
-    return { scope: this.options.client.createRequestScope(scopeOptions), user, tenant, tenantFailed };
+    const scope = this.options.client.createRequestScope(
+      tenant === undefined ? (user === undefined ? {} : { user }) : user === undefined ? { tenant } : { user, tenant },
+    );
+    return { scope, user, tenant, tenantFailed };
   }
 
   /**
@@ -144,24 +144,27 @@ export class Authorizer<Req> {
     return this.decide(context, action, resource);
   }
 
-  private async decide(context: AuthorizationContext, action: string, resource: unknown): Promise<AuthorizationOutcome> {
+  private decide(context: AuthorizationContext, action: string, resource: unknown): Promise<AuthorizationOutcome> {
     if (!isResource(resource)) {
-      return this.denied('invalid_resource', 'The resource of this request could not be determined.');
+      return Promise.resolve(this.denied('invalid_resource', 'The resource of this request could not be determined.'));
     }
+    // Plain promise chains, no async function: one allocation less and no extra ticks on the hot path.
+    const onError = (error: unknown): AuthorizationOutcome =>
+      error instanceof PermissioValidationError ? this.badRequest(error) : this.failure(error);
     try {
       if (this.options.exposeReason) {
-        const decision = await this.bounded(context.scope.checkDetailed(action, resource));
-        if (decision !== null && typeof decision === 'object' && decision.allowed === true) return ALLOW;
-        const reason = typeof decision?.reason === 'string' ? decision.reason : 'no_matching_grant';
-        return this.denied(reason, `Permission "${action}" denied: ${reason}.`);
+        return this.bounded(context.scope.checkDetailed(action, resource)).then((decision) => {
+          if (decision !== null && typeof decision === 'object' && decision.allowed === true) return ALLOW;
+          const reason = typeof decision?.reason === 'string' ? decision.reason : 'no_matching_grant';
+          return this.denied(reason, `Permission "${action}" denied: ${reason}.`);
+        }, onError);
       }
-      const allowed = await this.bounded(context.scope.check(action, resource));
-      return allowed === true ? ALLOW : this.denied('no_matching_grant', 'You do not have permission to perform this action.');
+      return this.bounded(context.scope.check(action, resource)).then(
+        (allowed) => (allowed === true ? ALLOW : this.denied('no_matching_grant', 'You do not have permission to perform this action.')),
+        onError,
+      );
     } catch (error) {
-      if (error instanceof PermissioValidationError) {
-        return this.badRequest(error);
-      }
-      return this.failure(error);
+      return Promise.resolve(onError(error));
     }
   }
 

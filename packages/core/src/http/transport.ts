@@ -154,7 +154,7 @@ export class Transport {
         throw error;
       }
       const wait = retryAfterMs ?? Math.min(backoffDelay(attempt), left);
-      if (left - wait <= 1) break;
+      if (left - wait <= 5) break; // no room left for a useful attempt
       await this.#sleep(wait);
     }
     if (lastError instanceof PermissioTimeoutError || deadline - Date.now() <= 0) {

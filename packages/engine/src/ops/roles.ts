@@ -124,7 +124,7 @@ export function deleteRole(state: State, key: string): void {
   state.roles.delete(key);
   for (const role of state.roles.values()) role.extends.delete(key);
   state.forEachHolding((_user, _tenant, held) => {
-    held.roles.delete(key);
+    if (held.roles.delete(key)) held.effective = undefined;
     filterBuckets(held.instanceRoles, (_instance, role) => role === key);
   });
   state.closure.recompute(affected);

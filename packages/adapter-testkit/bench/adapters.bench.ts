@@ -1,0 +1,125 @@
+/**
+ * Adapter overhead benchmark. One run, four servers per framework, each in
+ * its own child process (bare route, hand-written floor check,
+ * `requirePermission` on the embedded engine, casbin `enforce()`), driven by
+ * autocannon (10 connections, short runs) interleaved over several rounds;
+ * medians reported. Then, over HTTP to a local `@permissio/server`: PDP calls
+ * per request for a protected route whose handler makes 5 more checks.
+ *
+ * Env: BENCH_ROUNDS (5), BENCH_DURATION seconds per run (2), BENCH_FRAMEWORKS
+ * (express,fastify,hono). `BENCH_QUICK=1` → 3 rounds of 1 s.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+
+const quick = process.env['BENCH_QUICK'] === '1';
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? (quick ? 3 : 5));
+const DURATION = Number(process.env['BENCH_DURATION'] ?? (quick ? 1 : 2));
+const FRAMEWORKS = (process.env['BENCH_FRAMEWORKS'] ?? 'express,fastify,hono').split(',');
+const MODES = ['bare', 'floor', 'protected', 'casbin'] as const;
+type Mode = (typeof MODES)[number];
+
+const serverScript = fileURLToPath(new URL('./servers.ts', import.meta.url));
+const HEADERS = { 'x-user': 'alice', 'x-tenant': 'acme' };
+
+interface Running {
+  child: ChildProcess;
+  url: string;
+}
+
+async function startChild(framework: string, mode: Mode): Promise<Running> {
+  const child = fork(serverScript, [framework, mode], {
+    execArgv: ['--conditions=@permissio/source', '--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('message', (message) => resolve((message as { port: number }).port));
+    child.once('exit', (code) => reject(new Error(`${framework}/${mode} server exited with ${code}`)));
+  });
+  return { child, url: `http://127.0.0.1:${port}/documents/doc-1` };
+}
+
+async function load(url: string, duration: number): Promise<number> {
+  const result = await autocannon({ url, connections: 10, duration, headers: HEADERS });
+  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+  return result.requests.average;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+async function overhead(): Promise<void> {
+  const servers = new Map<string, Running>();
+  try {
+    for (const framework of FRAMEWORKS) for (const mode of MODES) servers.set(`${framework}/${mode}`, await startChild(framework, mode));
+    // Warm-up: JIT and connection set-up, not measured.
+    for (const server of servers.values()) await load(server.url, 1);
+    const samples = new Map<string, number[]>();
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const framework of FRAMEWORKS) {
+        // Rotate the order each round so no mode always runs first.
+        const order = MODES.map((_, i) => MODES[(i + round) % MODES.length]!);
+        for (const mode of order) {
+          const key = `${framework}/${mode}`;
+          const rps = await load(servers.get(key)!.url, DURATION);
+          samples.set(key, [...(samples.get(key) ?? []), rps]);
+        }
+      }
+      process.stderr.write(`round ${round + 1}/${ROUNDS} done\n`);
+    }
+    console.log(`\nAdapter overhead: autocannon, 10 connections, ${ROUNDS} rounds × ${DURATION}s interleaved, median req/s\n`);
+    console.log('| framework | bare | floor | protected | casbin | protected÷bare | protected÷floor | protected÷casbin |');
+    console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
+    for (const framework of FRAMEWORKS) {
+      const m = (mode: Mode) => median(samples.get(`${framework}/${mode}`)!);
+      const [bare, floor, prot, casbin] = [m('bare'), m('floor'), m('protected'), m('casbin')];
+      const r = (x: number) => x.toFixed(3);
+      console.log(
+        `| ${framework} | ${bare.toFixed(0)} | ${floor.toFixed(0)} | ${prot.toFixed(0)} | ${casbin.toFixed(0)} | ${r(prot / bare)} | ${r(prot / floor)} | ${r(prot / casbin)} |`,
+      );
+    }
+  } finally {
+    for (const server of servers.values()) server.child.kill();
+  }
+}
+
+async function httpCalls(): Promise<void> {
+  const { startFixtureServer, httpClient } = await import('../src/clients.js');
+  const { default: express } = await import('express');
+  const { permissio, requirePermission } = await import('../../express/src/index.js');
+  const pdpServer = await startFixtureServer();
+  const http = httpClient(pdpServer.url);
+  const app = express();
+  app.use(permissio({ client: http.client, user: (req) => req.get('x-user'), tenant: (req) => req.get('x-tenant') }));
+  app.get('/documents/:id', requirePermission('read', (req) => ({ type: 'document', key: req.params['id'] as string })), async (req, res) => {
+    const results = await Promise.all([1, 2, 3, 4, 5].map((i) => req.permissio.check('read', { type: 'document', key: `doc-${i}-x` })));
+    res.json({ results });
+  });
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+  const { port } = server.address() as { port: number };
+  try {
+    const requests = 200;
+    http.reset();
+    const result = await autocannon({ url: `http://127.0.0.1:${port}/documents/doc-1`, connections: 10, amount: requests, headers: HEADERS });
+    if (result.non2xx > 0) throw new Error(`${result.non2xx} non-2xx responses`);
+    console.log(`\nOver HTTP to @permissio/server: route check + 5 checks in the handler`);
+    console.log(`| requests | PDP HTTP calls | calls per request | req/s |`);
+    console.log(`|---:|---:|---:|---:|`);
+    console.log(`| ${requests} | ${http.calls()} | ${(http.calls() / requests).toFixed(2)} | ${result.requests.average.toFixed(0)} |`);
+  } finally {
+    server.closeAllConnections();
+    server.close();
+    await http.close();
+    await pdpServer.close();
+  }
+}
+
+const started = Date.now();
+await overhead();
+await httpCalls();
+console.log(`\n(total ${((Date.now() - started) / 1000).toFixed(0)} s)`);

@@ -1,0 +1,118 @@
+/** The permissio-server CLI: help, usage errors, start-up failures, the one-time generated key. */
+import { createServer, type Server } from 'node:net';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { client, spawnCli, tempDir } from './helpers.js';
+
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+function run(args: string[]) {
+  const proc = spawnCli(args);
+  cleanups.push(() => {
+    if (proc.child.exitCode === null && proc.child.signalCode === null) proc.child.kill('SIGKILL');
+    return proc.exit;
+  });
+  return proc;
+}
+
+describe('permissio-server CLI', () => {
+  it('--help prints usage and exits 0', async () => {
+    const proc = run(['--help']);
+    expect(await proc.exit).toBe(0);
+    expect(proc.stdout()).toContain('Usage: permissio-server');
+    for (const flag of ['--port', '--host', '--db', '--seed', '--api-key', '--no-rate-limit']) expect(proc.stdout()).toContain(flag);
+  });
+
+  it('an unknown flag exits 2 with a clear message', async () => {
+    const proc = run(['--prot', '80']);
+    expect(await proc.exit).toBe(2);
+    expect(proc.stderr()).toMatch(/Unknown option '--prot'/);
+    expect(proc.stderr()).toContain('--help');
+  });
+
+  it.each([
+    [['--port', 'eighty'], /--port must be an integer/],
+    [['--api-key', 'sk_live_123'], /--api-key: An API key must be a string starting with "permis_key_"/],
+    [['--log-level', 'loud'], /--log-level must be one of/],
+  ])('bad value %j exits 2', async (args, message) => {
+    const proc = run(args);
+    expect(await proc.exit).toBe(2);
+    expect(proc.stderr()).toMatch(message);
+    expect(proc.stderr()).not.toContain('sk_live_123');
+  });
+
+  it('a port in use exits 1 saying so', async () => {
+    const blocker: Server = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise((resolve) => blocker.close(resolve)));
+    const port = (blocker.address() as { port: number }).port;
+    const proc = run(['--port', String(port), '--db', ':memory:']);
+    expect(await proc.exit).toBe(1);
+    expect(proc.stderr()).toContain(`Port ${port} on 127.0.0.1 is already in use.`);
+  });
+
+  it('an unreadable seed exits 1', async () => {
+    const proc = run(['--port', '0', '--db', ':memory:', '--seed', '/nonexistent/policy.json']);
+    expect(await proc.exit).toBe(1);
+    expect(proc.stderr()).toMatch(/Cannot read the seed file "\/nonexistent\/policy.json" \(ENOENT\)/);
+  });
+
+  it('a seed that is not JSON, or an invalid snapshot, exits 1 naming the problem', async () => {
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    const notJson = join(dir, 'a.json');
+    writeFileSync(notJson, 'roles: [');
+    const p1 = run(['--port', '0', '--db', ':memory:', '--seed', notJson]);
+    expect(await p1.exit).toBe(1);
+    expect(p1.stderr()).toMatch(/is not valid JSON/);
+
+    const invalid = join(dir, 'b.json');
+    writeFileSync(invalid, JSON.stringify({ resources: [{ key: 'doc', actions: ['read'] }], roles: [{ key: 'r', permissions: ['doc:write'] }] }));
+    const p2 = run(['--port', '0', '--db', join(dir, 'x.db'), '--seed', invalid]);
+    expect(await p2.exit).toBe(1);
+    expect(p2.stderr()).toMatch(/Invalid seed snapshot in ".*b\.json": .*roles\[0\]/);
+  });
+
+  it('generates a key once, prints URL and health, serves with it, and reuses stored keys on restart', async () => {
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    const db = join(dir, 'cli.db');
+    const first = run(['--port', '0', '--db', db, '--log-level', 'silent']);
+    const url = await first.url;
+    await new Promise((r) => setTimeout(r, 200));
+    expect(first.stdout()).toMatch(/Health: http:\/\/127\.0\.0\.1:\d+\/healthz → 200/);
+    const key = /Generated API key \(shown once, store it now\): (permis_key_\S+)/.exec(first.stdout())?.[1];
+    expect(key).toBeDefined();
+    const api = client(url, key, { projectId: 'default', environmentId: 'default' });
+    expect((await api('GET', '/v1/api-key/scope')).body).toEqual({ projectId: 'default', environmentId: 'default' });
+    expect((await api('POST', 'P/users', { key: 'u1' })).status).toBe(201);
+    first.child.kill('SIGINT');
+    expect(await first.exit).toBe(0);
+
+    const second = run(['--port', '0', '--db', db, '--log-level', 'silent']);
+    const url2 = await second.url;
+    await new Promise((r) => setTimeout(r, 200));
+    expect(second.stdout()).not.toContain('Generated API key');
+    expect(second.stdout()).toContain('Using 1 API key(s) stored in the database.');
+    const api2 = client(url2, key, { projectId: 'default', environmentId: 'default' });
+    expect((await api2('GET', 'P/users/u1')).status).toBe(200);
+    second.child.kill('SIGTERM');
+    expect(await second.exit).toBe(0);
+  });
+
+  it('--no-rate-limit and an explicit key with its project/environment', async () => {
+    const key = 'permis_key_cli_explicit_0123456789';
+    const proc = run(['--port', '0', '--db', ':memory:', '--api-key', key, '--project', 'p1', '--environment', 'prod', '--no-rate-limit', '--log-level', 'silent']);
+    const url = await proc.url;
+    await new Promise((r) => setTimeout(r, 200));
+    expect(proc.stdout()).toContain('Rate limits are OFF.');
+    expect(proc.stdout()).not.toContain(key);
+    const api = client(url, key, { projectId: 'p1', environmentId: 'prod' });
+    const answers = await Promise.all(Array.from({ length: 120 }, () => api('GET', 'P/snapshot')));
+    expect(answers.every((a) => a.status === 200)).toBe(true);
+  });
+});
