@@ -31,7 +31,7 @@ let permissio: Permissio;
 beforeAll(async () => {
   server = await localServer();
   proxy = await countingProxy(server.url);
-  permissio = new Permissio({ token: TOKEN, apiUrl: proxy.url, projectId: PROJECT, environmentId: ENVIRONMENT, checkTimeout: 10_000 });
+  permissio = new Permissio({ token: TOKEN, apiUrl: proxy.url, projectId: PROJECT, environmentId: ENVIRONMENT, checkTimeout: 30_000 });
   await permissio.pdp.load(policy);
 });
 afterAll(async () => {
@@ -89,5 +89,5 @@ describe('RequestScope over HTTP', () => {
     expect(flat.filter(Boolean).length).toBeGreaterThan(500);
     expect(flat.filter((x) => !x).length).toBeGreaterThan(500);
     expect(proxy.requests().filter((r) => r.endsWith('/check/bulk'))).toHaveLength(1000);
-  });
+  }, 90_000);
 });

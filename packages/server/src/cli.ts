@@ -177,7 +177,12 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
       projectId: options.project,
       environmentId: options.environment,
     }));
-    const storage = new SqliteStorage(options.db);
+    let storage: SqliteStorage;
+    try {
+      storage = new SqliteStorage(options.db);
+    } catch (error) {
+      throw new Error(`Cannot open the database ${JSON.stringify(options.db)}: ${(error as Error).message}`);
+    }
     if (apiKeys.length === 0 && storage.listApiKeys().length === 0) {
       generated = generateApiKey();
       apiKeys.push({ key: generated, projectId: options.project, environmentId: options.environment });

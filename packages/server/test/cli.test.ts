@@ -61,6 +61,12 @@ describe('permissio-server CLI', () => {
     expect(proc.stderr()).toMatch(/Cannot read the seed file "\/nonexistent\/policy.json" \(ENOENT\)/);
   });
 
+  it('an unusable database path exits 1 naming it', async () => {
+    const proc = run(['--port', '0', '--db', '/nonexistent-dir/permissio.db']);
+    expect(await proc.exit).toBe(1);
+    expect(proc.stderr()).toContain('Cannot open the database "/nonexistent-dir/permissio.db"');
+  });
+
   it('a seed that is not JSON, or an invalid snapshot, exits 1 naming the problem', async () => {
     const { dir, cleanup } = tempDir();
     cleanups.push(cleanup);
