@@ -6,16 +6,19 @@
  * medians reported. Then, over HTTP to a local `@permissio/server`: PDP calls
  * per request for a protected route whose handler makes 5 more checks.
  *
- * Env: BENCH_ROUNDS (5), BENCH_DURATION seconds per run (2), BENCH_FRAMEWORKS
- * (express,fastify,hono). `BENCH_QUICK=1` → 3 rounds of 1 s.
+ * Ratios are medians of per-round paired ratios (each round runs the four
+ * servers back to back), which cancels slow drift in machine load.
+ *
+ * Env: BENCH_ROUNDS (9), BENCH_DURATION seconds per run (1), BENCH_FRAMEWORKS
+ * (express,fastify,hono). `BENCH_QUICK=1` → 3 rounds.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 
 const quick = process.env['BENCH_QUICK'] === '1';
-const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? (quick ? 3 : 5));
-const DURATION = Number(process.env['BENCH_DURATION'] ?? (quick ? 1 : 2));
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? (quick ? 3 : 9));
+const DURATION = Number(process.env['BENCH_DURATION'] ?? 1);
 const FRAMEWORKS = (process.env['BENCH_FRAMEWORKS'] ?? 'express,fastify,hono').split(',');
 const MODES = ['bare', 'floor', 'protected', 'casbin'] as const;
 type Mode = (typeof MODES)[number];
@@ -71,16 +74,18 @@ async function overhead(): Promise<void> {
       }
       process.stderr.write(`round ${round + 1}/${ROUNDS} done\n`);
     }
-    console.log(`\nAdapter overhead: autocannon, 10 connections, ${ROUNDS} rounds × ${DURATION}s interleaved, median req/s\n`);
+    console.log(`\nAdapter overhead: autocannon, 10 connections, ${ROUNDS} rounds × ${DURATION}s interleaved`);
+    console.log('req/s: medians; ratios: medians of per-round paired ratios [min–max]\n');
     console.log('| framework | bare | floor | protected | casbin | protected÷bare | protected÷floor | protected÷casbin |');
     console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
     for (const framework of FRAMEWORKS) {
-      const m = (mode: Mode) => median(samples.get(`${framework}/${mode}`)!);
-      const [bare, floor, prot, casbin] = [m('bare'), m('floor'), m('protected'), m('casbin')];
-      const r = (x: number) => x.toFixed(3);
-      console.log(
-        `| ${framework} | ${bare.toFixed(0)} | ${floor.toFixed(0)} | ${prot.toFixed(0)} | ${casbin.toFixed(0)} | ${r(prot / bare)} | ${r(prot / floor)} | ${r(prot / casbin)} |`,
-      );
+      const s = (mode: Mode) => samples.get(`${framework}/${mode}`)!;
+      const ratio = (other: Mode): string => {
+        const ratios = s('protected').map((p, i) => p / s(other)[i]!);
+        return `${median(ratios).toFixed(3)} [${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}]`;
+      };
+      const m = (mode: Mode) => median(s(mode)).toFixed(0);
+      console.log(`| ${framework} | ${m('bare')} | ${m('floor')} | ${m('protected')} | ${m('casbin')} | ${ratio('bare')} | ${ratio('floor')} | ${ratio('casbin')} |`);
     }
   } finally {
     for (const server of servers.values()) server.child.kill();

@@ -92,13 +92,16 @@ export function check(state: State, uris: UriCache, request: CheckRequest): bool
       }
     }
   }
-  // Deny: whatever was not found in the store has not been validated yet.
-  if (!state.users.has(user as string)) assertKey(user, 'user');
+  // Deny: whatever was not found in the store has not been validated yet
+  // (holdings exist only under validated user and tenant keys).
   if (action === undefined) {
     assertKey(type, 'resource type');
     assertKey(request.action, 'action');
   }
-  if (!state.tenants.has(tenant as string)) assertKey(tenant, 'tenant');
+  if (held === undefined) {
+    if (!state.users.has(user as string)) assertKey(user, 'user');
+    if (!state.tenants.has(tenant as string)) assertKey(tenant, 'tenant');
+  }
   return false;
 }
 
