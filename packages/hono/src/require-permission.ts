@@ -23,30 +23,31 @@ export type HonoResourceSpec = ResourceSpec<Context>;
  */
 export function requirePermission(action: string, resource: HonoResourceSpec) {
   assertPermissionArguments(action, resource, 'hono');
-  return createMiddleware<PermissioEnv>(async function requirePermissionMiddleware(c, next) {
+  return createMiddleware<PermissioEnv>(function requirePermissionMiddleware(c, next) {
     const state = requestState(c);
     if (state === undefined) {
-      throw new PermissioError(
-        "@permissio/hono: permissio() did not run for this request; register app.use('*', permissio({ ... })) before requirePermission.",
-        { code: 'MIDDLEWARE_MISSING' },
+      return Promise.reject(
+        new PermissioError(
+          "@permissio/hono: permissio() did not run for this request; register app.use('*', permissio({ ... })) before requirePermission.",
+          { code: 'MIDDLEWARE_MISSING' },
+        ),
       );
     }
-    const outcome = await state.instance.authorizer.authorize(state.context, c, action, resource);
-    if (outcome.kind === 'allow') {
-      await next();
-      return;
-    }
-    const answer = await refuse(state.instance, c, outcome);
-    if (answer !== undefined) return answer;
-    throw problemException(outcome);
+    const { instance } = state;
+    return instance.authorizer
+      .authorize(state.context, c, action, resource)
+      .then((outcome): Promise<Response | void> => (outcome.kind === 'allow' ? next() : refuse(instance, c, outcome)));
   });
 }
 
-async function refuse(instance: HonoInstance, c: Context, outcome: RefusalOutcome): Promise<Response | undefined> {
+/** The hook's `Response` when it returns one; otherwise throws the refusal's `HTTPException`. */
+async function refuse(instance: HonoInstance, c: Context, outcome: RefusalOutcome): Promise<Response> {
   const hook = outcome.kind === 'unauthenticated' ? instance.onUnauthenticated : outcome.kind === 'error' ? instance.onError : instance.onDenied;
-  if (hook === undefined) return undefined;
-  const answer = await hook(c, outcome);
-  return answer instanceof Response ? answer : undefined;
+  if (hook !== undefined) {
+    const answer = await hook(c, outcome);
+    if (answer instanceof Response) return answer;
+  }
+  throw problemException(outcome);
 }
 
 /** The `HTTPException` of a refusal: status, problem+json response, and the PDP error as `cause`. */
