@@ -128,7 +128,8 @@ export function parseResourceInstance(value: unknown): ParsedInstance {
  * patterns") or throws `PermissioValidationError`:
  *
  * - starts with `/`; one trailing `/` is dropped (`/a/` → `/a`), the root `/` stays;
- * - each segment is percent-decoded exactly once;
+ * - each segment is percent-decoded exactly once, except that a literal `%`
+ *   is kept as `%25` so the canonical form reads back as itself;
  * - rejected, never guessed: empty segments (`//`), `.` and `..` segments (also
  *   encoded), an encoded `/` or `\`, double encoding (`%252F`), malformed
  *   escapes, control characters, backslashes, more than 2,048 bytes or 32 segments.
@@ -167,7 +168,9 @@ export function canonicalizeResourceUri(input: unknown): string {
     if (decoded.includes('\\')) fail('it contains an encoded backslash.');
     if (CONTROL.test(decoded)) fail('it contains an encoded control character.');
     if (ENCODED_TRIPLET.test(decoded)) fail('it is percent-encoded twice (e.g. %252F).');
-    out.push(decoded);
+    // A literal "%" stays encoded so that the canonical form is a fixed
+    // point: canonicalize(canonicalize(x)) === canonicalize(x).
+    out.push(decoded.includes('%') ? decoded.replaceAll('%', '%25') : decoded);
   }
   const canonical = `/${out.join('/')}`;
   if (encoder.encode(canonical).length > MAX_URI_BYTES) fail(`it is longer than ${MAX_URI_BYTES} bytes.`);
