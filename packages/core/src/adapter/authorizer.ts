@@ -58,8 +58,15 @@ const ALLOW: AuthorizationOutcome = Object.freeze({ kind: 'allow' });
 export class Authorizer<Req> {
   readonly options: ResolvedAdapterOptions<Req>;
 
+  /** Callbacks of the hot path, allocated once per Authorizer rather than once per request. */
+  readonly #onAllowed: (allowed: boolean) => AuthorizationOutcome;
+  readonly #onCheckError: (error: unknown) => AuthorizationOutcome;
+
   constructor(options: PermissioAdapterBaseOptions<Req>, framework: string, hookNames?: readonly string[]) {
     this.options = resolveAdapterOptions(options, framework, hookNames);
+    this.#onAllowed = (allowed) =>
+      allowed === true ? ALLOW : this.denied('no_matching_grant', 'You do not have permission to perform this action.');
+    this.#onCheckError = (error) => (error instanceof PermissioValidationError ? this.badRequest(error) : this.failure(error));
   }
 
   /**
@@ -148,9 +155,8 @@ export class Authorizer<Req> {
     if (!isResource(resource)) {
       return Promise.resolve(this.denied('invalid_resource', 'The resource of this request could not be determined.'));
     }
-    // Plain promise chains, no async function: one allocation less and no extra ticks on the hot path.
-    const onError = (error: unknown): AuthorizationOutcome =>
-      error instanceof PermissioValidationError ? this.badRequest(error) : this.failure(error);
+    // Plain promise chains with preallocated callbacks: no async function, no per-request closures.
+    const onError = this.#onCheckError;
     try {
       if (this.options.exposeReason) {
         return this.bounded(context.scope.checkDetailed(action, resource)).then((decision) => {
@@ -159,10 +165,7 @@ export class Authorizer<Req> {
           return this.denied(reason, `Permission "${action}" denied: ${reason}.`);
         }, onError);
       }
-      return this.bounded(context.scope.check(action, resource)).then(
-        (allowed) => (allowed === true ? ALLOW : this.denied('no_matching_grant', 'You do not have permission to perform this action.')),
-        onError,
-      );
+      return this.bounded(context.scope.check(action, resource)).then(this.#onAllowed, onError);
     } catch (error) {
       return Promise.resolve(onError(error));
     }
