@@ -55,6 +55,22 @@ export function checkCacheKey(
     return canonicalJson([userKey, userAttributes ?? null, action, resource, null, null, null, null, tenant ?? null, context ?? null]);
   }
   const effectiveTenant = resource.tenant ?? tenant ?? null;
+  if (userAttributes === undefined && resource.attributes === undefined && context === undefined) {
+    // Fast path: an array of strings and nulls, for which JSON.stringify is
+    // already canonical (the same string canonicalJson would produce).
+    return JSON.stringify([
+      userKey,
+      null,
+      action,
+      resource.type,
+      resource.key ?? null,
+      resource.uri ?? null,
+      resource.tenant ?? null,
+      null,
+      effectiveTenant,
+      null,
+    ]);
+  }
   return canonicalJson([
     userKey,
     userAttributes ?? null,

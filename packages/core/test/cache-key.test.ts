@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson, checkCacheKey } from '../src/index.js';
+import type { CheckResource } from '../src/index.js';
 
 describe('checkCacheKey', () => {
   it('delimiter tricks cannot collide', () => {
@@ -73,5 +74,26 @@ describe('checkCacheKey', () => {
     const context: Record<string, unknown> = {};
     context.self = context;
     expect(() => checkCacheKey('u', 'r', 'doc', undefined, context)).toThrow(/circular/);
+  });
+});
+
+describe('checkCacheKey fast path', () => {
+  it('gives exactly the canonical encoding for attribute-free object resources', () => {
+    fc.assert(
+      fc.property(
+        fc.string(),
+        fc.string(),
+        fc.record({ type: fc.string(), key: fc.option(fc.string(), { nil: undefined }), uri: fc.option(fc.string(), { nil: undefined }), tenant: fc.option(fc.string(), { nil: undefined }) }),
+        fc.option(fc.string(), { nil: undefined }),
+        (user, action, resource, tenant) => {
+          const clean: CheckResource = { type: resource.type };
+          if (resource.key !== undefined) clean.key = resource.key;
+          if (resource.uri !== undefined) clean.uri = resource.uri;
+          if (resource.tenant !== undefined) clean.tenant = resource.tenant;
+          const expected = canonicalJson([user, null, action, clean.type, clean.key ?? null, clean.uri ?? null, clean.tenant ?? null, null, clean.tenant ?? tenant ?? null, null]);
+          expect(checkCacheKey(user, action, clean, tenant, undefined)).toBe(expected);
+        },
+      ),
+    );
   });
 });

@@ -24,7 +24,7 @@ export type ResourceSpec<Req> =
 /** Options common to every adapter; each adapter adds its typed hooks. */
 export interface PermissioAdapterBaseOptions<Req> {
   /** The Permissio client (embedded engine or remote PDP). Required. */
-  client: Permissio;
+  client: Permissio<boolean>;
   /**
    * Who is asking: a user key, a `CheckUser`, or `undefined`/`null` when the
    * request is anonymous (→ 401 on protected routes, the PDP is not called).
@@ -60,7 +60,7 @@ export interface PermissioAdapterBaseOptions<Req> {
 
 /** Options after validation, with defaults applied. */
 export interface ResolvedAdapterOptions<Req> {
-  readonly client: Permissio;
+  readonly client: Permissio<boolean>;
   readonly user: (req: Req) => MaybePromise<ResolvedUser>;
   readonly tenant: ((req: Req) => MaybePromise<string | undefined | null>) | undefined;
   readonly exposeReason: boolean;
