@@ -77,7 +77,9 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 export class Transport {
   readonly #options: TransportOptions;
   readonly #headers: Record<string, string>;
-  readonly #closed = new AbortController();
+  #closed = false;
+  /** Aborters of the attempts and sleeps in flight, called by `close()`. */
+  readonly #inFlight = new Set<() => void>();
 
   constructor(options: TransportOptions) {
     this.#options = options;
@@ -90,11 +92,13 @@ export class Transport {
 
   /** Aborts every call in flight; later calls reject. */
   close(): void {
-    this.#closed.abort();
+    this.#closed = true;
+    for (const abort of [...this.#inFlight]) abort();
+    this.#inFlight.clear();
   }
 
   get closed(): boolean {
-    return this.#closed.signal.aborted;
+    return this.#closed;
   }
 
   #redact(text: string): string {
@@ -172,7 +176,8 @@ export class Transport {
   ): Promise<{ status: number; text: string; retryAfter: number | undefined }> {
     const controller = new AbortController();
     const onClose = (): void => controller.abort();
-    this.#closed.signal.addEventListener('abort', onClose, { once: true });
+    if (this.#closed) onClose();
+    else this.#inFlight.add(onClose);
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
@@ -192,20 +197,20 @@ export class Transport {
       throw error;
     } finally {
       clearTimeout(timer);
-      this.#closed.signal.removeEventListener('abort', onClose);
+      this.#inFlight.delete(onClose);
     }
   }
 
   #sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const signal = this.#closed.signal;
       const done = (): void => {
         clearTimeout(timer);
-        signal.removeEventListener('abort', done);
+        this.#inFlight.delete(done);
         resolve();
       };
       const timer = setTimeout(done, ms);
-      signal.addEventListener('abort', done, { once: true });
+      if (this.#closed) done();
+      else this.#inFlight.add(done);
     });
   }
 
