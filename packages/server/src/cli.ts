@@ -7,6 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { parse as parseYaml } from 'yaml';
 import type { PolicySnapshot } from '@permissio/core';
 import { API_KEY_PREFIX, assertApiKeyFormat, generateApiKey, type ApiKeyConfig } from './auth.js';
 import { startServer, type PermissioServer } from './server.js';
@@ -21,7 +22,7 @@ Options:
   --port <n>            TCP port (default 7766; 0 picks a free one)
   --host <addr>         interface to listen on (default 127.0.0.1)
   --db <path>           SQLite database file, or :memory: (default ./permissio.db)
-  --seed <file.json>    policy snapshot loaded only into an empty database
+  --seed <file>         policy snapshot (.json, .yaml or .yml) loaded only into an empty database
   --api-key <key>       accept this API key (${API_KEY_PREFIX}…); repeatable.
                         Without one, a key is generated and printed once
                         (only when the database holds no key yet).
@@ -134,11 +135,12 @@ function readSeed(path: string): PolicySnapshot {
     const code = (error as NodeJS.ErrnoException).code;
     throw new Error(`Cannot read the seed file ${JSON.stringify(path)}${code ? ` (${code})` : ''}.`);
   }
+  const yaml = /\.ya?ml$/i.test(path);
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    parsed = yaml ? parseYaml(text) : JSON.parse(text);
   } catch (error) {
-    throw new Error(`The seed file ${JSON.stringify(path)} is not valid JSON: ${(error as Error).message}`);
+    throw new Error(`The seed file ${JSON.stringify(path)} is not valid ${yaml ? 'YAML' : 'JSON'}: ${(error as Error).message}`);
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new Error(`The seed file ${JSON.stringify(path)} must hold a JSON object (a policy snapshot).`);

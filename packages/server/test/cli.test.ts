@@ -121,4 +121,42 @@ describe('permissio-server CLI', () => {
     const answers = await Promise.all(Array.from({ length: 120 }, () => api('GET', 'P/snapshot')));
     expect(answers.every((a) => a.status === 200)).toBe(true);
   });
+
+  it('reads a YAML seed and serves its policy', async () => {
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    const seed = join(dir, 'policy.yaml');
+    writeFileSync(
+      seed,
+      [
+        'resources:',
+        '  - key: document',
+        '    actions: [read, write]',
+        'roles:',
+        '  - key: viewer',
+        '    permissions: ["document:read"]',
+        'roleAssignments:',
+        '  - { user: alice, role: viewer }',
+        '',
+      ].join('\n'),
+    );
+    const key = 'permis_key_cli_yaml_0123456789';
+    const proc = run(['--port', '0', '--db', ':memory:', '--seed', seed, '--api-key', key, '--log-level', 'silent']);
+    const url = await proc.url;
+    const api = client(url, key, { projectId: 'default', environmentId: 'default' });
+    const allowed = await api('POST', 'P/check', { user: 'alice', action: 'read', resource: 'document' });
+    expect(allowed.body).toEqual({ allowed: true });
+    const denied = await api('POST', 'P/check', { user: 'alice', action: 'write', resource: 'document' });
+    expect(denied.body).toEqual({ allowed: false });
+  });
+
+  it('a seed that is not valid YAML exits 1 naming the problem', async () => {
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    const seed = join(dir, 'broken.yml');
+    writeFileSync(seed, 'roles: [unclosed\n');
+    const proc = run(['--port', '0', '--db', ':memory:', '--seed', seed]);
+    expect(await proc.exit).toBe(1);
+    expect(proc.stderr()).toMatch(/is not valid YAML/);
+  });
 });
