@@ -13,7 +13,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { CheckResource, Permissio } from '@permissio/core';
 import { permissio, requirePermission, resourceFromPath } from '@permissio/express';
 import { DocumentStore, documentUri, findProject, stringField, type Document } from '../../shared/policy.js';
-import { authenticate, demoSecret, type Principal } from './auth.js';
+import { authenticate, demoSecret, type Principal } from '@permissio/example-shared/auth';
 
 declare global {
   namespace Express {

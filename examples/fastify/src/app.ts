@@ -13,7 +13,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import type { CheckResource, Permissio } from '@permissio/core';
 import permissioPlugin, { requirePermission, resourceFromPath } from '@permissio/fastify';
 import { DocumentStore, documentUri, findProject, stringField, type Document } from '../../shared/policy.js';
-import { authenticate, demoSecret, type Principal } from './auth.js';
+import { authenticate, demoSecret, type Principal } from '@permissio/example-shared/auth';
 
 declare module 'fastify' {
   interface FastifyRequest {

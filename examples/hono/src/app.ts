@@ -17,7 +17,7 @@ import { createMiddleware } from 'hono/factory';
 import type { CheckResource, Permissio } from '@permissio/core';
 import { permissio, requirePermission, resourceFromPath } from '@permissio/hono';
 import { DocumentStore, documentUri, findProject, stringField, type Document } from '../../shared/policy.js';
-import { authenticate, demoSecret, type Principal } from './auth.js';
+import { authenticate, demoSecret, type Principal } from '@permissio/example-shared/auth';
 
 /** The app's context variables (the adapter adds `permissio`). */
 export type AppEnv = { Variables: { auth: Principal | undefined } };

@@ -2,7 +2,7 @@ import { Module, type DynamicModule, type MiddlewareConsumer, type NestModule } 
 import type { Permissio } from '@permissio/core';
 import { PermissioModule } from '@permissio/nestjs';
 import { DocumentStore } from '../../shared/policy.js';
-import { demoSecret } from './auth.js';
+import { demoSecret } from '@permissio/example-shared/auth';
 import { DOCUMENTS, JWT_SECRET } from './constants.js';
 import { DocumentsController } from './documents.controller.js';
 import { HealthController } from './health.controller.js';

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type NestMiddleware } from '@nestjs/common';
 import type { DocumentStore } from '../../shared/policy.js';
-import { authenticate } from './auth.js';
+import { authenticate } from '@permissio/example-shared/auth';
 import { DOCUMENTS, JWT_SECRET } from './constants.js';
 import type { ExampleRequest } from './request.js';
 

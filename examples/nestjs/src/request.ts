@@ -9,7 +9,7 @@
 import type { CheckResource } from '@permissio/core';
 import { resourceFromPath, type PermissioRequest } from '@permissio/nestjs';
 import { documentUri, type Document, type DocumentStore } from '../../shared/policy.js';
-import type { Principal } from './auth.js';
+import type { Principal } from '@permissio/example-shared/auth';
 
 export interface ExampleRequest extends PermissioRequest {
   headers: Record<string, string | string[] | undefined>;

@@ -6,7 +6,7 @@ import { createEngine } from '@permissio/engine';
 import { describeExample } from '../../shared/e2e.js';
 import { policy } from '../../shared/policy.js';
 import { createApp } from '../src/app.js';
-import { demoSecret, mintDemoToken } from '../src/auth.js';
+import { demoSecret, mintDemoToken } from '@permissio/example-shared/auth';
 
 describeExample('nestjs', {
   async start() {

@@ -1,10 +1,10 @@
 /**
  * Prints a demo bearer token: `pnpm --filter @permissio/example-express demo-token alice`.
- * Users: alice, bob, carol, dave, erin (see ../../shared/policy.ts), or
- * `<sub> <tenant>` for anyone else. Demo only: signed with the demo secret.
+ * Users: alice, bob, carol, dave, erin (see ./policy.ts), or `<sub> <tenant>`
+ * for anyone else. Demo only: signed with the demo secret.
  */
-import { USERS, type DemoUserName } from '../../shared/policy.js';
 import { mintDemoToken } from './auth.js';
+import { USERS, type DemoUserName } from './policy.js';
 
 const [name, tenant] = process.argv.slice(2);
 if (name === undefined || (tenant === undefined && !(name in USERS))) {

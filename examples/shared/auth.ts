@@ -8,7 +8,7 @@
  * with `createRemoteJWKSet(new URL('https://idp.example.com/.well-known/jwks.json'))`.
  */
 import { SignJWT, jwtVerify } from 'jose';
-import { DEMO_JWT_AUDIENCE, DEMO_JWT_ISSUER, DEMO_JWT_SECRET, USERS, type DemoUserName } from '../../shared/policy.js';
+import { DEMO_JWT_AUDIENCE, DEMO_JWT_ISSUER, DEMO_JWT_SECRET, USERS, type DemoUserName } from './policy.js';
 
 /** Who is calling, as proven by their token. */
 export interface Principal {
