@@ -228,6 +228,12 @@ export async function startServer(options: ServerOptions = {}): Promise<Permissi
     if (params) schema.params = params;
     if (route.querystring) schema.querystring = route.querystring;
     if (route.body) schema.body = route.body;
+    if (route.compiledResponse) {
+      // fast-json-stringify instead of JSON.stringify (a 50-item bulk answer: ≈1 µs instead of ≈4 µs).
+      const response: Record<string, unknown> = {};
+      for (const [status, def] of Object.entries(route.responses)) if (def.schema) response[status] = def.schema;
+      schema.response = response;
+    }
 
     const authHook = route.auth
       ? async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<void> {
