@@ -8,7 +8,10 @@ declare module 'autocannon' {
     headers?: Record<string, string>;
   }
   interface Result {
-    requests: { average: number };
+    requests: { average: number; total: number };
+    /** When the run started and finished (the elapsed time of an `amount` run). */
+    start: Date;
+    finish: Date;
     non2xx: number;
     errors: number;
   }

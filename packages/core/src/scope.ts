@@ -21,7 +21,7 @@
 import { PermissioError, PermissioValidationError } from './errors.js';
 import { checkCacheKey } from './cache-key.js';
 import type { Permissio } from './client.js';
-import type { CheckOptions, CheckRequest, CheckResource, CheckUser, Decision, Pdp } from './types.js';
+import type { CheckOptions, CheckRequest, CheckResource, CheckUser, Decision, MaybePromise, Pdp } from './types.js';
 
 /** Options of `permissio.createRequestScope(options)`. */
 export interface RequestScopeOptions {
@@ -56,6 +56,25 @@ export interface RequestScopeStats {
   batches: number;
 }
 
+/** A synchronous first answer kept without its cache key (see RequestScope#first). */
+interface DeferredAnswer {
+  readonly user: string;
+  readonly action: string;
+  readonly resource: string | CheckResource;
+  readonly tenant: string | undefined;
+  readonly allowed: boolean;
+}
+
+/** Whether a request's key needs no snapshot beyond strings: no attributes, no context (the key's fast path). */
+function isKeyDeferrable(request: CheckRequest): boolean {
+  const { user, resource } = request;
+  return (
+    request.context === undefined &&
+    (typeof user === 'string' || user.attributes === undefined) &&
+    (typeof resource === 'string' || resource.attributes === undefined)
+  );
+}
+
 interface Pending {
   key: string;
   request: CheckRequest;
@@ -65,9 +84,44 @@ interface Pending {
 }
 
 const DEFAULT_MAX_BATCH = 100;
+const NO_USER_MESSAGE =
+  'RequestScope.check(action, resource): this scope has no user; pass one to createRequestScope({ user }) or call check(user, action, resource).';
 
 function isResourceArgument(value: unknown): value is string | CheckResource {
   return typeof value === 'string' || (value !== null && typeof value === 'object' && 'type' in value);
+}
+
+/**
+ * Constructor token of {@link createTrustedRequestScope}: never exported, so
+ * only this module can skip the option validation.
+ */
+const TRUSTED: unique symbol = Symbol('RequestScope.trusted');
+
+/**
+ * Key of the scope's internal check for the adapters' Authorizer: like
+ * `check(action, resource)` (same cache, stats, in-flight dedupe) but answers
+ * a plain boolean when it is already known (a cached boolean, or a
+ * synchronous embedded engine), so the hot path needs no Promise. It may throw
+ * synchronously. Not part of the public API (exported via `core/internal` only).
+ * @internal
+ */
+export const CHECK_NOW: unique symbol = Symbol('@permissio/core.RequestScope.checkNow');
+
+/** Validates `createRequestScope(options)`; the Authorizer's options were validated once, up front. */
+function validateScopeOptions(options: RequestScopeOptions): void {
+  if (options === null || typeof options !== 'object') {
+    throw new PermissioValidationError('createRequestScope: options must be an object {user?, tenant?}.');
+  }
+  const { user, tenant, maxBatchSize = DEFAULT_MAX_BATCH } = options;
+  if (user !== undefined && typeof user !== 'string' && (user === null || typeof user !== 'object' || typeof user.key !== 'string')) {
+    throw new PermissioValidationError('createRequestScope: "user" must be a key string or {key, …}.');
+  }
+  if (tenant !== undefined && typeof tenant !== 'string') {
+    throw new PermissioValidationError('createRequestScope: "tenant" must be a string.');
+  }
+  if (!Number.isInteger(maxBatchSize) || maxBatchSize < 1) {
+    throw new PermissioValidationError('createRequestScope: "maxBatchSize" must be a positive integer.');
+  }
 }
 
 function strictBoolean(value: unknown): boolean {
@@ -94,38 +148,43 @@ export class RequestScope {
   readonly #pdp: Pdp;
   readonly #batching: boolean;
   readonly #maxBatch: number;
-  readonly #cache = new Map<string, boolean | Promise<boolean>>();
-  readonly #decisions = new Map<string, Decision | Promise<Decision>>();
-  #queue: Pending[] = [];
+  // Created on first use: a scope is created per request, and most requests
+  // ask one question (or none), so empty Maps would be pure allocation.
+  #cache: Map<string, boolean | Promise<boolean>> | undefined;
+  /**
+   * The scope's first answer while its cache key is not computed yet. Most
+   * requests ask one question, and the key (canonical JSON, the costliest
+   * step of a memoised check) only matters once a later question could match
+   * it, so it is computed when the cache is first needed (see #cacheMap).
+   * Only set while #cache is undefined.
+   */
+  #first: DeferredAnswer | undefined;
+  #decisions: Map<string, Decision | Promise<Decision>> | undefined;
+  #queue: Pending[] | undefined; // created by the first batched check
   #scheduled = false;
-  readonly #stats: RequestScopeStats = { hits: 0, misses: 0, pdpCalls: 0, batches: 0 };
+  // Plain counters rather than a stats object: one allocation less per request.
+  #hits = 0;
+  #misses = 0;
+  #pdpCalls = 0;
+  #batchCalls = 0;
 
-  /** Prefer `permissio.createRequestScope(options)`. */
-  constructor(owner: Permissio<boolean>, options: RequestScopeOptions = {}) {
-    if (options === null || typeof options !== 'object') {
-      throw new PermissioValidationError('createRequestScope: options must be an object {user?, tenant?}.');
-    }
-    const { user, tenant, batching, maxBatchSize = DEFAULT_MAX_BATCH } = options;
-    if (user !== undefined && typeof user !== 'string' && (user === null || typeof user !== 'object' || typeof user.key !== 'string')) {
-      throw new PermissioValidationError('createRequestScope: "user" must be a key string or {key, …}.');
-    }
-    if (tenant !== undefined && typeof tenant !== 'string') {
-      throw new PermissioValidationError('createRequestScope: "tenant" must be a string.');
-    }
-    if (!Number.isInteger(maxBatchSize) || maxBatchSize < 1) {
-      throw new PermissioValidationError('createRequestScope: "maxBatchSize" must be a positive integer.');
-    }
+  /**
+   * Prefer `permissio.createRequestScope(options)`.
+   * @param trust - internal: lets {@link createTrustedRequestScope} skip re-validating options
+   */
+  constructor(owner: Permissio<boolean>, options: RequestScopeOptions = {}, trust?: symbol) {
+    if (trust !== TRUSTED) validateScopeOptions(options);
     this.permissio = owner;
     this.#pdp = owner.pdp;
-    this.user = user;
-    this.tenant = tenant;
-    this.#batching = batching ?? this.#pdp.kind !== 'embedded';
-    this.#maxBatch = maxBatchSize;
+    this.user = options.user;
+    this.tenant = options.tenant;
+    this.#batching = options.batching ?? this.#pdp.kind !== 'embedded';
+    this.#maxBatch = options.maxBatchSize ?? DEFAULT_MAX_BATCH;
   }
 
   /** A snapshot of the scope's counters. */
   get stats(): RequestScopeStats {
-    return { ...this.#stats };
+    return { hits: this.#hits, misses: this.#misses, pdpCalls: this.#pdpCalls, batches: this.#batchCalls };
   }
 
   /** May the scope's user do `action` on `resource`? */
@@ -140,17 +199,91 @@ export class RequestScope {
   ): Promise<boolean> {
     try {
       const request = this.#request(a, b, c, d);
-      const key = checkCacheKey(request.user, request.action, request.resource, request.tenant, request.context);
-      const cached = this.#cache.get(key);
-      if (cached !== undefined) {
-        this.#stats.hits++;
-        return typeof cached === 'boolean' ? Promise.resolve(cached) : cached;
-      }
-      this.#stats.misses++;
-      return this.#batching ? this.#enqueue(key, request) : this.#direct(key, request);
+      const answer = this.#answer(request);
+      return typeof answer === 'boolean' ? Promise.resolve(answer) : answer;
     } catch (error) {
       return Promise.reject(error);
     }
+  }
+
+  /**
+   * `check(action, resource)` for the scope's user, without a Promise when the
+   * answer is already known. The Authorizer has validated the resource and
+   * knows the scope has a user; the cheap checks stay so a misuse still fails
+   * closed with the same errors. Throws instead of rejecting.
+   * @internal
+   */
+  [CHECK_NOW](action: string, resource: string | CheckResource): boolean | Promise<boolean> {
+    const user = this.user;
+    if (user === undefined) throw new PermissioValidationError(NO_USER_MESSAGE);
+    if (typeof action !== 'string') throw new PermissioValidationError('RequestScope.check: "action" must be a string.');
+    if (!isResourceArgument(resource)) {
+      throw new PermissioValidationError('RequestScope.check: "resource" must be a type string or {type, …}.');
+    }
+    const tenant = this.tenant;
+    // Same shape as #request builds, so the engine sees one hidden class.
+    const request: CheckRequest = { user, action, resource, tenant, context: undefined };
+    return this.#answer(request);
+  }
+
+  /** Memoised answer, joined in-flight call, or a new question (batched or direct). */
+  #answer(request: CheckRequest): boolean | Promise<boolean> {
+    // Nothing cached or in flight yet (the usual first check of a request):
+    // it is a miss whatever its key, so the key can wait (see #first).
+    if (this.#cache === undefined && this.#first === undefined && !this.#batching && isKeyDeferrable(request)) {
+      return this.#askFirst(request);
+    }
+    const key = checkCacheKey(request.user, request.action, request.resource, request.tenant, request.context);
+    const cache = this.#cacheMap();
+    const cached = cache.get(key);
+    if (cached !== undefined) {
+      this.#hits++;
+      return cached;
+    }
+    this.#misses++;
+    return this.#batching ? this.#enqueue(key, request) : this.#direct(key, request);
+  }
+
+  /**
+   * The first check of an empty, non-batching scope. A synchronous answer is
+   * kept in #first without its cache key; anything else takes the keyed path.
+   */
+  #askFirst(request: CheckRequest): boolean | Promise<boolean> {
+    this.#misses++;
+    this.#pdpCalls++;
+    const answer = this.#pdp.check(request);
+    if (typeof answer !== 'boolean') {
+      const key = checkCacheKey(request.user, request.action, request.resource, request.tenant, request.context);
+      return this.#remember(this.#cacheMap(), key, answer);
+    }
+    const { user, resource } = request;
+    this.#first = {
+      // Copies of the inputs (strings only): a caller mutating its resource
+      // object later must not change which question this answer is filed under.
+      user: typeof user === 'string' ? user : user.key,
+      action: request.action,
+      resource: typeof resource === 'string' ? resource : { type: resource.type, key: resource.key, uri: resource.uri, tenant: resource.tenant },
+      tenant: request.tenant,
+      allowed: answer,
+    };
+    return answer;
+  }
+
+  /**
+   * The cache, created on first use. Creating it files the deferred first
+   * answer under its key, so every read of the cache sees it.
+   */
+  #cacheMap(): Map<string, boolean | Promise<boolean>> {
+    let cache = this.#cache;
+    if (cache === undefined) {
+      cache = this.#cache = new Map();
+      const first = this.#first;
+      if (first !== undefined) {
+        this.#first = undefined;
+        cache.set(checkCacheKey(first.user, first.action, first.resource, first.tenant, undefined), first.allowed);
+      }
+    }
+    return cache;
   }
 
   /** The explained decision (memoised and de-duplicated, not batched). */
@@ -164,23 +297,25 @@ export class RequestScope {
   ): Promise<Decision> {
     const request = this.#request(a, b, c, d);
     const key = checkCacheKey(request.user, request.action, request.resource, request.tenant, request.context);
-    const cached = this.#decisions.get(key);
+    const decisions = (this.#decisions ??= new Map());
+    const cached = decisions.get(key);
     if (cached !== undefined) {
-      this.#stats.hits++;
+      this.#hits++;
       return cached;
     }
-    this.#stats.misses++;
-    this.#stats.pdpCalls++;
+    this.#misses++;
+    this.#pdpCalls++;
     const promise = (async () => this.#pdp.checkDetailed(request))();
-    this.#decisions.set(key, promise);
+    decisions.set(key, promise);
     try {
       const decision = await promise;
       strictBoolean(decision.allowed);
-      this.#decisions.set(key, decision);
-      if (!this.#cache.has(key)) this.#cache.set(key, decision.allowed);
+      decisions.set(key, decision);
+      const cache = this.#cacheMap();
+      if (!cache.has(key)) cache.set(key, decision.allowed);
       return decision;
     } catch (error) {
-      if (this.#decisions.get(key) === promise) this.#decisions.delete(key);
+      if (decisions.get(key) === promise) decisions.delete(key);
       throw error;
     }
   }
@@ -190,8 +325,9 @@ export class RequestScope {
    * the policy and must see its own write). Calls in flight are unaffected.
    */
   clear(): void {
-    this.#cache.clear();
-    this.#decisions.clear();
+    this.#first = undefined;
+    this.#cache?.clear();
+    this.#decisions?.clear();
   }
 
   #request(
@@ -211,9 +347,7 @@ export class RequestScope {
       options = d;
     } else {
       if (this.user === undefined) {
-        throw new PermissioValidationError(
-          'RequestScope.check(action, resource): this scope has no user; pass one to createRequestScope({ user }) or call check(user, action, resource).',
-        );
+        throw new PermissioValidationError(NO_USER_MESSAGE);
       }
       user = this.user;
       action = a;
@@ -230,25 +364,30 @@ export class RequestScope {
     return { user, action, resource, tenant: options?.tenant ?? this.tenant, context: options?.context };
   }
 
-  #direct(key: string, request: CheckRequest): Promise<boolean> {
-    this.#stats.pdpCalls++;
-    const answer = this.#pdp.check(request);
+  /** Asks the PDP now (no batching). A synchronous boolean is cached and returned as is. */
+  #direct(key: string, request: CheckRequest): boolean | Promise<boolean> {
+    this.#pdpCalls++;
+    return this.#remember(this.#cacheMap(), key, this.#pdp.check(request));
+  }
+
+  /** Caches a PDP answer: a boolean as is, a pending answer as an in-flight entry settled (or evicted) later. */
+  #remember(cache: Map<string, boolean | Promise<boolean>>, key: string, answer: MaybePromise<boolean>): boolean | Promise<boolean> {
     if (typeof answer === 'boolean') {
-      this.#cache.set(key, answer);
-      return Promise.resolve(answer);
+      cache.set(key, answer);
+      return answer;
     }
     const promise: Promise<boolean> = Promise.resolve(answer).then(
       (value) => {
         const allowed = strictBoolean(value);
-        if (this.#cache.get(key) === promise) this.#cache.set(key, allowed);
+        if (cache.get(key) === promise) cache.set(key, allowed);
         return allowed;
       },
       (error: unknown) => {
-        if (this.#cache.get(key) === promise) this.#cache.delete(key);
+        if (cache.get(key) === promise) cache.delete(key);
         throw error;
       },
     );
-    this.#cache.set(key, promise);
+    cache.set(key, promise);
     return promise;
   }
 
@@ -259,8 +398,8 @@ export class RequestScope {
       resolve = res;
       reject = rej;
     });
-    this.#queue.push({ key, request, promise, resolve, reject });
-    this.#cache.set(key, promise);
+    (this.#queue ??= []).push({ key, request, promise, resolve, reject });
+    this.#cacheMap().set(key, promise);
     if (!this.#scheduled) {
       this.#scheduled = true;
       queueMicrotask(() => this.#flush());
@@ -270,22 +409,23 @@ export class RequestScope {
 
   #flush(): void {
     this.#scheduled = false;
-    const queue = this.#queue;
-    this.#queue = [];
+    const queue = this.#queue ?? [];
+    this.#queue = undefined;
     for (let i = 0; i < queue.length; i += this.#maxBatch) {
       void this.#send(queue.length <= this.#maxBatch ? queue : queue.slice(i, i + this.#maxBatch));
     }
   }
 
   async #send(batch: Pending[]): Promise<void> {
-    this.#stats.pdpCalls++;
+    this.#pdpCalls++;
+    const cache = this.#cacheMap();
     try {
       let answers: unknown[];
       const first = batch[0];
       if (batch.length === 1 && first !== undefined) {
         answers = [await this.#pdp.check(first.request)];
       } else {
-        this.#stats.batches++;
+        this.#batchCalls++;
         answers = await this.#pdp.bulkCheck(batch.map((entry) => entry.request));
         if (!Array.isArray(answers) || answers.length !== batch.length) {
           throw new PermissioError(
@@ -297,14 +437,28 @@ export class RequestScope {
       const values = answers.map(strictBoolean);
       batch.forEach((entry, index) => {
         const allowed = values[index] === true;
-        if (this.#cache.get(entry.key) === entry.promise) this.#cache.set(entry.key, allowed);
+        if (cache.get(entry.key) === entry.promise) cache.set(entry.key, allowed);
         entry.resolve(allowed);
       });
     } catch (error) {
       for (const entry of batch) {
-        if (this.#cache.get(entry.key) === entry.promise) this.#cache.delete(entry.key);
+        if (cache.get(entry.key) === entry.promise) cache.delete(entry.key);
         entry.reject(error);
       }
     }
   }
+}
+
+/**
+ * The Authorizer's scope factory: `user` and `tenant` were already validated
+ * (a non-empty key or `{key}`, a non-empty string), so the constructor does
+ * not validate them again. Not part of the public API.
+ * @internal
+ */
+export function createTrustedRequestScope(
+  owner: Permissio<boolean>,
+  user: string | CheckUser | undefined,
+  tenant: string | undefined,
+): RequestScope {
+  return new RequestScope(owner, { user, tenant }, TRUSTED);
 }

@@ -6,8 +6,8 @@
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { PermissioError } from '@permissio/core';
-import { assertPermissionArguments, type ResourceSpec } from '@permissio/core/internal';
-import { requestState } from './middleware.js';
+import { assertPermissionArguments, type AuthorizationOutcome, type ResourceSpec } from '@permissio/core/internal';
+import { requestState, type ExpressInstance } from './middleware.js';
 import { refuse } from './problem.js';
 
 /** The resource argument of {@link requirePermission}, with resolvers typed for Express. */
@@ -28,12 +28,22 @@ export function requirePermission(action: string, resource: ExpressResourceSpec)
       next(new PermissioError('@permissio/express: permissio() did not run for this request; register app.use(permissio({ ... })) before requirePermission.', { code: 'MIDDLEWARE_MISSING' }));
       return;
     }
-    state.instance.authorizer.authorize(state.context, req, action, resource).then(
-      (outcome) => {
-        if (outcome.kind === 'allow') next();
-        else refuse(state.instance, req, res, next, outcome);
-      },
-      (error: unknown) => refuse(state.instance, req, res, next, state.instance.authorizer.failure(error)),
-    );
+    const { instance } = state;
+    const outcome = instance.authorizer.authorize(state.context, req, action, resource);
+    // A synchronous answer (embedded engine, sync resolver) calls next() in this tick.
+    if (outcome instanceof Promise) {
+      outcome.then(
+        (settled) => finish(instance, req, res, next, settled),
+        (error: unknown) => refuse(instance, req, res, next, instance.authorizer.failure(error)),
+      );
+      return;
+    }
+    finish(instance, req, res, next, outcome);
   };
+}
+
+/** Runs the next handler on an explicit allow; refuses everything else. */
+function finish(instance: ExpressInstance, req: Request, res: Response, next: NextFunction, outcome: AuthorizationOutcome): void {
+  if (outcome.kind === 'allow') next();
+  else refuse(instance, req, res, next, outcome);
 }

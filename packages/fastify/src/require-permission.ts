@@ -8,6 +8,7 @@ import {
   PROBLEM_CONTENT_TYPE,
   assertPermissionArguments,
   type AuthorizationContext,
+  type AuthorizationOutcome,
   type Authorizer,
   type RefusalOutcome,
   type ResourceSpec,
@@ -52,14 +53,29 @@ export function requirePermission(action: string, resource: FastifyResourceSpec)
       done(new PermissioError('@permissio/fastify: the plugin did not run for this request; register it (await app.register(permissioPlugin, { ... })) in this context before the route.', { code: 'PLUGIN_MISSING' }));
       return;
     }
-    instance.authorizer.authorize(request[CONTEXT] ?? undefined, request, action, resource).then(
-      (outcome) => {
-        if (outcome.kind === 'allow') done();
-        else refuse(instance, request, reply, done, outcome);
-      },
-      (error: unknown) => refuse(instance, request, reply, done, instance.authorizer.failure(error)),
-    );
+    const outcome = instance.authorizer.authorize(request[CONTEXT] ?? undefined, request, action, resource);
+    // A synchronous answer (embedded engine, sync resolver) continues in this tick.
+    if (outcome instanceof Promise) {
+      outcome.then(
+        (settled) => finish(instance, request, reply, done, settled),
+        (error: unknown) => refuse(instance, request, reply, done, instance.authorizer.failure(error)),
+      );
+      return;
+    }
+    finish(instance, request, reply, done, outcome);
   };
+}
+
+/** Runs the handler on an explicit allow; refuses everything else. */
+function finish(
+  instance: FastifyInstanceState,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  done: (error?: Error) => void,
+  outcome: AuthorizationOutcome,
+): void {
+  if (outcome.kind === 'allow') done();
+  else refuse(instance, request, reply, done, outcome);
 }
 
 function sendProblem(reply: FastifyReply, outcome: RefusalOutcome): void {

@@ -4,11 +4,17 @@
  * thrown as an `HTTPException` carrying a problem+json `Response`, so the
  * app's `onError` can render it (Hono's default returns `err.getResponse()`).
  */
-import type { Context } from 'hono';
+import type { Context, Next } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { HTTPException } from 'hono/http-exception';
 import { PermissioError } from '@permissio/core';
-import { PROBLEM_CONTENT_TYPE, assertPermissionArguments, type RefusalOutcome, type ResourceSpec } from '@permissio/core/internal';
+import {
+  PROBLEM_CONTENT_TYPE,
+  assertPermissionArguments,
+  type AuthorizationOutcome,
+  type RefusalOutcome,
+  type ResourceSpec,
+} from '@permissio/core/internal';
 import { requestState, type HonoInstance, type PermissioEnv } from './middleware.js';
 
 /** The resource argument of {@link requirePermission}, with resolvers receiving the Hono context. */
@@ -34,10 +40,16 @@ export function requirePermission(action: string, resource: HonoResourceSpec) {
       );
     }
     const { instance } = state;
-    return instance.authorizer
-      .authorize(state.context, c, action, resource)
-      .then((outcome): Promise<Response | void> => (outcome.kind === 'allow' ? next() : refuse(instance, c, outcome)));
+    const outcome = instance.authorizer.authorize(state.context, c, action, resource);
+    // A synchronous answer (embedded engine, sync resolver) calls next() without an extra tick.
+    if (outcome instanceof Promise) return outcome.then((settled) => finish(instance, c, next, settled));
+    return finish(instance, c, next, outcome);
   });
+}
+
+/** Runs the next handler on an explicit allow; refuses everything else. */
+function finish(instance: HonoInstance, c: Context, next: Next, outcome: AuthorizationOutcome): Promise<Response | void> {
+  return outcome.kind === 'allow' ? next() : refuse(instance, c, outcome);
 }
 
 /** The hook's `Response` when it returns one; otherwise throws the refusal's `HTTPException`. */

@@ -9,7 +9,8 @@
  */
 import { PermissioError, PermissioTimeoutError, PermissioValidationError } from '../errors.js';
 import type { CheckResource, CheckUser, MaybePromise } from '../types.js';
-import type { RequestScope } from '../scope.js';
+import { Permissio } from '../client.js';
+import { CHECK_NOW, RequestScope, createTrustedRequestScope } from '../scope.js';
 import { problem, type ProblemDetails } from './problem.js';
 import {
   resolveAdapterOptions,
@@ -61,9 +62,17 @@ export class Authorizer<Req> {
   /** Callbacks of the hot path, allocated once per Authorizer rather than once per request. */
   readonly #onAllowed: (allowed: boolean) => AuthorizationOutcome;
   readonly #onCheckError: (error: unknown) => AuthorizationOutcome;
+  /**
+   * Whether scopes can be built by the trusted factory: only for a real
+   * `Permissio` whose `createRequestScope` nobody overrode (a subclass or a
+   * test double keeps its own).
+   */
+  readonly #trustedScopes: boolean;
 
   constructor(options: PermissioAdapterBaseOptions<Req>, framework: string, hookNames?: readonly string[]) {
     this.options = resolveAdapterOptions(options, framework, hookNames);
+    const client = this.options.client;
+    this.#trustedScopes = client instanceof Permissio && client.createRequestScope === Permissio.prototype.createRequestScope;
     this.#onAllowed = (allowed) =>
       allowed === true ? ALLOW : this.denied('no_matching_grant', 'You do not have permission to perform this action.');
     this.#onCheckError = (error) => (error instanceof PermissioValidationError ? this.badRequest(error) : this.failure(error));
@@ -115,30 +124,39 @@ export class Authorizer<Req> {
   }
 
   private context(user: string | CheckUser | undefined, tenant: string | undefined, tenantFailed: boolean): AuthorizationContext {
-    const scope = this.options.client.createRequestScope(
-      tenant === undefined ? (user === undefined ? {} : { user }) : user === undefined ? { tenant } : { user, tenant },
-    );
+    // normaliseUser and contextWithTenant have validated user and tenant: skip
+    // the public factory's re-validation when the client allows it.
+    const scope = this.#trustedScopes
+      ? createTrustedRequestScope(this.options.client, user, tenant)
+      : this.options.client.createRequestScope(
+          tenant === undefined ? (user === undefined ? {} : { user }) : user === undefined ? { tenant } : { user, tenant },
+        );
     return { scope, user, tenant, tenantFailed };
   }
 
   /**
    * Decides whether the request may do `action` on `resource`. Never throws,
-   * never allows on a failure.
+   * never allows on a failure. Answers with a plain outcome when every step
+   * was synchronous (sync resolver, embedded engine or memoised answer), so
+   * adapters can call `next()` in the same tick; a Promise otherwise.
    */
-  authorize(context: AuthorizationContext | undefined, req: Req, action: string, resource: ResourceSpec<Req>): Promise<AuthorizationOutcome> {
+  authorize(
+    context: AuthorizationContext | undefined,
+    req: Req,
+    action: string,
+    resource: ResourceSpec<Req>,
+  ): MaybePromise<AuthorizationOutcome> {
     if (context === undefined) {
-      return Promise.resolve(
-        this.failure(new PermissioError('Permissio middleware did not run for this request; register it before requirePermission.')),
-      );
+      return this.failure(new PermissioError('Permissio middleware did not run for this request; register it before requirePermission.'));
     }
-    if (context.user === undefined) return Promise.resolve(this.unauthenticated());
-    if (context.tenantFailed) return Promise.resolve(this.denied('tenant_failed', 'The request tenant could not be resolved.'));
+    if (context.user === undefined) return this.unauthenticated();
+    if (context.tenantFailed) return this.denied('tenant_failed', 'The request tenant could not be resolved.');
     if (typeof resource === 'function') {
       let resolved: MaybePromise<string | CheckResource | undefined | null>;
       try {
         resolved = resource(req);
       } catch (error) {
-        return Promise.resolve(this.resolverFailure(error));
+        return this.resolverFailure(error);
       }
       if (isThenable(resolved)) {
         return Promise.resolve(resolved).then(
@@ -151,9 +169,9 @@ export class Authorizer<Req> {
     return this.decide(context, action, resource);
   }
 
-  private decide(context: AuthorizationContext, action: string, resource: unknown): Promise<AuthorizationOutcome> {
+  private decide(context: AuthorizationContext, action: string, resource: unknown): MaybePromise<AuthorizationOutcome> {
     if (!isResource(resource)) {
-      return Promise.resolve(this.denied('invalid_resource', 'The resource of this request could not be determined.'));
+      return this.denied('invalid_resource', 'The resource of this request could not be determined.');
     }
     // Plain promise chains with preallocated callbacks: no async function, no per-request closures.
     const onError = this.#onCheckError;
@@ -165,9 +183,12 @@ export class Authorizer<Req> {
           return this.denied(reason, `Permission "${action}" denied: ${reason}.`);
         }, onError);
       }
-      return this.bounded(context.scope.check(action, resource)).then(this.#onAllowed, onError);
+      const answer = askScope(context.scope, action, resource);
+      // An answer already in hand cannot time out: no Promise, no timer.
+      if (typeof answer === 'boolean') return this.#onAllowed(answer);
+      return this.bounded(answer).then(this.#onAllowed, onError);
     } catch (error) {
-      return Promise.resolve(onError(error));
+      return onError(error);
     }
   }
 
@@ -216,6 +237,16 @@ export class Authorizer<Req> {
       : problem(status, 'Authorization is temporarily unavailable.');
     return { kind: 'error', status, problem: body, error };
   }
+}
+
+/**
+ * The scope's answer, as a plain boolean when it is already known. Uses the
+ * scope's internal fast path unless `check` was overridden (a subclass or a
+ * test double answers through its own `check`).
+ */
+function askScope(scope: RequestScope, action: string, resource: string | CheckResource): boolean | Promise<boolean> {
+  if (scope instanceof RequestScope && scope.check === RequestScope.prototype.check) return scope[CHECK_NOW](action, resource);
+  return scope.check(action, resource);
 }
 
 function normaliseUser(user: unknown): string | CheckUser | undefined {
