@@ -270,9 +270,11 @@ console.log(`|${'-'.repeat(width + 2)}|${'-'.repeat(14)}|`);
 for (const row of rows) console.log(`| ${row.name.padEnd(width)} | ${(Number.isNaN(row.opsPerSec) ? 'n/a' : fmt(row.opsPerSec)).padStart(12)} |`);
 console.log('');
 console.log(`ours (${oursClient === undefined ? 'engine.check awaited' : 'Permissio.check'}) ÷ floor:  ${(ours / floorRate).toFixed(2)}× (floor ÷ ours ${(floorRate / ours).toFixed(2)}×; target: floor within 2× of ours)`);
-console.log(`engine.check (sync) ÷ casbin: ${(oursSyncRate / casbin).toFixed(0)}×   ours (${oursClient === undefined ? 'awaited' : 'Permissio.check'}) ÷ casbin: ${(ours / casbin).toFixed(0)}×   (target ≥ 100×)`);
-console.log(`async vs async: ours (${oursClient === undefined ? 'awaited' : 'Permissio.check'}) ÷ casbin enforce (awaited): ${(ours / casbinAsync).toFixed(0)}×`);
+console.log(`ours (${oursClient === undefined ? 'awaited' : 'Permissio.check'}) ÷ casbin enforce() (the issue's ~3,500/s baseline): ${(ours / casbinAsync).toFixed(0)}×   (target ≥ 100×)`);
+console.log(`stricter, sync vs sync: engine.check ÷ casbin enforceSync: ${(oursSyncRate / casbin).toFixed(0)}×   ours ÷ enforceSync: ${(ours / casbin).toFixed(0)}×`);
 console.log(`engine.check (sync) ÷ sync floor: ${(oursSyncRate / floorSyncRate).toFixed(2)}× (the engine's whole check vs one Map lookup)`);
 console.log(`explain cost: checkDetailed is ${(oursSyncRate / explainRate).toFixed(1)}× the time of check`);
-const targets = [oursSyncRate >= 1_000_000, floorRate / ours <= 2, ours / casbin >= 100];
-console.log(`targets: ≥1M tenant-role checks/s ${targets[0] ? 'met' : 'MISSED'}; within 2× of floor ${targets[1] ? 'met' : 'MISSED'}; ≥100× casbin ${targets[2] ? 'met' : 'MISSED'}`);
+// Every target is measured through the public Permissio.check (the issue's wording);
+// the casbin baseline is its idiomatic async enforce(), as in the issue.
+const targets = [ours >= 1_000_000, floorRate / ours <= 2, ours / casbinAsync >= 100];
+console.log(`targets: ≥1M tenant-role checks/s ${targets[0] ? 'met' : 'MISSED'}; within 2× of floor ${targets[1] ? 'met' : 'MISSED'}; ≥100× casbin enforce() ${targets[2] ? 'met' : 'MISSED'}`);
