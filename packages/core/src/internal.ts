@@ -3,8 +3,8 @@
  * adapters. Public enough for a community adapter, but not part of the
  * semver-stable client API.
  */
-export { Authorizer } from './adapter/authorizer.js';
-export type { AuthorizationContext, AuthorizationOutcome, RefusalOutcome } from './adapter/authorizer.js';
+export { Authorizer, selectRefusalHook } from './adapter/authorizer.js';
+export type { AuthorizationContext, AuthorizationOutcome, RefusalHooks, RefusalOutcome } from './adapter/authorizer.js';
 export { resolveAdapterOptions, assertPermissionArguments } from './adapter/options.js';
 export type {
   PermissioAdapterBaseOptions,

@@ -1,7 +1,7 @@
 /** Writing a refusal: the app's hook when it has one, else problem+json. */
 import type { NextFunction, Request, Response } from 'express';
 import { PermissioError } from '@permissio/core';
-import { PROBLEM_CONTENT_TYPE, type RefusalOutcome } from '@permissio/core/internal';
+import { PROBLEM_CONTENT_TYPE, type RefusalOutcome, selectRefusalHook } from '@permissio/core/internal';
 import type { ExpressInstance, PermissioExpressHook } from './middleware.js';
 
 /** Writes `outcome` as an `application/problem+json` response. */
@@ -14,7 +14,7 @@ export function sendProblem(res: Response, outcome: RefusalOutcome): void {
 export function refuse(instance: ExpressInstance | undefined, req: Request, res: Response, next: NextFunction, outcome: RefusalOutcome): void {
   let hook: PermissioExpressHook | 'next' | undefined;
   if (instance !== undefined) {
-    hook = outcome.kind === 'unauthenticated' ? instance.onUnauthenticated : outcome.kind === 'error' ? instance.onError : instance.onDenied;
+    hook = selectRefusalHook(outcome, instance);
   }
   if (hook === undefined) {
     sendProblem(res, outcome);

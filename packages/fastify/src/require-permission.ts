@@ -12,6 +12,7 @@ import {
   type Authorizer,
   type RefusalOutcome,
   type ResourceSpec,
+  selectRefusalHook,
 } from '@permissio/core/internal';
 import type { PermissioFastifyHook } from './plugin.js';
 
@@ -84,7 +85,7 @@ function sendProblem(reply: FastifyReply, outcome: RefusalOutcome): void {
 }
 
 function refuse(instance: FastifyInstanceState, request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void, outcome: RefusalOutcome): void {
-  const hook = outcome.kind === 'unauthenticated' ? instance.onUnauthenticated : outcome.kind === 'error' ? instance.onError : instance.onDenied;
+  const hook = selectRefusalHook(outcome, instance);
   if (hook === undefined) {
     sendProblem(reply, outcome);
     return;

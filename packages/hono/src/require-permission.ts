@@ -14,6 +14,7 @@ import {
   type AuthorizationOutcome,
   type RefusalOutcome,
   type ResourceSpec,
+  selectRefusalHook,
 } from '@permissio/core/internal';
 import { requestState, type HonoInstance, type PermissioEnv } from './middleware.js';
 
@@ -54,7 +55,7 @@ function finish(instance: HonoInstance, c: Context, next: Next, outcome: Authori
 
 /** The hook's `Response` when it returns one; otherwise throws the refusal's `HTTPException`. */
 async function refuse(instance: HonoInstance, c: Context, outcome: RefusalOutcome): Promise<Response> {
-  const hook = outcome.kind === 'unauthenticated' ? instance.onUnauthenticated : outcome.kind === 'error' ? instance.onError : instance.onDenied;
+  const hook = selectRefusalHook(outcome, instance);
   if (hook !== undefined) {
     const answer = await hook(c, outcome);
     if (answer instanceof Response) return answer;

@@ -10,7 +10,7 @@
 import { Inject, Injectable, Logger, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { PermissioError } from '@permissio/core';
-import type { AuthorizationContext, Authorizer, RefusalOutcome } from '@permissio/core/internal';
+import { selectRefusalHook, type AuthorizationContext, type Authorizer, type RefusalOutcome } from '@permissio/core/internal';
 import { PERMISSIO_AUTHORIZER, PERMISSIO_CONTEXT, PERMISSIO_OPTIONS, PERMISSIO_REQUIREMENT } from './permissio.constants.js';
 import { createPermissioException } from './permissio.exceptions.js';
 import type { PermissioOptions, PermissioRefusalHook, PermissioRequest } from './permissio-options.interface.js';
@@ -88,7 +88,7 @@ export class PermissioGuard implements CanActivate {
    */
   protected async onRefusal(refusal: RefusalOutcome, request: PermissioRequest, context: ExecutionContext): Promise<Error> {
     if (refusal.kind === 'error') this.logFailure(refusal);
-    const hook = this.hookFor(refusal);
+    const hook = selectRefusalHook<PermissioRefusalHook>(refusal, this.options);
     if (hook !== undefined) {
       const custom = await hook(refusal, request, context);
       if (custom instanceof Error) return custom;
@@ -100,16 +100,5 @@ export class PermissioGuard implements CanActivate {
   protected logFailure(refusal: Extract<RefusalOutcome, { kind: 'error' }>): void {
     const error = refusal.error;
     this.logger.warn(`Authorization failed closed (${refusal.status}): ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
-  }
-
-  private hookFor(refusal: RefusalOutcome): PermissioRefusalHook | undefined {
-    switch (refusal.kind) {
-      case 'unauthenticated':
-        return this.options.onUnauthenticated;
-      case 'error':
-        return this.options.onError;
-      default:
-        return this.options.onDenied;
-    }
   }
 }

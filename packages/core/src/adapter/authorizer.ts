@@ -274,3 +274,21 @@ function isResource(value: unknown): value is string | CheckResource {
 function isThenable<T>(value: MaybePromise<T>): value is Promise<T> {
   return value !== null && typeof value === 'object' && typeof (value as { then?: unknown }).then === 'function';
 }
+
+/** The refusal hooks every adapter accepts, typed by the adapter. */
+export interface RefusalHooks<Hook> {
+  readonly onDenied?: Hook | undefined;
+  readonly onUnauthenticated?: Hook | undefined;
+  readonly onError?: Hook | undefined;
+}
+
+/**
+ * The hook that handles a refusal, the same in every adapter: 401 →
+ * `onUnauthenticated`, a PDP failure → `onError`, anything else (403, and
+ * 400 for an unsafe path) → `onDenied`.
+ */
+export function selectRefusalHook<Hook>(outcome: RefusalOutcome, hooks: RefusalHooks<Hook>): Hook | undefined {
+  if (outcome.kind === 'unauthenticated') return hooks.onUnauthenticated;
+  if (outcome.kind === 'error') return hooks.onError;
+  return hooks.onDenied;
+}
