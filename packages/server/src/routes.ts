@@ -11,7 +11,6 @@ import type {
   ListParams,
   Pdp,
   PolicySnapshot,
-  ResourceAttribute,
   RoleAssignmentCreate,
   RoleAssignmentFilter,
   RoleUpdate,
@@ -214,6 +213,63 @@ function crud(options: {
       responses: { 204: { description: 'Deleted (or did not exist)' } },
       handler: async (ctx) => {
         await ctx.write((tx) => tx.call(`${ns}.delete`, param(ctx, 'key')));
+        return noContent;
+      },
+    },
+  ];
+}
+
+/** List, add (409 if it exists) and delete of a resource type's actions or attributes. */
+function resourceParts(options: {
+  segment: 'actions' | 'attributes';
+  /** Singular noun, e.g. `action`. */
+  part: string;
+  /** Suffix of the operation names: `resources.list${op}s`, `create${op}`, `delete${op}`. */
+  op: 'Action' | 'Attribute';
+  /** Path parameter naming one part. */
+  itemParam: string;
+  item: JsonSchema;
+  create: JsonSchema;
+  deleteSummary: string;
+  list: (pdp: Pdp, type: string) => Promise<unknown>;
+}): RouteDef[] {
+  const { segment, part, op, itemParam } = options;
+  const base = `${P}/resources/{type}/${segment}`;
+  const plural = `${part[0]?.toUpperCase()}${part.slice(1)}s`;
+  const common = { tag: 'resources', auth: true, scoped: true, rateClass: 'management' as const };
+  return [
+    {
+      ...common,
+      method: 'GET',
+      path: base,
+      operationId: `resources.list${op}s`,
+      summary: `${plural} of a resource type`,
+      params: { type: keyParam },
+      responses: { 200: { description: plural, schema: { type: 'array', items: options.item } } },
+      handler: async (ctx) => ok(await options.list(ctx.pdp(), param(ctx, 'type'))),
+    },
+    {
+      ...common,
+      method: 'POST',
+      path: base,
+      operationId: `resources.create${op}`,
+      summary: `Add an ${part} to a resource type (409 if it exists)`,
+      params: { type: keyParam },
+      body: options.create,
+      responses: { 201: { description: `The ${part}`, schema: options.item } },
+      handler: async (ctx) =>
+        created(await ctx.write((tx) => tx.call(`resources.create${op}`, param(ctx, 'type'), ctx.body))),
+    },
+    {
+      ...common,
+      method: 'DELETE',
+      path: `${base}/{${itemParam}}`,
+      operationId: `resources.delete${op}`,
+      summary: options.deleteSummary,
+      params: { type: keyParam, [itemParam]: keyParam },
+      responses: { 204: { description: 'Deleted' } },
+      handler: async (ctx) => {
+        await ctx.write((tx) => tx.call(`resources.delete${op}`, param(ctx, 'type'), param(ctx, itemParam)));
         return noContent;
       },
     },
@@ -546,100 +602,26 @@ export const routes: readonly RouteDef[] = [
     update: S.resourceTypeUpdateSchema,
     sync: S.resourceTypeUpdateSchema,
   }),
-  {
-    method: 'GET',
-    path: `${P}/resources/{type}/actions`,
-    operationId: 'resources.listActions',
-    summary: 'Actions of a resource type',
-    tag: 'resources',
-    auth: true,
-    scoped: true,
-    rateClass: 'management',
-    params: { type: keyParam },
-    responses: { 200: { description: 'Actions', schema: { type: 'array', items: S.resourceActionSchema } } },
-    handler: async (ctx) => ok(await ctx.pdp().resources.listActions(param(ctx, 'type'))),
-  },
-  {
-    method: 'POST',
-    path: `${P}/resources/{type}/actions`,
-    operationId: 'resources.createAction',
-    summary: 'Add an action to a resource type (409 if it exists)',
-    tag: 'resources',
-    auth: true,
-    scoped: true,
-    rateClass: 'management',
-    params: { type: keyParam },
-    body: S.resourceActionCreateSchema,
-    responses: { 201: { description: 'The action', schema: S.resourceActionSchema } },
-    handler: async (ctx) =>
-      created(await ctx.write((tx) => tx.call('resources.createAction', param(ctx, 'type'), ctx.body))),
-  },
-  {
-    method: 'DELETE',
-    path: `${P}/resources/{type}/actions/{action}`,
-    operationId: 'resources.deleteAction',
-    summary: 'Delete an action (and the permission from every role)',
-    tag: 'resources',
-    auth: true,
-    scoped: true,
-    rateClass: 'management',
-    params: { type: keyParam, action: keyParam },
-    responses: { 204: { description: 'Deleted' } },
-    handler: async (ctx) => {
-      await ctx.write((tx) => tx.call('resources.deleteAction', param(ctx, 'type'), param(ctx, 'action')));
-      return noContent;
-    },
-  },
-  {
-    method: 'GET',
-    path: `${P}/resources/{type}/attributes`,
-    operationId: 'resources.listAttributes',
-    summary: 'Attributes of a resource type',
-    tag: 'resources',
-    auth: true,
-    scoped: true,
-    rateClass: 'management',
-    params: { type: keyParam },
-    responses: {
-      200: { description: 'Attributes', schema: { type: 'array', items: S.resourceAttributeSchema } },
-    },
-    handler: async (ctx) => ok(await ctx.pdp().resources.listAttributes(param(ctx, 'type'))),
-  },
-  {
-    method: 'POST',
-    path: `${P}/resources/{type}/attributes`,
-    operationId: 'resources.createAttribute',
-    summary: 'Add an attribute to a resource type (409 if it exists)',
-    tag: 'resources',
-    auth: true,
-    scoped: true,
-    rateClass: 'management',
-    params: { type: keyParam },
-    body: S.resourceAttributeCreateSchema,
-    responses: { 201: { description: 'The attribute', schema: S.resourceAttributeSchema } },
-    handler: async (ctx) =>
-      created(
-        await ctx.write((tx) =>
-          tx.call('resources.createAttribute', param(ctx, 'type'), ctx.body as ResourceAttribute),
-        ),
-      ),
-  },
-  {
-    method: 'DELETE',
-    path: `${P}/resources/{type}/attributes/{key}`,
-    operationId: 'resources.deleteAttribute',
-    summary: 'Delete an attribute',
-    tag: 'resources',
-    auth: true,
-    scoped: true,
-    rateClass: 'management',
-    params: { type: keyParam, key: keyParam },
-    responses: { 204: { description: 'Deleted' } },
-    handler: async (ctx) => {
-      await ctx.write((tx) => tx.call('resources.deleteAttribute', param(ctx, 'type'), param(ctx, 'key')));
-      return noContent;
-    },
-  },
+  ...resourceParts({
+    segment: 'actions',
+    part: 'action',
+    op: 'Action',
+    itemParam: 'action',
+    item: S.resourceActionSchema,
+    create: S.resourceActionCreateSchema,
+    deleteSummary: 'Delete an action (and the permission from every role)',
+    list: (pdp, type) => pdp.resources.listActions(type),
+  }),
+  ...resourceParts({
+    segment: 'attributes',
+    part: 'attribute',
+    op: 'Attribute',
+    itemParam: 'key',
+    item: S.resourceAttributeSchema,
+    create: S.resourceAttributeCreateSchema,
+    deleteSummary: 'Delete an attribute',
+    list: (pdp, type) => pdp.resources.listAttributes(type),
+  }),
 
   // ------------------------------------------------------------ role assignments
   {
