@@ -6,15 +6,42 @@
 import { assertKey } from './validation.js';
 import type { Attributes, CheckContext, CheckResource, CheckUser } from './types.js';
 
+/**
+ * Adds `key` to a bag as an own data property. Plain assignment would turn
+ * `__proto__` into the bag's prototype and drop it; keys are data here.
+ */
+function addEntry(bag: Record<string, unknown> | undefined, key: string, value: unknown): Record<string, unknown> {
+  const target = bag ?? {};
+  Object.defineProperty(target, key, { value, enumerable: true, configurable: true, writable: true });
+  return target;
+}
+
+/** The attribute bag shared by {@link UserBuilder} and {@link ResourceBuilder}. */
+abstract class AttributesBuilder {
+  #attributes: Attributes | undefined;
+
+  withAttribute(key: string, value: unknown): this {
+    this.#attributes = addEntry(this.#attributes, key, value);
+    return this;
+  }
+  withAttributes(attributes: Attributes): this {
+    this.#attributes = { ...this.#attributes, ...attributes };
+    return this;
+  }
+  /** A copy of the attributes, or undefined when none were set. */
+  protected attributes(): Attributes | undefined {
+    return this.#attributes === undefined ? undefined : { ...this.#attributes };
+  }
+}
+
 /** `new UserBuilder('alice').withEmail('a@x.io').withAttribute('dept', 'eng').build()` → `CheckUser`. */
-export class UserBuilder {
+export class UserBuilder extends AttributesBuilder {
   readonly #key: string;
   #email: string | undefined;
   #firstName: string | undefined;
   #lastName: string | undefined;
-  #attributes: Attributes | undefined;
-
   constructor(key: string) {
+    super();
     assertKey(key, 'user');
     this.#key = key;
   }
@@ -30,33 +57,25 @@ export class UserBuilder {
     this.#lastName = lastName;
     return this;
   }
-  withAttribute(key: string, value: unknown): this {
-    (this.#attributes ??= {})[key] = value;
-    return this;
-  }
-  withAttributes(attributes: Attributes): this {
-    this.#attributes = { ...this.#attributes, ...attributes };
-    return this;
-  }
   build(): CheckUser {
     const user: CheckUser = { key: this.#key };
     if (this.#email !== undefined) user.email = this.#email;
     if (this.#firstName !== undefined) user.firstName = this.#firstName;
     if (this.#lastName !== undefined) user.lastName = this.#lastName;
-    if (this.#attributes !== undefined) user.attributes = { ...this.#attributes };
+    const attributes = this.attributes();
+    if (attributes !== undefined) user.attributes = attributes;
     return user;
   }
 }
 
 /** `new ResourceBuilder('document').withKey('doc-1').withTenant('acme').build()` → `CheckResource`. */
-export class ResourceBuilder {
+export class ResourceBuilder extends AttributesBuilder {
   readonly #type: string;
   #key: string | undefined;
   #tenant: string | undefined;
   #uri: string | undefined;
-  #attributes: Attributes | undefined;
-
   constructor(type: string) {
+    super();
     assertKey(type, 'resource type');
     this.#type = type;
   }
@@ -72,20 +91,13 @@ export class ResourceBuilder {
     this.#uri = uri;
     return this;
   }
-  withAttribute(key: string, value: unknown): this {
-    (this.#attributes ??= {})[key] = value;
-    return this;
-  }
-  withAttributes(attributes: Attributes): this {
-    this.#attributes = { ...this.#attributes, ...attributes };
-    return this;
-  }
   build(): CheckResource {
     const resource: CheckResource = { type: this.#type };
     if (this.#key !== undefined) resource.key = this.#key;
     if (this.#tenant !== undefined) resource.tenant = this.#tenant;
     if (this.#uri !== undefined) resource.uri = this.#uri;
-    if (this.#attributes !== undefined) resource.attributes = { ...this.#attributes };
+    const attributes = this.attributes();
+    if (attributes !== undefined) resource.attributes = attributes;
     return resource;
   }
 }
@@ -95,7 +107,7 @@ export class ContextBuilder {
   #values: CheckContext = {};
 
   withValue(key: string, value: unknown): this {
-    this.#values[key] = value;
+    addEntry(this.#values, key, value);
     return this;
   }
   withValues(values: CheckContext): this {

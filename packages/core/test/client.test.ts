@@ -44,6 +44,17 @@ describe('builders', () => {
     expect(builder.build()).toEqual({ ip: '1.2.3.4', time: 5 });
     expect(builder.build()).not.toBe(builder.build());
   });
+  it('keeps __proto__ and constructor as ordinary attribute and context keys', () => {
+    const user = new UserBuilder('a').withAttribute('__proto__', { admin: true }).withAttribute('constructor', 1).build();
+    expect(Object.keys(user.attributes ?? {})).toEqual(['__proto__', 'constructor']);
+    expect(Object.getPrototypeOf(user.attributes)).toBe(Object.prototype);
+    expect((user.attributes as { admin?: unknown }).admin).toBeUndefined();
+    const resource = new ResourceBuilder('document').withAttribute('__proto__', 'x').build();
+    expect(Object.getOwnPropertyDescriptor(resource.attributes, '__proto__')?.value).toBe('x');
+    const context = new ContextBuilder().withValue('__proto__', { admin: true }).build();
+    expect(Object.keys(context)).toEqual(['__proto__']);
+    expect((context as { admin?: unknown }).admin).toBeUndefined();
+  });
   it('ConfigBuilder', () => {
     const config = new ConfigBuilder(TOKEN).withProjectId('p').withEnvironmentId('e').withApiUrl('http://127.0.0.1:7766/')
       .withTimeout(1_000).withCheckTimeout(500).withRetryAttempts(1).withDebug(true).withCustomHeaders({ 'x-a': 'b' }).build();
