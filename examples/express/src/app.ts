@@ -10,10 +10,10 @@
  * and GET /documents/:id asks three more questions through the request scope.
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
-import type { CheckResource, Permissio } from '@permissio/core';
 import { permissio, requirePermission, resourceFromPath } from '@permissio/express';
-import { DocumentStore, documentUri, findProject, stringField, type Document } from '../../shared/policy.js';
+import { DocumentStore, findProject, stringField, type Document } from '../../shared/policy.js';
 import { authenticate, demoSecret, type Principal } from '@permissio/example-shared/auth';
+import { documentResource, type ExampleAppOptions } from '@permissio/example-shared/app';
 
 declare global {
   namespace Express {
@@ -24,26 +24,8 @@ declare global {
   }
 }
 
-export interface AppOptions {
-  /** The Permissio client: embedded engine or remote PDP. */
-  client: Permissio;
-  /** Key that verifies bearer tokens. @defaultValue {@link demoSecret}() */
-  jwtSecret?: Uint8Array;
-  /** Documents of this app instance. @defaultValue the seed documents */
-  documents?: DocumentStore;
-  /**
-   * Demo instrumentation: adds `X-Permissio-Pdp-Calls` (PDP calls made while
-   * serving the request) to every response.
-   * @defaultValue false
-   */
-  demo?: boolean;
-}
+export type AppOptions = ExampleAppOptions;
 
-/** The resource of a document: its key, its tenant (never the caller's) and its URI. */
-function documentResource(document: Document | undefined): CheckResource | undefined {
-  if (document === undefined) return undefined;
-  return { type: 'document', key: document.id, tenant: document.tenant, uri: documentUri(document) };
-}
 
 export function createApp({ client, jwtSecret = demoSecret(), documents = new DocumentStore(), demo = false }: AppOptions): express.Express {
   const app = express();

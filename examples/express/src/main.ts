@@ -9,23 +9,17 @@
  * The first line printed is `LISTENING <url>`, for scripts.
  */
 import type { AddressInfo } from 'node:net';
-import { Permissio } from '@permissio/core';
-import { createEngine } from '@permissio/engine';
-import { policy } from '../../shared/policy.js';
+import { clientFromEnv } from '@permissio/example-shared/app';
 import { createApp } from './app.js';
 
-const apiUrl = process.env['PERMISSIO_API_URL'];
-const token = process.env['PERMISSIO_TOKEN'];
-const remote = Boolean(apiUrl && token);
-
-// A remote PDP when both are set, else the embedded engine (no network, no token).
-const client = apiUrl && token ? new Permissio({ token, apiUrl }) : new Permissio({ pdp: createEngine(policy) });
+// A remote PDP when PERMISSIO_API_URL and PERMISSIO_TOKEN are set, else the embedded engine.
+const { client, pdp } = clientFromEnv();
 const app = createApp({ client, demo: process.env['PERMISSIO_DEMO'] === '1' });
 
 const server = app.listen(Number(process.env['PORT'] ?? 3000), '127.0.0.1', () => {
   const { port } = server.address() as AddressInfo;
   process.stdout.write(`LISTENING http://127.0.0.1:${port}\n`);
-  process.stdout.write(`pdp: ${remote ? `remote ${apiUrl}` : 'embedded engine'}\n`);
+  process.stdout.write(`pdp: ${pdp}\n`);
 });
 server.on('error', (error) => {
   console.error(error);

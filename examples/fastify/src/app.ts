@@ -10,10 +10,10 @@
  * and GET /documents/:id asks three more questions through the request scope.
  */
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import type { CheckResource, Permissio } from '@permissio/core';
 import permissioPlugin, { requirePermission, resourceFromPath } from '@permissio/fastify';
-import { DocumentStore, documentUri, findProject, stringField, type Document } from '../../shared/policy.js';
+import { DocumentStore, findProject, stringField, type Document } from '../../shared/policy.js';
 import { authenticate, demoSecret, type Principal } from '@permissio/example-shared/auth';
+import { documentResource, type ExampleAppOptions } from '@permissio/example-shared/app';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -22,26 +22,8 @@ declare module 'fastify' {
   }
 }
 
-export interface AppOptions {
-  /** The Permissio client: embedded engine or remote PDP. */
-  client: Permissio;
-  /** Key that verifies bearer tokens. @defaultValue {@link demoSecret}() */
-  jwtSecret?: Uint8Array;
-  /** Documents of this app instance. @defaultValue the seed documents */
-  documents?: DocumentStore;
-  /**
-   * Demo instrumentation: adds `X-Permissio-Pdp-Calls` (PDP calls made while
-   * serving the request) to every response.
-   * @defaultValue false
-   */
-  demo?: boolean;
-}
+export type AppOptions = ExampleAppOptions;
 
-/** The resource of a document: its key, its tenant (never the caller's) and its URI. */
-function documentResource(document: Document | undefined): CheckResource | undefined {
-  if (document === undefined) return undefined;
-  return { type: 'document', key: document.id, tenant: document.tenant, uri: documentUri(document) };
-}
 
 type IdRoute = { Params: { id: string } };
 type ProjectDocumentRoute = { Params: { projectId: string; documentId: string } };

@@ -8,16 +8,11 @@
  *
  * The first line printed is `LISTENING <url>`, for scripts.
  */
-import { Permissio } from '@permissio/core';
-import { createEngine } from '@permissio/engine';
-import { policy } from '../../shared/policy.js';
+import { clientFromEnv } from '@permissio/example-shared/app';
 import { createApp } from './app.js';
 
-const apiUrl = process.env['PERMISSIO_API_URL'];
-const token = process.env['PERMISSIO_TOKEN'];
-
-// A remote PDP when both are set, else the embedded engine (no network, no token).
-const client = apiUrl && token ? new Permissio({ token, apiUrl }) : new Permissio({ pdp: createEngine(policy) });
+// A remote PDP when PERMISSIO_API_URL and PERMISSIO_TOKEN are set, else the embedded engine.
+const { client, pdp } = clientFromEnv();
 const app = await createApp({ client, demo: process.env['PERMISSIO_DEMO'] === '1' });
 
 try {
@@ -29,7 +24,7 @@ try {
 const address = app.server.address();
 const port = typeof address === 'object' && address !== null ? address.port : 0;
 process.stdout.write(`LISTENING http://127.0.0.1:${port}\n`);
-process.stdout.write(`pdp: ${apiUrl && token ? `remote ${apiUrl}` : 'embedded engine'}\n`);
+process.stdout.write(`pdp: ${pdp}\n`);
 
 async function shutdown(): Promise<void> {
   await app.close();

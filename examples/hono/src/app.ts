@@ -14,34 +14,16 @@
  */
 import { Hono, type Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
-import type { CheckResource, Permissio } from '@permissio/core';
 import { permissio, requirePermission, resourceFromPath } from '@permissio/hono';
-import { DocumentStore, documentUri, findProject, stringField, type Document } from '../../shared/policy.js';
+import { DocumentStore, findProject, stringField, type Document } from '../../shared/policy.js';
 import { authenticate, demoSecret, type Principal } from '@permissio/example-shared/auth';
+import { documentResource, type ExampleAppOptions } from '@permissio/example-shared/app';
 
 /** The app's context variables (the adapter adds `permissio`). */
 export type AppEnv = { Variables: { auth: Principal | undefined } };
 
-export interface AppOptions {
-  /** The Permissio client: embedded engine or remote PDP. */
-  client: Permissio;
-  /** Key that verifies bearer tokens. @defaultValue {@link demoSecret}() */
-  jwtSecret?: Uint8Array;
-  /** Documents of this app instance. @defaultValue the seed documents */
-  documents?: DocumentStore;
-  /**
-   * Demo instrumentation: adds `X-Permissio-Pdp-Calls` (PDP calls made while
-   * serving the request) to every response.
-   * @defaultValue false
-   */
-  demo?: boolean;
-}
+export type AppOptions = ExampleAppOptions;
 
-/** The resource of a document: its key, its tenant (never the caller's) and its URI. */
-function documentResource(document: Document | undefined): CheckResource | undefined {
-  if (document === undefined) return undefined;
-  return { type: 'document', key: document.id, tenant: document.tenant, uri: documentUri(document) };
-}
 
 async function readJson(c: Context): Promise<unknown> {
   try {

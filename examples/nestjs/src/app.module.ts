@@ -1,5 +1,5 @@
+import type { ExampleAppOptions } from '@permissio/example-shared/app';
 import { Module, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
-import type { Permissio } from '@permissio/core';
 import { PermissioModule } from '@permissio/nestjs';
 import { DocumentStore } from '../../shared/policy.js';
 import { demoSecret } from '@permissio/example-shared/auth';
@@ -10,14 +10,7 @@ import { ProjectDocumentsController } from './project-documents.controller.js';
 import { RequestContextMiddleware } from './request-context.middleware.js';
 import type { ExampleRequest } from './request.js';
 
-export interface AppModuleOptions {
-  /** The Permissio client: embedded engine or remote PDP. */
-  client: Permissio;
-  /** Key that verifies bearer tokens. @defaultValue {@link demoSecret}() */
-  jwtSecret?: Uint8Array;
-  /** Documents of this app instance. @defaultValue the seed documents */
-  documents?: DocumentStore;
-}
+export type AppModuleOptions = Omit<ExampleAppOptions, 'demo'>;
 
 @Module({})
 export class AppModule implements NestModule {

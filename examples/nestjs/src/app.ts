@@ -9,15 +9,10 @@ import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { getPermissioScope } from '@permissio/nestjs';
+import type { ExampleAppOptions } from '@permissio/example-shared/app';
 import { AppModule, type AppModuleOptions } from './app.module.js';
 
-export interface AppOptions extends AppModuleOptions {
-  /**
-   * Demo instrumentation: adds `X-Permissio-Pdp-Calls` (PDP calls made while
-   * serving the request) to every response.
-   * @defaultValue false
-   */
-  demo?: boolean;
+export interface AppOptions extends AppModuleOptions, Pick<ExampleAppOptions, 'demo'> {
   /** Nest's logger levels. @defaultValue false (silent) */
   logger?: false | ('log' | 'error' | 'warn' | 'debug' | 'verbose' | 'fatal')[];
 }

@@ -11,22 +11,17 @@
 import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { Permissio } from '@permissio/core';
-import { createEngine } from '@permissio/engine';
-import { policy } from '../../shared/policy.js';
+import { clientFromEnv } from '@permissio/example-shared/app';
 import { createApp } from './app.js';
 
-const apiUrl = process.env['PERMISSIO_API_URL'];
-const token = process.env['PERMISSIO_TOKEN'];
-
-// A remote PDP when both are set, else the embedded engine (no network, no token).
-const client = apiUrl && token ? new Permissio({ token, apiUrl }) : new Permissio({ pdp: createEngine(policy) });
+// A remote PDP when PERMISSIO_API_URL and PERMISSIO_TOKEN are set, else the embedded engine.
+const { client, pdp } = clientFromEnv();
 const app = await createApp({ client, demo: process.env['PERMISSIO_DEMO'] === '1', logger: ['error', 'warn'] });
 
 await app.listen(Number(process.env['PORT'] ?? 3000), '127.0.0.1');
 const { port } = (app.getHttpServer() as Server).address() as AddressInfo;
 process.stdout.write(`LISTENING http://127.0.0.1:${port}\n`);
-process.stdout.write(`pdp: ${apiUrl && token ? `remote ${apiUrl}` : 'embedded engine'}\n`);
+process.stdout.write(`pdp: ${pdp}\n`);
 
 async function shutdown(): Promise<void> {
   await app.close();

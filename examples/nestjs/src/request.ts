@@ -8,8 +8,11 @@
  */
 import type { CheckResource } from '@permissio/core';
 import { resourceFromPath, type PermissioRequest } from '@permissio/nestjs';
-import { documentUri, type Document, type DocumentStore } from '../../shared/policy.js';
+import type { DocumentStore } from '../../shared/policy.js';
 import type { Principal } from '@permissio/example-shared/auth';
+import { documentResource } from '@permissio/example-shared/app';
+
+export { documentResource };
 
 export interface ExampleRequest extends PermissioRequest {
   headers: Record<string, string | string[] | undefined>;
@@ -20,11 +23,6 @@ export interface ExampleRequest extends PermissioRequest {
   documents?: DocumentStore;
 }
 
-/** The resource of a document: its key, its tenant (never the caller's) and its URI. */
-export function documentResource(document: Document | undefined): CheckResource | undefined {
-  if (document === undefined) return undefined;
-  return { type: 'document', key: document.id, tenant: document.tenant, uri: documentUri(document) };
-}
 
 /** Sync resolver: the document named by `:id`, looked up in memory. */
 export function documentFromParams(req: ExampleRequest): CheckResource | undefined {
