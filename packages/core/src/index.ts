@@ -30,7 +30,7 @@ export {
   MAX_URI_SEGMENTS,
 } from './validation.js';
 export type { KeyKind, ParsedPermission, ParsedInstance } from './validation.js';
-export { DEFAULT_TENANT } from './types.js';
+export { DECISION_REASONS, DEFAULT_TENANT } from './types.js';
 export type * from './types.js';
 export { Permissio } from './client.js';
 export { RequestScope } from './scope.js';

@@ -61,15 +61,19 @@ export interface CheckRequest {
 }
 
 /** Why a decision came out the way it did. */
-export type DecisionReason =
-  | 'role'
-  | 'instance_role'
-  | 'uri_role'
-  | 'direct_grant'
-  | 'no_matching_grant'
-  | 'unknown_user'
-  | 'unknown_resource_type'
-  | 'unknown_action';
+export type DecisionReason = (typeof DECISION_REASONS)[number];
+
+/** Every {@link DecisionReason}: one list for the type, the HTTP client's answer check and the server's schema. */
+export const DECISION_REASONS = [
+  'role',
+  'instance_role',
+  'uri_role',
+  'direct_grant',
+  'no_matching_grant',
+  'unknown_user',
+  'unknown_resource_type',
+  'unknown_action',
+] as const;
 
 /** Which assignment or grant allowed a check. */
 export interface DecisionVia {

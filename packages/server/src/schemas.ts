@@ -11,6 +11,7 @@
  * Request bodies are closed (`additionalProperties: false`): a misspelt field
  * such as `tenantId` would otherwise silently fall back to the default tenant.
  */
+import { DECISION_REASONS } from '@permissio/core';
 
 /** A JSON Schema object (loosely typed: the schemas are data). */
 export type JsonSchema = Record<string, unknown>;
@@ -113,16 +114,7 @@ export const decisionSchema = {
     allowed: { type: 'boolean' },
     reason: {
       type: 'string',
-      enum: [
-        'role',
-        'instance_role',
-        'uri_role',
-        'direct_grant',
-        'no_matching_grant',
-        'unknown_user',
-        'unknown_resource_type',
-        'unknown_action',
-      ],
+      enum: [...DECISION_REASONS],
     },
     via: {
       type: 'object',

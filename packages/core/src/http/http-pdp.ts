@@ -15,7 +15,6 @@ import type {
   CheckPermissionsResult,
   CheckRequest,
   Decision,
-  DecisionReason,
   GrantRequest,
   ListParams,
   Page,
@@ -47,22 +46,14 @@ import type {
   UserUpdate,
   UsersOperations,
 } from '../types.js';
+import { DECISION_REASONS } from '../types.js';
 import { SDK_VERSION } from '../version.js';
 import { Transport, malformed, type TransportRequest } from './transport.js';
 
 /** Largest bulk the REST API accepts in one request. */
 export const MAX_BULK = 1000;
 
-const REASONS: ReadonlySet<string> = new Set<DecisionReason>([
-  'role',
-  'instance_role',
-  'uri_role',
-  'direct_grant',
-  'no_matching_grant',
-  'unknown_user',
-  'unknown_resource_type',
-  'unknown_action',
-]);
+const REASONS: ReadonlySet<string> = new Set(DECISION_REASONS);
 
 /** Options of {@link HttpPdp}: a validated config plus the logger and `fetch`. */
 export interface HttpPdpOptions {
