@@ -5,7 +5,7 @@
  * the state back in the same shape (every list ordered by key, so equal
  * policies export equal JSON).
  */
-import { PermissioError, PermissioValidationError, canonicalizeResourceUri } from '@permissio/core';
+import { PermissioError, PermissioValidationError } from '@permissio/core';
 import type { GrantRequest, PolicySnapshot, RoleAssignmentCreate } from '@permissio/core';
 import { compareKeys } from './closure.js';
 import { checkAssignable, listAssignments, normalizeAssignment } from './ops/assignments.js';
@@ -96,7 +96,7 @@ export function exportSnapshot(state: State): Required<PolicySnapshot> {
       const held = byTenant.get(tenant);
       for (const instance of [...(held?.grants.keys() ?? [])].sort(compareKeys)) {
         const permissions = [...(held?.grants.get(instance) ?? [])].sort(compareKeys);
-        grants.push({ user, resourceUri: exportInstance(instance), permissions, tenant });
+        grants.push({ user, resourceUri: instance, permissions, tenant });
       }
     }
   }
@@ -107,28 +107,11 @@ export function exportSnapshot(state: State): Required<PolicySnapshot> {
     users: byKey(state.users.values()).map(userOut),
     roleAssignments: listAssignments(state).map((a) => {
       const out: RoleAssignmentCreate = { user: a.user, role: a.role, tenant: a.tenant };
-      if (a.instance !== undefined) out.resourceInstance = exportInstance(a.instance);
+      if (a.instance !== undefined) out.resourceInstance = a.instance;
       return out;
     }),
     grants,
   };
-}
-
-/**
- * The instance as written in a snapshot, so that loading it yields the same
- * canonical URI. A canonical segment may hold a literal `%` (from `%25`),
- * which `canonicalizeResourceUri` would read as a malformed escape: such a
- * URI is written with `%` re-encoded. (Workaround for a core quirk: the
- * canonical form is not a fixed point of canonicalisation.)
- */
-function exportInstance(instance: string): string {
-  if (!instance.startsWith('/') || !instance.includes('%')) return instance;
-  try {
-    if (canonicalizeResourceUri(instance) === instance) return instance;
-  } catch {
-    // falls through: re-encode
-  }
-  return instance.replace(/%/g, '%25');
 }
 
 /** A role on an extends cycle, if any (iterative three-colour DFS). */
