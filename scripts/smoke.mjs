@@ -13,7 +13,8 @@ import { join, resolve } from 'node:path';
 const root = resolve(import.meta.dirname, '..');
 const published = ['core', 'engine', 'server', 'express', 'fastify', 'hono', 'nestjs'];
 const dir = mkdtempSync(join(tmpdir(), 'permissio-smoke-'));
-const run = (cmd, args, cwd) => execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+const run = (cmd, args, cwd) =>
+  execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
 
 const started = Date.now();
 try {
@@ -102,7 +103,22 @@ try {
   for (const mod of ['nodenext', 'node16']) {
     run(
       'npx',
-      ['tsc', '--noEmit', '--strict', '--skipLibCheck', '--module', mod, '--moduleResolution', mod, '--target', 'es2022', '--types', 'node', 'consumer.mts', 'consumer.cts'],
+      [
+        'tsc',
+        '--noEmit',
+        '--strict',
+        '--skipLibCheck',
+        '--module',
+        mod,
+        '--moduleResolution',
+        mod,
+        '--target',
+        'es2022',
+        '--types',
+        'node',
+        'consumer.mts',
+        'consumer.cts',
+      ],
       dir,
     );
   }
@@ -123,7 +139,9 @@ if ((await client.check('bob', 'read', 'document')) !== false) throw new Error('
 console.log('engine ok');`,
   );
   process.stdout.write(run('node', ['works.mjs'], dir));
-  console.log(`smoke test passed: ${published.length} packages from tarballs, ESM + CJS, JS + TS (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  console.log(
+    `smoke test passed: ${published.length} packages from tarballs, ESM + CJS, JS + TS (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+  );
 } finally {
   if (process.env.KEEP_SMOKE) console.log(`kept ${dir}`);
   else rmSync(dir, { recursive: true, force: true });

@@ -1,7 +1,7 @@
-import { defineProject } from "vitest/config";
+import { defineProject } from 'vitest/config';
 
 export default defineProject({
-  resolve: { conditions: ["@permissio/source"] },
-  ssr: { resolve: { conditions: ["@permissio/source"] } },
-  test: { name: "example-hono", include: ["test/**/*.test.ts"] },
+  resolve: { conditions: ['@permissio/source'] },
+  ssr: { resolve: { conditions: ['@permissio/source'] } },
+  test: { name: 'example-hono', include: ['test/**/*.test.ts'] },
 });

@@ -34,9 +34,12 @@ export function documentResource(document: Document | undefined): CheckResource 
  * and `PERMISSIO_TOKEN` are both set (e.g. a local `@permissio/server`), else
  * the embedded engine with the example policy (no network, no token).
  */
-export function clientFromEnv(env: Record<string, string | undefined> = process.env): { client: Permissio; pdp: string } {
-  const apiUrl = env['PERMISSIO_API_URL'];
-  const token = env['PERMISSIO_TOKEN'];
+export function clientFromEnv(env: Record<string, string | undefined> = process.env): {
+  client: Permissio;
+  pdp: string;
+} {
+  const apiUrl = env.PERMISSIO_API_URL;
+  const token = env.PERMISSIO_TOKEN;
   if (apiUrl && token) return { client: new Permissio({ token, apiUrl }), pdp: `remote ${apiUrl}` };
   return { client: new Permissio({ pdp: createEngine(policy) }), pdp: 'embedded engine' };
 }

@@ -21,7 +21,7 @@ export interface Principal {
 const encoder = new TextEncoder();
 
 /** The demo signing key: `DEMO_JWT_SECRET` from the environment, else the demo constant. */
-export function demoSecret(secret: string = process.env['DEMO_JWT_SECRET'] ?? DEMO_JWT_SECRET): Uint8Array {
+export function demoSecret(secret: string = process.env.DEMO_JWT_SECRET ?? DEMO_JWT_SECRET): Uint8Array {
   return encoder.encode(secret);
 }
 
@@ -30,7 +30,10 @@ export function demoSecret(secret: string = process.env['DEMO_JWT_SECRET'] ?? DE
  * undefined when the header is missing, malformed, expired, badly signed or
  * lacks `sub`/`tenant` (the adapter then answers 401).
  */
-export async function authenticate(authorization: string | undefined, secret: Uint8Array): Promise<Principal | undefined> {
+export async function authenticate(
+  authorization: string | undefined,
+  secret: Uint8Array,
+): Promise<Principal | undefined> {
   const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(authorization ?? '');
   if (match === null) return undefined;
   try {
@@ -39,8 +42,9 @@ export async function authenticate(authorization: string | undefined, secret: Ui
       issuer: DEMO_JWT_ISSUER,
       audience: DEMO_JWT_AUDIENCE,
     });
-    const tenant = payload['tenant'];
-    if (typeof payload.sub !== 'string' || payload.sub === '' || typeof tenant !== 'string' || tenant === '') return undefined;
+    const tenant = payload.tenant;
+    if (typeof payload.sub !== 'string' || payload.sub === '' || typeof tenant !== 'string' || tenant === '')
+      return undefined;
     return { user: payload.sub, tenant };
   } catch {
     return undefined;

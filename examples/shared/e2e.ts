@@ -18,7 +18,10 @@ export interface ExampleSuiteOptions {
   /** Starts a fresh app (embedded engine, demo instrumentation on). */
   start(): Promise<RunningExample>;
   /** Mints a token for a cast member, or for arbitrary claims with an optional secret/expiry. */
-  token(who: DemoUserName | { sub: string; tenant: string }, options?: { secret?: string; expiresIn?: string }): Promise<string>;
+  token(
+    who: DemoUserName | { sub: string; tenant: string },
+    options?: { secret?: string; expiresIn?: string },
+  ): Promise<string>;
 }
 
 export function describeExample(framework: string, { start, token }: ExampleSuiteOptions): void {
@@ -41,7 +44,7 @@ export function describeExample(framework: string, { start, token }: ExampleSuit
       body?: unknown,
     ): Promise<{ status: number; json: any; headers: Headers }> {
       const headers: Record<string, string> = {};
-      if (as !== null) headers['authorization'] = typeof as === 'object' ? as.authorization : `Bearer ${tokens.get(as)}`;
+      if (as !== null) headers.authorization = typeof as === 'object' ? as.authorization : `Bearer ${tokens.get(as)}`;
       if (body !== undefined) headers['content-type'] = 'application/json';
       const response = await fetch(`${app.url}${path}`, {
         method,
@@ -49,7 +52,7 @@ export function describeExample(framework: string, { start, token }: ExampleSuit
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
       const text = await response.text();
-      let json: unknown = undefined;
+      let json: unknown;
       try {
         json = text === '' ? undefined : JSON.parse(text);
       } catch {
@@ -61,10 +64,16 @@ export function describeExample(framework: string, { start, token }: ExampleSuit
     describe('the shared scenario', () => {
       it.each(SCENARIO.map((step) => [step.label, step] as const))('%s', async (_label, step) => {
         const response = await call(step.as, step.method, step.path, step.body);
-        expect(response.status, `${step.method} ${step.path} as ${step.as ?? 'nobody'}: ${step.why}`).toBe(step.expected);
+        expect(response.status, `${step.method} ${step.path} as ${step.as ?? 'nobody'}: ${step.why}`).toBe(
+          step.expected,
+        );
         if (step.expected === 401 || step.expected === 403) {
           expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-          expect(response.json).toMatchObject({ status: step.expected, type: expect.any(String), title: expect.any(String) });
+          expect(response.json).toMatchObject({
+            status: step.expected,
+            type: expect.any(String),
+            title: expect.any(String),
+          });
         }
       });
     });
@@ -74,14 +83,23 @@ export function describeExample(framework: string, { start, token }: ExampleSuit
         const forged = await token('erin', { secret: 'not-the-demo-secret' });
         const expired = await token('erin', { expiresIn: '-1m' });
         const tenantless = await token({ sub: 'erin@acme.test', tenant: '' });
-        for (const authorization of ['', 'Bearer', 'Basic ZXJpbjpzZWNyZXQ=', `Bearer ${forged}`, `Bearer ${expired}`, `Bearer ${tenantless}`]) {
+        for (const authorization of [
+          '',
+          'Bearer',
+          'Basic ZXJpbjpzZWNyZXQ=',
+          `Bearer ${forged}`,
+          `Bearer ${expired}`,
+          `Bearer ${tenantless}`,
+        ]) {
           const response = await call({ authorization }, 'GET', '/documents');
           expect(response.status, authorization).toBe(401);
         }
       });
 
       it('never takes the user from a header naming them', async () => {
-        const response = await fetch(`${app.url}/documents/doc-1`, { headers: { 'x-user': 'erin@acme.test', 'x-tenant': 'acme' } });
+        const response = await fetch(`${app.url}/documents/doc-1`, {
+          headers: { 'x-user': 'erin@acme.test', 'x-tenant': 'acme' },
+        });
         expect(response.status).toBe(401);
         await response.body?.cancel();
       });
@@ -97,11 +115,27 @@ export function describeExample(framework: string, { start, token }: ExampleSuit
           document: { id: 'doc-1' },
           can: { write: true, delete: false, share: false },
         });
-        expect((await call('bob', 'GET', '/documents/doc-1')).json.can).toEqual({ write: false, delete: false, share: false });
-        expect((await call('bob', 'GET', '/documents/doc-2')).json.can).toEqual({ write: true, delete: false, share: false });
-        expect((await call('erin', 'GET', '/documents/doc-1')).json.can).toEqual({ write: true, delete: true, share: true });
+        expect((await call('bob', 'GET', '/documents/doc-1')).json.can).toEqual({
+          write: false,
+          delete: false,
+          share: false,
+        });
+        expect((await call('bob', 'GET', '/documents/doc-2')).json.can).toEqual({
+          write: true,
+          delete: false,
+          share: false,
+        });
+        expect((await call('erin', 'GET', '/documents/doc-1')).json.can).toEqual({
+          write: true,
+          delete: true,
+          share: true,
+        });
         // dave's URI role on /projects/p1 reaches doc-1 through its URI.
-        expect((await call('dave', 'GET', '/documents/doc-1')).json.can).toEqual({ write: true, delete: false, share: false });
+        expect((await call('dave', 'GET', '/documents/doc-1')).json.can).toEqual({
+          write: true,
+          delete: false,
+          share: false,
+        });
       });
 
       it('reports the PDP calls of the request (demo mode)', async () => {
@@ -115,15 +149,17 @@ export function describeExample(framework: string, { start, token }: ExampleSuit
     });
 
     describe('tenants', () => {
-      it('lists only the caller tenant\'s documents', async () => {
+      it("lists only the caller tenant's documents", async () => {
         const acme = await call('bob', 'GET', '/documents');
-        expect(acme.json.documents.map((d: { id: string }) => d.id).sort()).toEqual(expect.arrayContaining(['doc-1', 'doc-2']));
+        expect(acme.json.documents.map((d: { id: string }) => d.id).sort()).toEqual(
+          expect.arrayContaining(['doc-1', 'doc-2']),
+        );
         expect(acme.json.documents.map((d: { id: string }) => d.id)).not.toContain('doc-3');
         const globex = await call('carol', 'GET', '/documents');
         expect(globex.json.documents.map((d: { id: string }) => d.id)).toEqual(['doc-3']);
       });
 
-      it('denies a tenant admin everything on another tenant\'s documents', async () => {
+      it("denies a tenant admin everything on another tenant's documents", async () => {
         expect((await call('carol', 'GET', '/documents/doc-1')).status).toBe(403);
         expect((await call('carol', 'PUT', '/documents/doc-1', { title: 'pwned' })).status).toBe(403);
         expect((await call('carol', 'DELETE', '/documents/doc-2')).status).toBe(403);
@@ -133,7 +169,7 @@ export function describeExample(framework: string, { start, token }: ExampleSuit
         expect((await call({ authorization: `Bearer ${alienAlice}` }, 'GET', '/documents/doc-3')).status).toBe(403);
       });
 
-      it('never serves another tenant\'s document on the URI route', async () => {
+      it("never serves another tenant's document on the URI route", async () => {
         // carol is admin in globex, so the path check passes in her tenant; the handler still scopes by tenant.
         expect((await call('carol', 'GET', '/projects/p1/documents/doc-1')).status).toBe(404);
       });
@@ -142,7 +178,9 @@ export function describeExample(framework: string, { start, token }: ExampleSuit
     describe('the URI route (resourceFromPath)', () => {
       it('allows a URI role on an ancestor path, and only there', async () => {
         expect((await call('dave', 'GET', '/projects/p1/documents/doc-1')).status).toBe(200);
-        expect((await call('dave', 'PUT', '/projects/p1/documents/doc-1', { body: 'edited by dave' })).status).toBe(200);
+        expect((await call('dave', 'PUT', '/projects/p1/documents/doc-1', { body: 'edited by dave' })).status).toBe(
+          200,
+        );
         expect((await call('dave', 'GET', '/projects/p2/documents/doc-2')).status).toBe(403);
         expect((await call('dave', 'GET', '/documents')).status).toBe(403);
         expect((await call('bob', 'PUT', '/projects/p1/documents/doc-1', { body: 'nope' })).status).toBe(403);

@@ -135,9 +135,15 @@ export class DocumentStore {
   }
 
   /** The document when it is in `projectId` of `tenant`, else undefined. */
-  findInProject(tenant: string | undefined, projectId: string | undefined, id: string | undefined): Document | undefined {
+  findInProject(
+    tenant: string | undefined,
+    projectId: string | undefined,
+    id: string | undefined,
+  ): Document | undefined {
     const document = this.find(id);
-    return document !== undefined && document.tenant === tenant && document.projectId === projectId ? document : undefined;
+    return document !== undefined && document.tenant === tenant && document.projectId === projectId
+      ? document
+      : undefined;
   }
 
   create(input: { tenant: string; projectId: string; title: string; body: string }): Document {

@@ -11,5 +11,6 @@ if (name === undefined || (tenant === undefined && !(name in USERS))) {
   console.error(`usage: demo-token <${Object.keys(USERS).join('|')}>  or  demo-token <sub> <tenant>`);
   process.exit(2);
 }
-const token = tenant === undefined ? await mintDemoToken(name as DemoUserName) : await mintDemoToken({ sub: name, tenant });
+const token =
+  tenant === undefined ? await mintDemoToken(name as DemoUserName) : await mintDemoToken({ sub: name, tenant });
 process.stdout.write(`${token}\n`);

@@ -108,7 +108,10 @@ async function startExample(framework: Framework, env: NodeJS.ProcessEnv, timeou
   try {
     const url = await new Promise<string>((resolve, reject) => {
       const lines = createInterface({ input: child.stdout! });
-      const timer = setTimeout(() => reject(new Error(`${framework}: no LISTENING line within ${timeoutMs} ms.\n${stderr}`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`${framework}: no LISTENING line within ${timeoutMs} ms.\n${stderr}`)),
+        timeoutMs,
+      );
       lines.on('line', (line) => {
         const match = /^LISTENING (http:\/\/127\.0\.0\.1:\d+)$/.exec(line);
         if (match !== null) {
@@ -134,7 +137,7 @@ async function startExample(framework: Framework, env: NodeJS.ProcessEnv, timeou
 
 async function send(url: string, step: ScenarioStep, tokens: ReadonlyMap<string, string>, run: string): Promise<Row> {
   const headers: Record<string, string> = {};
-  if (step.as !== null) headers['authorization'] = `Bearer ${tokens.get(step.as)}`;
+  if (step.as !== null) headers.authorization = `Bearer ${tokens.get(step.as)}`;
   if (step.body !== undefined) headers['content-type'] = 'application/json';
   const started = performance.now();
   try {
@@ -172,9 +175,9 @@ async function send(url: string, step: ScenarioStep, tokens: ReadonlyMap<string,
 /** Child environment: no inherited PDP settings, an ephemeral port, demo instrumentation on. */
 function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', PERMISSIO_DEMO: '1', ...extra };
-  if (extra['PERMISSIO_API_URL'] === undefined) {
-    delete env['PERMISSIO_API_URL'];
-    delete env['PERMISSIO_TOKEN'];
+  if (extra.PERMISSIO_API_URL === undefined) {
+    delete env.PERMISSIO_API_URL;
+    delete env.PERMISSIO_TOKEN;
   }
   return env;
 }
@@ -182,7 +185,7 @@ function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
 /** Runs the demo; never throws for a failing example (it becomes a failure). */
 export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const write = options.write ?? ((text: string) => void process.stdout.write(text));
-  const color = options.color ?? (process.stdout.isTTY === true && !process.env['NO_COLOR']);
+  const color = options.color ?? (process.stdout.isTTY === true && !process.env.NO_COLOR);
   const runs = options.runs ?? DEFAULT_RUNS;
   const startTimeout = options.startTimeout ?? 30_000;
   const paint = painter(color);
@@ -195,7 +198,9 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   let serverChecks = 0;
   let remoteScopeCalls = 0;
 
-  write(`${paint.bold('Permissio demo')}: ${SCENARIO.length} requests × ${runs.length} runs, every app on 127.0.0.1 (ephemeral ports)\n\n`);
+  write(
+    `${paint.bold('Permissio demo')}: ${SCENARIO.length} requests × ${runs.length} runs, every app on 127.0.0.1 (ephemeral ports)\n\n`,
+  );
   try {
     for (const run of runs) {
       const name = runName(run);
@@ -227,7 +232,9 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
         write(`${paint.red('✗')} ${name}: did not start\n`);
         continue;
       }
-      write(`${paint.dim(`${name} listening at ${started.url} (started in ${Math.round(performance.now() - t0)} ms)`)}\n`);
+      write(
+        `${paint.dim(`${name} listening at ${started.url} (started in ${Math.round(performance.now() - t0)} ms)`)}\n`,
+      );
       try {
         for (const step of SCENARIO) {
           const row = await send(started.url, step, tokens, name);
@@ -245,22 +252,28 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
 
   for (const row of rows) {
     if (!row.matched) {
-      failures.push(`${row.run}: ${row.step.method} ${row.step.path} as ${row.step.as ?? 'nobody'} → ${row.actual || row.error}, expected ${row.step.expected} (${row.step.why})`);
+      failures.push(
+        `${row.run}: ${row.step.method} ${row.step.path} as ${row.step.as ?? 'nobody'} → ${row.actual || row.error}, expected ${row.step.expected} (${row.step.why})`,
+      );
     }
   }
   if (runs.some((run) => run.remote) && serverChecks !== remoteScopeCalls) {
-    failures.push(`the PDP server received ${serverChecks} check calls, the request scopes reported ${remoteScopeCalls}`);
+    failures.push(
+      `the PDP server received ${serverChecks} check calls, the request scopes reported ${remoteScopeCalls}`,
+    );
   }
 
   write(`\n${renderTable(rows, paint)}\n`);
   const durationMs = performance.now() - began;
   const matched = rows.filter((row) => row.matched).length;
   if (runs.some((run) => run.remote)) {
-    write(`PDP server: ${serverChecks} check calls received; the remote run's request scopes reported ${remoteScopeCalls}.\n`);
+    write(
+      `PDP server: ${serverChecks} check calls received; the remote run's request scopes reported ${remoteScopeCalls}.\n`,
+    );
   }
   write(
     'PDP calls: per request, from the scope (X-Permissio-Pdp-Calls). Embedded: one call per distinct question;\n' +
-      'remote: the handler\'s three extra checks go out as one bulk call. 401s never reach the PDP.\n',
+      "remote: the handler's three extra checks go out as one bulk call. 401s never reach the PDP.\n",
   );
   if (failures.length === 0) {
     write(`${paint.green(`✓ ${matched}/${rows.length} rows matched`)} in ${(durationMs / 1000).toFixed(1)} s\n`);
@@ -280,7 +293,8 @@ interface Paint {
 }
 
 function painter(enabled: boolean): Paint {
-  const wrap = (open: number, close: number) => (text: string) => (enabled ? `\u001b[${open}m${text}\u001b[${close}m` : text);
+  const wrap = (open: number, close: number) => (text: string) =>
+    enabled ? `\u001b[${open}m${text}\u001b[${close}m` : text;
   return { bold: wrap(1, 22), dim: wrap(2, 22), green: wrap(32, 39), red: wrap(31, 39), yellow: wrap(33, 39) };
 }
 
@@ -300,7 +314,10 @@ export function renderTable(rows: readonly Row[], paint: Paint = painter(false))
   const widths = header.map((title, i) => Math.max(title.length, ...cells.map((line) => (line[i] as string).length)));
   const right = new Set([3, 4, 5, 6]);
   const format = (line: string[]) =>
-    line.map((cell, i) => (right.has(i) ? cell.padStart(widths[i] as number) : cell.padEnd(widths[i] as number))).join('  ').trimEnd();
+    line
+      .map((cell, i) => (right.has(i) ? cell.padStart(widths[i] as number) : cell.padEnd(widths[i] as number)))
+      .join('  ')
+      .trimEnd();
   const out = [paint.bold(format(header)), paint.dim(widths.map((w) => '─'.repeat(w)).join('  '))];
   let previous: string | undefined;
   rows.forEach((row, index) => {

@@ -11,10 +11,10 @@
 import { generateApiKey, startServer } from '@permissio/server';
 import { policy } from '../../shared/policy.js';
 
-const key = process.env['PERMISSIO_TOKEN'] || generateApiKey();
+const key = process.env.PERMISSIO_TOKEN || generateApiKey();
 const server = await startServer({
   host: '127.0.0.1',
-  port: Number(process.env['PORT'] ?? 7766),
+  port: Number(process.env.PORT ?? 7766),
   database: ':memory:',
   apiKeys: [{ key, projectId: 'demo', environmentId: 'dev' }],
   seed: policy,
@@ -22,7 +22,9 @@ const server = await startServer({
 });
 
 process.stdout.write(`LISTENING ${server.url}\n`);
-process.stdout.write(`# point an example at it:\nexport PERMISSIO_API_URL=${server.url}\nexport PERMISSIO_TOKEN=${key}\n`);
+process.stdout.write(
+  `# point an example at it:\nexport PERMISSIO_API_URL=${server.url}\nexport PERMISSIO_TOKEN=${key}\n`,
+);
 
 async function shutdown(): Promise<void> {
   await server.close();

@@ -21,7 +21,12 @@ describe('pnpm demo', () => {
   }, 90_000);
 
   it('reports a failure (and still cleans up) when an example cannot start', async () => {
-    const result = await runDemo({ write: () => {}, color: false, runs: [{ framework: 'express', remote: false }], startTimeout: 1 });
+    const result = await runDemo({
+      write: () => {},
+      color: false,
+      runs: [{ framework: 'express', remote: false }],
+      startTimeout: 1,
+    });
     expect(result.ok).toBe(false);
     expect(result.failures.join('\n')).toMatch(/express/);
   });

@@ -26,8 +26,12 @@ declare global {
 
 export type AppOptions = ExampleAppOptions;
 
-
-export function createApp({ client, jwtSecret = demoSecret(), documents = new DocumentStore(), demo = false }: AppOptions): express.Express {
+export function createApp({
+  client,
+  jwtSecret = demoSecret(),
+  documents = new DocumentStore(),
+  demo = false,
+}: AppOptions): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(express.json({ limit: '100kb' }));
@@ -61,7 +65,9 @@ export function createApp({ client, jwtSecret = demoSecret(), documents = new Do
   // Type string: a tenant-wide question ("may I read documents here?").
   app.get('/documents', requirePermission('read', 'document'), (req, res) => {
     const tenant = req.auth?.tenant ?? '';
-    res.json({ documents: documents.listByTenant(tenant).map(({ id, title, projectId }) => ({ id, title, projectId })) });
+    res.json({
+      documents: documents.listByTenant(tenant).map(({ id, title, projectId }) => ({ id, title, projectId })),
+    });
   });
 
   // CheckResource object: creating needs a tenant-wide `document:write`.

@@ -21,5 +21,6 @@ describeExample('express', {
       },
     };
   },
-  token: (who, { secret, expiresIn } = {}) => mintDemoToken(who, secret === undefined ? undefined : demoSecret(secret), expiresIn),
+  token: (who, { secret, expiresIn } = {}) =>
+    mintDemoToken(who, secret === undefined ? undefined : demoSecret(secret), expiresIn),
 });

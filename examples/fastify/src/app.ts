@@ -24,7 +24,6 @@ declare module 'fastify' {
 
 export type AppOptions = ExampleAppOptions;
 
-
 type IdRoute = { Params: { id: string } };
 type ProjectDocumentRoute = { Params: { projectId: string; documentId: string } };
 
@@ -83,39 +82,55 @@ export async function createApp({
   // Async resolver, then three more checks through the request's scope (the
   // decision cache requirePermission used). Against a remote PDP the three,
   // started together, go out as one bulk call.
-  app.get<IdRoute>('/documents/:id', { preHandler: requirePermission('read', loadDocument) }, async (request, reply) => {
-    const document = documents.find(request.params.id);
-    const resource = documentResource(document);
-    if (document === undefined || resource === undefined) return notFound(reply);
-    const [write, del, share] = await Promise.all([
-      request.permissio.check('write', resource),
-      request.permissio.check('delete', resource),
-      request.permissio.check('share', resource),
-    ]);
-    return { document, can: { write, delete: del, share } };
-  });
+  app.get<IdRoute>(
+    '/documents/:id',
+    { preHandler: requirePermission('read', loadDocument) },
+    async (request, reply) => {
+      const document = documents.find(request.params.id);
+      const resource = documentResource(document);
+      if (document === undefined || resource === undefined) return notFound(reply);
+      const [write, del, share] = await Promise.all([
+        request.permissio.check('write', resource),
+        request.permissio.check('delete', resource),
+        request.permissio.check('share', resource),
+      ]);
+      return { document, can: { write, delete: del, share } };
+    },
+  );
 
   // Sync resolver from the route params.
-  app.put<IdRoute>('/documents/:id', { preHandler: requirePermission('write', documentFromParams) }, async (request, reply) => {
-    const document = documents.find(request.params.id);
-    if (document === undefined) return notFound(reply);
-    updateDocument(document, request.body);
-    return { document };
-  });
+  app.put<IdRoute>(
+    '/documents/:id',
+    { preHandler: requirePermission('write', documentFromParams) },
+    async (request, reply) => {
+      const document = documents.find(request.params.id);
+      if (document === undefined) return notFound(reply);
+      updateDocument(document, request.body);
+      return { document };
+    },
+  );
 
-  app.delete<IdRoute>('/documents/:id', { preHandler: requirePermission('delete', documentFromParams) }, async (request, reply) => {
-    documents.delete(request.params.id);
-    return reply.code(204).send();
-  });
+  app.delete<IdRoute>(
+    '/documents/:id',
+    { preHandler: requirePermission('delete', documentFromParams) },
+    async (request, reply) => {
+      documents.delete(request.params.id);
+      return reply.code(204).send();
+    },
+  );
 
-  app.post<IdRoute>('/documents/:id/share', { preHandler: requirePermission('share', loadDocument) }, async (request, reply) => {
-    const document = documents.find(request.params.id);
-    if (document === undefined) return notFound(reply);
-    const user = stringField(request.body, 'user', 256);
-    if (user === undefined) return reply.code(422).send({ error: 'The user to share with is required.' });
-    if (!document.sharedWith.includes(user)) document.sharedWith.push(user);
-    return { document };
-  });
+  app.post<IdRoute>(
+    '/documents/:id/share',
+    { preHandler: requirePermission('share', loadDocument) },
+    async (request, reply) => {
+      const document = documents.find(request.params.id);
+      if (document === undefined) return notFound(reply);
+      const user = stringField(request.body, 'user', 256);
+      if (user === undefined) return reply.code(422).send({ error: 'The user to share with is required.' });
+      if (!document.sharedWith.includes(user)) document.sharedWith.push(user);
+      return { document };
+    },
+  );
 
   // resourceFromPath: the resource URI is the request path itself, so a URI
   // role on /projects/p1 covers every document under it. The check runs in the
@@ -126,7 +141,11 @@ export async function createApp({
     '/projects/:projectId/documents/:documentId',
     { preHandler: requirePermission('read', documentInPath) },
     async (request, reply) => {
-      const document = documents.findInProject(request.auth?.tenant, request.params.projectId, request.params.documentId);
+      const document = documents.findInProject(
+        request.auth?.tenant,
+        request.params.projectId,
+        request.params.documentId,
+      );
       if (document === undefined) return notFound(reply);
       return { document };
     },
@@ -136,7 +155,11 @@ export async function createApp({
     '/projects/:projectId/documents/:documentId',
     { preHandler: requirePermission('write', documentInPath) },
     async (request, reply) => {
-      const document = documents.findInProject(request.auth?.tenant, request.params.projectId, request.params.documentId);
+      const document = documents.findInProject(
+        request.auth?.tenant,
+        request.params.projectId,
+        request.params.documentId,
+      );
       if (document === undefined) return notFound(reply);
       updateDocument(document, request.body);
       return { document };

@@ -13,10 +13,10 @@ import { createApp } from './app.js';
 
 // A remote PDP when PERMISSIO_API_URL and PERMISSIO_TOKEN are set, else the embedded engine.
 const { client, pdp } = clientFromEnv();
-const app = await createApp({ client, demo: process.env['PERMISSIO_DEMO'] === '1' });
+const app = await createApp({ client, demo: process.env.PERMISSIO_DEMO === '1' });
 
 try {
-  await app.listen({ host: '127.0.0.1', port: Number(process.env['PORT'] ?? 3000) });
+  await app.listen({ host: '127.0.0.1', port: Number(process.env.PORT ?? 3000) });
 } catch (error) {
   console.error(error);
   process.exit(1);

@@ -18,5 +18,6 @@ describeExample('fastify', {
       },
     };
   },
-  token: (who, { secret, expiresIn } = {}) => mintDemoToken(who, secret === undefined ? undefined : demoSecret(secret), expiresIn),
+  token: (who, { secret, expiresIn } = {}) =>
+    mintDemoToken(who, secret === undefined ? undefined : demoSecret(secret), expiresIn),
 });

@@ -24,7 +24,6 @@ export type AppEnv = { Variables: { auth: Principal | undefined } };
 
 export type AppOptions = ExampleAppOptions;
 
-
 async function readJson(c: Context): Promise<unknown> {
   try {
     return await c.req.json();
@@ -33,7 +32,12 @@ async function readJson(c: Context): Promise<unknown> {
   }
 }
 
-export function createApp({ client, jwtSecret = demoSecret(), documents = new DocumentStore(), demo = false }: AppOptions): Hono<AppEnv> {
+export function createApp({
+  client,
+  jwtSecret = demoSecret(),
+  documents = new DocumentStore(),
+  demo = false,
+}: AppOptions): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
   if (demo) {
@@ -72,7 +76,9 @@ export function createApp({ client, jwtSecret = demoSecret(), documents = new Do
   // Type string: a tenant-wide question ("may I read documents here?").
   app.get('/documents', requirePermission('read', 'document'), (c) => {
     const tenant = c.get('auth')?.tenant ?? '';
-    return c.json({ documents: documents.listByTenant(tenant).map(({ id, title, projectId }) => ({ id, title, projectId })) });
+    return c.json({
+      documents: documents.listByTenant(tenant).map(({ id, title, projectId }) => ({ id, title, projectId })),
+    });
   });
 
   // CheckResource object: creating needs a tenant-wide `document:write`.
@@ -132,13 +138,21 @@ export function createApp({ client, jwtSecret = demoSecret(), documents = new Do
   const documentInPath = resourceFromPath('document', { key: 'documentId' });
 
   app.get('/projects/:projectId/documents/:documentId', requirePermission('read', documentInPath), (c) => {
-    const document = documents.findInProject(c.get('auth')?.tenant, c.req.param('projectId'), c.req.param('documentId'));
+    const document = documents.findInProject(
+      c.get('auth')?.tenant,
+      c.req.param('projectId'),
+      c.req.param('documentId'),
+    );
     if (document === undefined) return c.json({ error: 'Not found.' }, 404);
     return c.json({ document });
   });
 
   app.put('/projects/:projectId/documents/:documentId', requirePermission('write', documentInPath), async (c) => {
-    const document = documents.findInProject(c.get('auth')?.tenant, c.req.param('projectId'), c.req.param('documentId'));
+    const document = documents.findInProject(
+      c.get('auth')?.tenant,
+      c.req.param('projectId'),
+      c.req.param('documentId'),
+    );
     if (document === undefined) return c.json({ error: 'Not found.' }, 404);
     updateDocument(document, await readJson(c));
     return c.json({ document });

@@ -14,9 +14,9 @@ import { createApp } from './app.js';
 
 // A remote PDP when PERMISSIO_API_URL and PERMISSIO_TOKEN are set, else the embedded engine.
 const { client, pdp } = clientFromEnv();
-const app = createApp({ client, demo: process.env['PERMISSIO_DEMO'] === '1' });
+const app = createApp({ client, demo: process.env.PERMISSIO_DEMO === '1' });
 
-const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: Number(process.env['PORT'] ?? 3000) }, (info) => {
+const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: Number(process.env.PORT ?? 3000) }, (info) => {
   process.stdout.write(`LISTENING http://127.0.0.1:${info.port}\n`);
   process.stdout.write(`pdp: ${pdp}\n`);
 });

@@ -27,5 +27,6 @@ describeExample('hono', {
       },
     };
   },
-  token: (who, { secret, expiresIn } = {}) => mintDemoToken(who, secret === undefined ? undefined : demoSecret(secret), expiresIn),
+  token: (who, { secret, expiresIn } = {}) =>
+    mintDemoToken(who, secret === undefined ? undefined : demoSecret(secret), expiresIn),
 });

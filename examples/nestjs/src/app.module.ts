@@ -14,7 +14,11 @@ export type AppModuleOptions = Omit<ExampleAppOptions, 'demo'>;
 
 @Module({})
 export class AppModule implements NestModule {
-  static forRoot({ client, jwtSecret = demoSecret(), documents = new DocumentStore() }: AppModuleOptions): DynamicModule {
+  static forRoot({
+    client,
+    jwtSecret = demoSecret(),
+    documents = new DocumentStore(),
+  }: AppModuleOptions): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -34,6 +38,8 @@ export class AppModule implements NestModule {
   }
 
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(RequestContextMiddleware).forRoutes(HealthController, DocumentsController, ProjectDocumentsController);
+    consumer
+      .apply(RequestContextMiddleware)
+      .forRoutes(HealthController, DocumentsController, ProjectDocumentsController);
   }
 }

@@ -16,9 +16,9 @@ import { createApp } from './app.js';
 
 // A remote PDP when PERMISSIO_API_URL and PERMISSIO_TOKEN are set, else the embedded engine.
 const { client, pdp } = clientFromEnv();
-const app = await createApp({ client, demo: process.env['PERMISSIO_DEMO'] === '1', logger: ['error', 'warn'] });
+const app = await createApp({ client, demo: process.env.PERMISSIO_DEMO === '1', logger: ['error', 'warn'] });
 
-await app.listen(Number(process.env['PORT'] ?? 3000), '127.0.0.1');
+await app.listen(Number(process.env.PORT ?? 3000), '127.0.0.1');
 const { port } = (app.getHttpServer() as Server).address() as AddressInfo;
 process.stdout.write(`LISTENING http://127.0.0.1:${port}\n`);
 process.stdout.write(`pdp: ${pdp}\n`);

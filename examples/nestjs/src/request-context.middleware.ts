@@ -16,7 +16,7 @@ export class RequestContextMiddleware implements NestMiddleware<ExampleRequest> 
   ) {}
 
   async use(req: ExampleRequest, _res: unknown, next: (error?: unknown) => void): Promise<void> {
-    const authorization = req.headers['authorization'];
+    const authorization = req.headers.authorization;
     const principal = await authenticate(typeof authorization === 'string' ? authorization : undefined, this.secret);
     if (principal !== undefined) req.auth = principal;
     req.documents = this.documents;

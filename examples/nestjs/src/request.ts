@@ -23,15 +23,14 @@ export interface ExampleRequest extends PermissioRequest {
   documents?: DocumentStore;
 }
 
-
 /** Sync resolver: the document named by `:id`, looked up in memory. */
 export function documentFromParams(req: ExampleRequest): CheckResource | undefined {
-  return documentResource(req.documents?.find(req.params['id']));
+  return documentResource(req.documents?.find(req.params.id));
 }
 
 /** Async resolver: the document named by `:id`, loaded as from a database. */
 export async function loadDocument(req: ExampleRequest): Promise<CheckResource | undefined> {
-  return documentResource(await req.documents?.load(req.params['id']));
+  return documentResource(await req.documents?.load(req.params.id));
 }
 
 /** The request path as the resource URI: `/projects/p1/documents/doc-1`. */

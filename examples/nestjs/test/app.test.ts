@@ -22,5 +22,6 @@ describeExample('nestjs', {
       },
     };
   },
-  token: (who, { secret, expiresIn } = {}) => mintDemoToken(who, secret === undefined ? undefined : demoSecret(secret), expiresIn),
+  token: (who, { secret, expiresIn } = {}) =>
+    mintDemoToken(who, secret === undefined ? undefined : demoSecret(secret), expiresIn),
 });

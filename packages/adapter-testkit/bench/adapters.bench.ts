@@ -17,10 +17,10 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 
-const quick = process.env['BENCH_QUICK'] === '1';
-const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? (quick ? 3 : 9));
-const DURATION = Number(process.env['BENCH_DURATION'] ?? 1);
-const FRAMEWORKS = (process.env['BENCH_FRAMEWORKS'] ?? 'express,fastify,hono').split(',');
+const quick = process.env.BENCH_QUICK === '1';
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (quick ? 3 : 9));
+const DURATION = Number(process.env.BENCH_DURATION ?? 1);
+const FRAMEWORKS = (process.env.BENCH_FRAMEWORKS ?? 'express,fastify,hono').split(',');
 const MODES = ['bare', 'floor', 'protected', 'casbin'] as const;
 type Mode = (typeof MODES)[number];
 
@@ -46,7 +46,8 @@ async function startChild(framework: string, mode: Mode): Promise<Running> {
 
 async function load(url: string, duration: number): Promise<number> {
   const result = await autocannon({ url, connections: 10, duration, headers: HEADERS });
-  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+  if (result.non2xx > 0 || result.errors > 0)
+    throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
   return result.requests.average;
 }
 
@@ -59,7 +60,8 @@ function median(values: number[]): number {
 async function overhead(): Promise<void> {
   const servers = new Map<string, Running>();
   try {
-    for (const framework of FRAMEWORKS) for (const mode of MODES) servers.set(`${framework}/${mode}`, await startChild(framework, mode));
+    for (const framework of FRAMEWORKS)
+      for (const mode of MODES) servers.set(`${framework}/${mode}`, await startChild(framework, mode));
     // Warm-up: JIT and connection set-up, not measured.
     for (const server of servers.values()) await load(server.url, 1);
     const samples = new Map<string, number[]>();
@@ -77,7 +79,9 @@ async function overhead(): Promise<void> {
     }
     console.log(`\nAdapter overhead: autocannon, 10 connections, ${ROUNDS} rounds × ${DURATION}s interleaved`);
     console.log('req/s: medians; ratios: medians of per-round paired ratios [min–max]\n');
-    console.log('| framework | bare | floor | protected | casbin | protected÷bare | protected÷floor | protected÷casbin |');
+    console.log(
+      '| framework | bare | floor | protected | casbin | protected÷bare | protected÷floor | protected÷casbin |',
+    );
     console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
     for (const framework of FRAMEWORKS) {
       const s = (mode: Mode) => samples.get(`${framework}/${mode}`)!;
@@ -86,7 +90,9 @@ async function overhead(): Promise<void> {
         return `${median(ratios).toFixed(3)} [${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}]`;
       };
       const m = (mode: Mode) => median(s(mode)).toFixed(0);
-      console.log(`| ${framework} | ${m('bare')} | ${m('floor')} | ${m('protected')} | ${m('casbin')} | ${ratio('bare')} | ${ratio('floor')} | ${ratio('casbin')} |`);
+      console.log(
+        `| ${framework} | ${m('bare')} | ${m('floor')} | ${m('protected')} | ${m('casbin')} | ${ratio('bare')} | ${ratio('floor')} | ${ratio('casbin')} |`,
+      );
     }
   } finally {
     for (const server of servers.values()) server.child.kill();
@@ -101,17 +107,28 @@ async function httpCalls(): Promise<void> {
   const http = httpClient(pdpServer.url);
   const app = express();
   app.use(permissio({ client: http.client, user: (req) => req.get('x-user'), tenant: (req) => req.get('x-tenant') }));
-  app.get('/documents/:id', requirePermission('read', (req) => ({ type: 'document', key: req.params['id'] as string })), async (req, res) => {
-    const results = await Promise.all([1, 2, 3, 4, 5].map((i) => req.permissio.check('read', { type: 'document', key: `doc-${i}-x` })));
-    res.json({ results });
-  });
+  app.get(
+    '/documents/:id',
+    requirePermission('read', (req) => ({ type: 'document', key: req.params.id as string })),
+    async (req, res) => {
+      const results = await Promise.all(
+        [1, 2, 3, 4, 5].map((i) => req.permissio.check('read', { type: 'document', key: `doc-${i}-x` })),
+      );
+      res.json({ results });
+    },
+  );
   const server = app.listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const { port } = server.address() as { port: number };
   try {
     const requests = 1000;
     http.reset();
-    const result = await autocannon({ url: `http://127.0.0.1:${port}/documents/doc-1`, connections: 10, amount: requests, headers: HEADERS });
+    const result = await autocannon({
+      url: `http://127.0.0.1:${port}/documents/doc-1`,
+      connections: 10,
+      amount: requests,
+      headers: HEADERS,
+    });
     if (result.non2xx > 0) throw new Error(`${result.non2xx} non-2xx responses`);
     // A fixed `amount` run: requests.average is a per-second sample mean (about
     // `amount` when the run takes under a second), so divide by the elapsed time.

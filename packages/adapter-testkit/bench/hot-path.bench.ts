@@ -16,8 +16,8 @@ interface Req {
   params: { id: string };
 }
 
-const N = Number(process.env['HOT_PATH_ITERATIONS'] ?? 200_000);
-const REPEATS = Number(process.env['HOT_PATH_REPEATS'] ?? 5);
+const N = Number(process.env.HOT_PATH_ITERATIONS ?? 200_000);
+const REPEATS = Number(process.env.HOT_PATH_REPEATS ?? 5);
 const engine = createEngine(policySnapshot()) as Pdp;
 const client = new Permissio({ pdp: engine });
 const authorizer = new Authorizer<Req>(
@@ -26,7 +26,12 @@ const authorizer = new Authorizer<Req>(
 );
 const resource = (req: Req) => ({ type: 'document', key: req.params.id });
 const req: Req = { headers: { 'x-user': 'alice', 'x-tenant': 'acme' }, params: { id: 'doc-1' } };
-const request: CheckRequest = { user: 'alice', action: 'read', resource: { type: 'document', key: 'doc-1' }, tenant: 'acme' };
+const request: CheckRequest = {
+  user: 'alice',
+  action: 'read',
+  resource: { type: 'document', key: 'doc-1' },
+  tenant: 'acme',
+};
 
 let sink: unknown;
 
@@ -55,7 +60,9 @@ function beginAndAuthorize(): unknown {
 console.log('| stage | ns/op |');
 console.log('|---|---:|');
 await measure('engine.check (lookup alone)', () => engine.check(request));
-await measure('checkCacheKey (fast path)', () => checkCacheKey('alice', 'read', { type: 'document', key: 'doc-1' }, 'acme', undefined));
+await measure('checkCacheKey (fast path)', () =>
+  checkCacheKey('alice', 'read', { type: 'document', key: 'doc-1' }, 'acme', undefined),
+);
 await measure('new Map + set', () => new Map().set('k', true));
 await measure('client.createRequestScope', () => client.createRequestScope({ user: 'alice', tenant: 'acme' }));
 await measure('authorizer.begin', () => authorizer.begin(req));

@@ -39,8 +39,10 @@ g, editor, viewer, acme
 g, alice, editor, acme
 g, bob, viewer, acme
 `;
-const enforcer = mode === 'casbin' ? await newEnforcer(newModelFromString(CASBIN_MODEL), new StringAdapter(CASBIN_POLICY)) : undefined;
-const enforce = (user: unknown, tenant: unknown): Promise<boolean> => enforcer!.enforce(user, tenant, 'document', 'read');
+const enforcer =
+  mode === 'casbin' ? await newEnforcer(newModelFromString(CASBIN_MODEL), new StringAdapter(CASBIN_POLICY)) : undefined;
+const enforce = (user: unknown, tenant: unknown): Promise<boolean> =>
+  enforcer!.enforce(user, tenant, 'document', 'read');
 
 const body = { ok: true };
 
@@ -51,17 +53,34 @@ async function startExpress(): Promise<number> {
   const handler = (_req: unknown, res: { json(v: unknown): void }) => res.json(body);
   if (mode === 'bare') app.get('/documents/:id', handler);
   if (mode === 'floor') {
-    app.get('/documents/:id', (req, res, next) => (ALLOWED.has(req.headers['x-user'] as string) ? next() : void res.status(403).end()), handler);
+    app.get(
+      '/documents/:id',
+      (req, res, next) => (ALLOWED.has(req.headers['x-user'] as string) ? next() : void res.status(403).end()),
+      handler,
+    );
   }
   if (mode === 'protected') {
-    app.use(permissio({ client, user: (req) => req.headers['x-user'] as string | undefined, tenant: (req) => req.headers['x-tenant'] as string | undefined }));
-    app.get('/documents/:id', requirePermission('read', (req) => ({ type: 'document', key: req.params['id'] as string })), handler);
+    app.use(
+      permissio({
+        client,
+        user: (req) => req.headers['x-user'] as string | undefined,
+        tenant: (req) => req.headers['x-tenant'] as string | undefined,
+      }),
+    );
+    app.get(
+      '/documents/:id',
+      requirePermission('read', (req) => ({ type: 'document', key: req.params.id as string })),
+      handler,
+    );
   }
   if (mode === 'casbin') {
     app.get(
       '/documents/:id',
       (req, res, next) => {
-        enforce(req.headers['x-user'], req.headers['x-tenant']).then((ok) => (ok ? next() : void res.status(403).end()), next);
+        enforce(req.headers['x-user'], req.headers['x-tenant']).then(
+          (ok) => (ok ? next() : void res.status(403).end()),
+          next,
+        );
       },
       handler,
     );
@@ -97,7 +116,14 @@ async function startFastify(): Promise<number> {
     });
     app.get(
       '/documents/:id',
-      { config: { permission: { action: 'read', resource: (request) => ({ type: 'document', key: (request.params as { id: string }).id }) } } },
+      {
+        config: {
+          permission: {
+            action: 'read',
+            resource: (request) => ({ type: 'document', key: (request.params as { id: string }).id }),
+          },
+        },
+      },
       handler,
     );
   }
@@ -106,7 +132,10 @@ async function startFastify(): Promise<number> {
       '/documents/:id',
       {
         preHandler: (request, reply, done) => {
-          enforce(request.headers['x-user'], request.headers['x-tenant']).then((ok) => (ok ? done() : void reply.code(403).send()), done);
+          enforce(request.headers['x-user'], request.headers['x-tenant']).then(
+            (ok) => (ok ? done() : void reply.code(403).send()),
+            done,
+          );
         },
       },
       handler,
@@ -134,7 +163,11 @@ async function startHono(): Promise<number> {
   }
   if (mode === 'protected') {
     app.use('*', permissio({ client, user: (c) => c.req.header('x-user'), tenant: (c) => c.req.header('x-tenant') }));
-    app.get('/documents/:id', requirePermission('read', (c) => ({ type: 'document', key: c.req.param('id') })), (c) => c.json(body));
+    app.get(
+      '/documents/:id',
+      requirePermission('read', (c) => ({ type: 'document', key: c.req.param('id') })),
+      (c) => c.json(body),
+    );
   }
   if (mode === 'casbin') {
     app.get(
@@ -151,6 +184,7 @@ async function startHono(): Promise<number> {
   return (server.address() as AddressInfo).port;
 }
 
-const port = framework === 'express' ? await startExpress() : framework === 'fastify' ? await startFastify() : await startHono();
+const port =
+  framework === 'express' ? await startExpress() : framework === 'fastify' ? await startFastify() : await startHono();
 process.send?.({ port });
 process.on('disconnect', () => process.exit(0));

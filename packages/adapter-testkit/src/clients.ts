@@ -19,7 +19,13 @@ export const TEST_ENVIRONMENT = 'testkit-env';
 /** A client over the embedded engine loaded with the fixture, counting decision calls. */
 export function engineClient(): VariantClient & { pdp: CountingPdp } {
   const pdp = new CountingPdp(createEngine(policySnapshot()) as Pdp);
-  return { client: new Permissio({ pdp }), pdp, calls: () => pdp.calls, reset: () => pdp.reset(), close: async () => {} };
+  return {
+    client: new Permissio({ pdp }),
+    pdp,
+    calls: () => pdp.calls,
+    reset: () => pdp.reset(),
+    close: async () => {},
+  };
 }
 
 /** A local `@permissio/server` on 127.0.0.1:0 seeded with the fixture. */
@@ -35,7 +41,10 @@ export function startFixtureServer(): Promise<PermissioServer> {
 }
 
 /** A client over HTTP to `url`, counting the HTTP requests it sends. */
-export function httpClient(url: string, options: { checkTimeout?: number; retryAttempts?: number } = {}): VariantClient {
+export function httpClient(
+  url: string,
+  options: { checkTimeout?: number; retryAttempts?: number } = {},
+): VariantClient {
   const fetch = countingFetch();
   const client = new Permissio({
     token: TEST_API_KEY,
@@ -57,7 +66,12 @@ export async function variantClient(config: VariantConfig): Promise<VariantClien
     case 'hang':
     case 'malformed': {
       const pdp = new CountingPdp(faultyPdp(createEngine(policySnapshot()) as Pdp, config.pdp));
-      return { client: new Permissio({ pdp }), calls: () => pdp.calls, reset: () => pdp.reset(), close: async () => {} };
+      return {
+        client: new Permissio({ pdp }),
+        calls: () => pdp.calls,
+        reset: () => pdp.reset(),
+        close: async () => {},
+      };
     }
     case 'http': {
       const server = await startFixtureServer();

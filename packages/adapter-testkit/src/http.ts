@@ -30,7 +30,8 @@ export function rawRequest(baseUrl: string, request: TestRequest): Promise<TestR
         res.on('end', () => {
           const text = Buffer.concat(chunks).toString('utf8');
           const flat: Record<string, string | undefined> = {};
-          for (const [name, value] of Object.entries(res.headers)) flat[name] = Array.isArray(value) ? value.join(', ') : value;
+          for (const [name, value] of Object.entries(res.headers))
+            flat[name] = Array.isArray(value) ? value.join(', ') : value;
           resolve({ status: res.statusCode ?? 0, headers: flat, text, body: parseBody(flat['content-type'], text) });
         });
         res.on('error', reject);

@@ -2,12 +2,29 @@
  * `@permissio/adapter-testkit` (private): the one scenario matrix every
  * framework adapter runs, its policy fixture, PDP doubles and helpers.
  */
-export { POLICY, policySnapshot, USER_HEADER, TENANT_HEADER, USER_TENANTS, CROWD_SIZE, crowdUser, crowdAccess } from './fixture.js';
+export {
+  POLICY,
+  policySnapshot,
+  USER_HEADER,
+  TENANT_HEADER,
+  USER_TENANTS,
+  CROWD_SIZE,
+  crowdUser,
+  crowdAccess,
+} from './fixture.js';
 export { CountingPdp, countingPdp, faultyPdp } from './pdps.js';
 export type { PdpCallCounts, PdpFault } from './pdps.js';
 export { rawRequest, parseBody, startBlackhole, countingFetch } from './http.js';
 export type { CountingFetch } from './http.js';
-export { engineClient, httpClient, startFixtureServer, variantClient, TEST_API_KEY, TEST_PROJECT, TEST_ENVIRONMENT } from './clients.js';
+export {
+  engineClient,
+  httpClient,
+  startFixtureServer,
+  variantClient,
+  TEST_API_KEY,
+  TEST_PROJECT,
+  TEST_ENVIRONMENT,
+} from './clients.js';
 export { buildRoutes } from './routes.js';
 export type { HandlerCounter } from './routes.js';
 export { SCENARIOS, VARIANTS, as } from './scenarios.js';

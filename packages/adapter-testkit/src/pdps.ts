@@ -3,7 +3,13 @@
  * ways a remote decision point fails (throws, never answers, answers garbage).
  * Management operations delegate to the wrapped PDP.
  */
-import { PermissioNetworkError, type CheckPermissionsRequest, type CheckRequest, type Pdp, type PolicySnapshot } from '@permissio/core';
+import {
+  PermissioNetworkError,
+  type CheckPermissionsRequest,
+  type CheckRequest,
+  type Pdp,
+  type PolicySnapshot,
+} from '@permissio/core';
 
 /** Counts of decision calls seen by a {@link CountingPdp}. */
 export interface PdpCallCounts {
@@ -21,7 +27,10 @@ export type PdpFault = 'throw' | 'hang' | 'malformed';
 /** Delegates every operation to `base`; subclasses override the decision calls. */
 class DelegatingPdp implements Pdp {
   readonly kind: 'embedded' | 'remote';
-  constructor(protected readonly base: Pdp, kind?: 'embedded' | 'remote') {
+  constructor(
+    protected readonly base: Pdp,
+    kind?: 'embedded' | 'remote',
+  ) {
     this.kind = kind ?? base.kind;
   }
   check(request: CheckRequest) {
@@ -84,7 +93,12 @@ export class CountingPdp extends DelegatingPdp {
     return c.check + c.checkDetailed + c.bulkCheck + c.checkPermissions;
   }
   reset(): void {
-    this.counts.check = this.counts.checkDetailed = this.counts.bulkCheck = this.counts.bulkChecks = this.counts.checkPermissions = 0;
+    this.counts.check =
+      this.counts.checkDetailed =
+      this.counts.bulkCheck =
+      this.counts.bulkChecks =
+      this.counts.checkPermissions =
+        0;
   }
   override check(request: CheckRequest) {
     this.counts.check++;
@@ -113,12 +127,16 @@ export function countingPdp(pdp: Pdp): CountingPdp {
 const NEVER = new Promise<never>(() => {});
 
 class FaultyPdp extends DelegatingPdp {
-  constructor(base: Pdp, private readonly fault: PdpFault) {
+  constructor(
+    base: Pdp,
+    private readonly fault: PdpFault,
+  ) {
     super(base, 'remote');
   }
   #answer(malformed: unknown): Promise<never> {
     if (this.fault === 'hang') return NEVER;
-    if (this.fault === 'throw') return Promise.reject(new PermissioNetworkError('connect ECONNREFUSED (simulated PDP failure)'));
+    if (this.fault === 'throw')
+      return Promise.reject(new PermissioNetworkError('connect ECONNREFUSED (simulated PDP failure)'));
     return Promise.resolve(malformed as never);
   }
   override check() {

@@ -65,7 +65,12 @@ export function buildRoutes<Req>(driver: AdapterDriver<Req>, counter: HandlerCou
         return { again, stats: scope.stats };
       },
     },
-    { method: 'GET', path: '/type-only', permission: { action: 'read', resource: 'document' }, handle: () => ran({ ok: true }) },
+    {
+      method: 'GET',
+      path: '/type-only',
+      permission: { action: 'read', resource: 'document' },
+      handle: () => ran({ ok: true }),
+    },
     {
       method: 'GET',
       path: '/async-documents/:id',
@@ -89,7 +94,12 @@ export function buildRoutes<Req>(driver: AdapterDriver<Req>, counter: HandlerCou
       },
       handle: () => ran({ ok: true }),
     },
-    { method: 'GET', path: '/nothing', permission: { action: 'read', resource: () => undefined }, handle: () => ran({ ok: true }) },
+    {
+      method: 'GET',
+      path: '/nothing',
+      permission: { action: 'read', resource: () => undefined },
+      handle: () => ran({ ok: true }),
+    },
     {
       method: 'GET',
       path: '/acme/documents/:id',
@@ -102,11 +112,19 @@ export function buildRoutes<Req>(driver: AdapterDriver<Req>, counter: HandlerCou
       permission: { action: 'read', resource: driver.resourceFromPath('document', { key: 'id' }) },
       handle: () => ran({ ok: true }),
     },
-    { method: 'GET', path: '/files/*', permission: { action: 'read', resource: driver.resourceFromPath('document') }, handle: () => ran({ ok: true }) },
+    {
+      method: 'GET',
+      path: '/files/*',
+      permission: { action: 'read', resource: driver.resourceFromPath('document') },
+      handle: () => ran({ ok: true }),
+    },
     {
       method: 'DELETE',
       path: '/reports',
-      permission: { action: 'delete', resource: (req) => ({ type: 'document', key: access.query(req, 'doc') as string }) },
+      permission: {
+        action: 'delete',
+        resource: (req) => ({ type: 'document', key: access.query(req, 'doc') as string }),
+      },
       handle: (req) => ran({ ok: true, doc: access.query(req, 'doc') }),
     },
     {
@@ -118,7 +136,9 @@ export function buildRoutes<Req>(driver: AdapterDriver<Req>, counter: HandlerCou
         const scope = access.scope(req);
         if (scope === undefined) throw new Error('no scope on the request');
         const n = Number(access.param(req, 'n'));
-        const results = await Promise.all(Array.from({ length: n }, (_, i) => scope.check('read', { type: 'document', key: `doc-${i}` })));
+        const results = await Promise.all(
+          Array.from({ length: n }, (_, i) => scope.check('read', { type: 'document', key: `doc-${i}` })),
+        );
         return { results, stats: scope.stats };
       },
     },
@@ -130,7 +150,10 @@ export function buildRoutes<Req>(driver: AdapterDriver<Req>, counter: HandlerCou
         counter.runs++;
         const scope = access.scope(req);
         if (scope === undefined) throw new Error('no scope on the request');
-        return { user: access.header(req, USER_HEADER), canWrite: await scope.check('write', { type: 'document', key: 'doc-1' }) };
+        return {
+          user: access.header(req, USER_HEADER),
+          canWrite: await scope.check('write', { type: 'document', key: 'doc-1' }),
+        };
       },
     },
   ];

@@ -41,7 +41,9 @@ export class MatrixEnvironment<Req> {
     const slow = <T>(value: T): Promise<T> => new Promise((resolve) => setTimeout(() => resolve(value), 1));
     const userOf = (req: Req): string | undefined => access.header(req, USER_HEADER);
     const tenantOf = (req: Req): string | undefined =>
-      'tenant' in config && config.tenant === 'user' ? USER_TENANTS.get(userOf(req) ?? '') : access.header(req, TENANT_HEADER);
+      'tenant' in config && config.tenant === 'user'
+        ? USER_TENANTS.get(userOf(req) ?? '')
+        : access.header(req, TENANT_HEADER);
     const options: PermissioAdapterBaseOptions<Req> & Record<string, unknown> = {
       client: client.client,
       user: 'asyncResolvers' in config ? (req) => slow(userOf(req)) : userOf,
@@ -82,7 +84,12 @@ function describeResponse(response: TestResponse): string {
 }
 
 /** Asserts a scenario's expectation on a response (vitest `expect`). */
-export function assertExpectation(scenario: Scenario, response: TestResponse, pdpCalls: number, handlerRuns: number): void {
+export function assertExpectation(
+  scenario: Scenario,
+  response: TestResponse,
+  pdpCalls: number,
+  handlerRuns: number,
+): void {
   const { expect: want } = scenario;
   const statuses: readonly number[] = typeof want.status === 'number' ? [want.status] : want.status;
   const context = `${scenario.name}: ${scenario.request.method} ${scenario.request.path} → ${describeResponse(response)}`;
@@ -100,7 +107,8 @@ export function assertExpectation(scenario: Scenario, response: TestResponse, pd
   }
   if (want.body !== undefined) expect(response.body, context).toMatchObject(want.body);
   if (want.bodyExcludes !== undefined && response.body !== null && typeof response.body === 'object') {
-    for (const key of want.bodyExcludes) expect(Object.hasOwn(response.body, key), `${context} (must not have "${key}")`).toBe(false);
+    for (const key of want.bodyExcludes)
+      expect(Object.hasOwn(response.body, key), `${context} (must not have "${key}")`).toBe(false);
   }
   if (problemDefault && response.status !== 418) {
     expect(response.body, `${context} (problem body)`).toMatchObject({ type: 'about:blank', status: response.status });
@@ -116,7 +124,10 @@ export interface AdapterSuiteOptions {
 }
 
 /** Invalid option sets and the option name their TypeError must mention. */
-export const INVALID_OPTIONS: readonly { name: string; options: (valid: PermissioAdapterBaseOptions<unknown>) => unknown }[] = [
+export const INVALID_OPTIONS: readonly {
+  name: string;
+  options: (valid: PermissioAdapterBaseOptions<unknown>) => unknown;
+}[] = [
   { name: 'options', options: () => undefined },
   { name: 'client', options: (v) => ({ ...v, client: undefined }) },
   { name: 'client', options: (v) => ({ ...v, client: {} }) },
@@ -137,7 +148,9 @@ export function defineAdapterSuite<Req>(driver: AdapterDriver<Req>, suiteOptions
     afterAll(() => env.close());
 
     for (const scenario of SCENARIOS) {
-      const skip = (scenario.requiresHooks === true && driver.hookOptions === undefined) || suiteOptions.skip?.includes(scenario.name) === true;
+      const skip =
+        (scenario.requiresHooks === true && driver.hookOptions === undefined) ||
+        suiteOptions.skip?.includes(scenario.name) === true;
       (skip ? it.skip : it)(scenario.name, async () => {
         await env.run(scenario);
       });
@@ -147,7 +160,9 @@ export function defineAdapterSuite<Req>(driver: AdapterDriver<Req>, suiteOptions
       const { app } = await env.variant('default');
       const total = suiteOptions.concurrentRequests ?? 500;
       const responses = await Promise.all(
-        Array.from({ length: total }, (_, i) => app.request({ method: 'GET', path: '/crowd', headers: as(crowdUser(i % CROWD_SIZE)) })),
+        Array.from({ length: total }, (_, i) =>
+          app.request({ method: 'GET', path: '/crowd', headers: as(crowdUser(i % CROWD_SIZE)) }),
+        ),
       );
       responses.forEach((response, i) => {
         const user = crowdUser(i % CROWD_SIZE);

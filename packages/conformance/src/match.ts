@@ -1,5 +1,10 @@
 /** Result matching and error classification for the runner. */
-import { PermissioApiError, PermissioConflictError, PermissioNotFoundError, PermissioValidationError } from '@permissio/core';
+import {
+  PermissioApiError,
+  PermissioConflictError,
+  PermissioNotFoundError,
+  PermissioValidationError,
+} from '@permissio/core';
 import type { ErrorKind } from './format.js';
 
 /**
@@ -28,7 +33,12 @@ export function errorKind(error: unknown): ErrorKind | undefined {
  * the first difference. `subset`: expected object keys must match, extra
  * actual keys are ignored; arrays match item by item with equal length.
  */
-export function mismatch(expected: unknown, actual: unknown, mode: 'subset' | 'exact' = 'subset', path = '$'): string | undefined {
+export function mismatch(
+  expected: unknown,
+  actual: unknown,
+  mode: 'subset' | 'exact' = 'subset',
+  path = '$',
+): string | undefined {
   if (expected === null || typeof expected !== 'object') {
     return Object.is(expected, actual) ? undefined : `${path}: expected ${show(expected)}, got ${show(actual)}`;
   }
@@ -49,7 +59,7 @@ export function mismatch(expected: unknown, actual: unknown, mode: 'subset' | 'e
   const exp = expected as Record<string, unknown>;
   const act = actual as Record<string, unknown>;
   for (const key of Object.keys(exp)) {
-    const hasKey = Object.prototype.hasOwnProperty.call(act, key) && act[key] !== undefined;
+    const hasKey = Object.hasOwn(act, key) && act[key] !== undefined;
     if (exp[key] === null && !hasKey) continue; // `null` expects absence
     if (!hasKey) return `${path}.${key}: missing, expected ${show(exp[key])}`;
     const diff = mismatch(exp[key], act[key], mode, `${path}.${key}`);
@@ -57,7 +67,7 @@ export function mismatch(expected: unknown, actual: unknown, mode: 'subset' | 'e
   }
   if (mode === 'exact') {
     for (const key of Object.keys(act)) {
-      if (act[key] !== undefined && !Object.prototype.hasOwnProperty.call(exp, key)) return `${path}.${key}: unexpected key`;
+      if (act[key] !== undefined && !Object.hasOwn(exp, key)) return `${path}.${key}: unexpected key`;
     }
   }
   return undefined;

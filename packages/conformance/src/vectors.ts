@@ -39,5 +39,10 @@ function asVector(raw: unknown, name: string): ConformanceVector {
       throw new Error(`${name}: steps[${i}] is a check without "expect" or "expectError".`);
     }
   });
-  return { name, description: v.description, policy: v.policy as ConformanceVector['policy'], steps: v.steps as Step[] };
+  return {
+    name,
+    description: v.description,
+    policy: v.policy as ConformanceVector['policy'],
+    steps: v.steps as Step[],
+  };
 }

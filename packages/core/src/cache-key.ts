@@ -52,7 +52,18 @@ export function checkCacheKey(
       // Fast path: strings only, plain JSON.stringify is already canonical.
       return JSON.stringify([userKey, null, action, resource, null, null, null, null, tenant ?? null, null]);
     }
-    return canonicalJson([userKey, userAttributes ?? null, action, resource, null, null, null, null, tenant ?? null, context ?? null]);
+    return canonicalJson([
+      userKey,
+      userAttributes ?? null,
+      action,
+      resource,
+      null,
+      null,
+      null,
+      null,
+      tenant ?? null,
+      context ?? null,
+    ]);
   }
   const effectiveTenant = resource.tenant ?? tenant ?? null;
   if (userAttributes === undefined && resource.attributes === undefined && context === undefined) {

@@ -136,9 +136,12 @@ export class Permissio<TThrow extends boolean = true> implements AsyncDisposable
     try {
       const answers: unknown = await this.#pdp.bulkCheck(checks);
       if (!Array.isArray(answers) || answers.length !== checks.length) {
-        throw new PermissioError(`The PDP answered a bulk check of ${checks.length} with a different number of results.`, {
-          code: 'MALFORMED_RESPONSE',
-        });
+        throw new PermissioError(
+          `The PDP answered a bulk check of ${checks.length} with a different number of results.`,
+          {
+            code: 'MALFORMED_RESPONSE',
+          },
+        );
       }
       for (const answer of answers) if (typeof answer !== 'boolean') throw notBoolean();
       return answers as boolean[];

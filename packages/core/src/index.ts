@@ -38,7 +38,14 @@ export type { RequestScopeOptions, RequestScopeStats } from './scope.js';
 export { HttpPdp, MAX_BULK } from './http/http-pdp.js';
 export type { HttpPdpOptions } from './http/http-pdp.js';
 export { parseRetryAfter, backoffDelay } from './http/transport.js';
-export { ConfigBuilder, TOKEN_PREFIX, DEFAULT_API_URL, DEFAULT_TIMEOUT, DEFAULT_CHECK_TIMEOUT, DEFAULT_RETRY_ATTEMPTS } from './options.js';
+export {
+  ConfigBuilder,
+  TOKEN_PREFIX,
+  DEFAULT_API_URL,
+  DEFAULT_TIMEOUT,
+  DEFAULT_CHECK_TIMEOUT,
+  DEFAULT_RETRY_ATTEMPTS,
+} from './options.js';
 export type { PermissioOptions, PermissioConfig, FetchFunction } from './options.js';
 export { UserBuilder, ResourceBuilder, ContextBuilder } from './builders.js';
 export { canonicalJson, checkCacheKey } from './cache-key.js';

@@ -29,7 +29,9 @@ export type OrNull<T, TThrow extends boolean> = TThrow extends true ? T : T | nu
 
 /** The methods of `Ops`, resolving `null` on failure when `TThrow` is `false`. */
 export type WithFailureMode<Ops, TThrow extends boolean> = {
-  [K in keyof Ops]: Ops[K] extends (...args: infer A) => Promise<infer R> ? (...args: A) => Promise<OrNull<R, TThrow>> : Ops[K];
+  [K in keyof Ops]: Ops[K] extends (...args: infer A) => Promise<infer R>
+    ? (...args: A) => Promise<OrNull<R, TThrow>>
+    : Ops[K];
 };
 
 /** Filter of a role-assignment list. */

@@ -239,7 +239,8 @@ function checkHeaders(value: unknown): Readonly<Record<string, string>> {
   }
   const out: Record<string, string> = {};
   for (const [name, headerValue] of Object.entries(value)) {
-    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) fail(`"customHeaders": invalid header name ${JSON.stringify(name)}.`);
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name))
+      fail(`"customHeaders": invalid header name ${JSON.stringify(name)}.`);
     if (name.toLowerCase() === 'authorization') {
       fail('"customHeaders" must not set Authorization; pass the API key as "token".');
     }
@@ -253,7 +254,8 @@ function checkHeaders(value: unknown): Readonly<Record<string, string>> {
 
 function checkLogger(value: unknown): Logger | undefined {
   if (value === undefined) return undefined;
-  if (value === null || typeof value !== 'object') fail('"logger" must be an object with debug, info, warn and error methods.');
+  if (value === null || typeof value !== 'object')
+    fail('"logger" must be an object with debug, info, warn and error methods.');
   const logger = value as Record<string, unknown>;
   for (const level of ['debug', 'info', 'warn', 'error']) {
     if (typeof logger[level] !== 'function') fail(`"logger.${level}" must be a function.`);
@@ -270,7 +272,9 @@ function checkPdp(value: unknown): Pdp {
     typeof pdp.bulkCheck !== 'function' ||
     (pdp.kind !== 'embedded' && pdp.kind !== 'remote')
   ) {
-    fail('"pdp" must implement the Pdp interface (kind, check, bulkCheck …), e.g. createEngine() from @permissio/engine.');
+    fail(
+      '"pdp" must implement the Pdp interface (kind, check, bulkCheck …), e.g. createEngine() from @permissio/engine.',
+    );
   }
   return value as Pdp;
 }
@@ -296,7 +300,8 @@ export function createConfig(input: {
     ...(projectId === undefined ? {} : { projectId }),
     ...(environmentId === undefined ? {} : { environmentId }),
     timeout: input.timeout === undefined ? DEFAULT_TIMEOUT : checkMs('timeout', input.timeout),
-    checkTimeout: input.checkTimeout === undefined ? DEFAULT_CHECK_TIMEOUT : checkMs('checkTimeout', input.checkTimeout),
+    checkTimeout:
+      input.checkTimeout === undefined ? DEFAULT_CHECK_TIMEOUT : checkMs('checkTimeout', input.checkTimeout),
     retryAttempts: input.retryAttempts === undefined ? DEFAULT_RETRY_ATTEMPTS : checkRetries(input.retryAttempts),
     debug: checkBool('debug', input.debug) ?? false,
     customHeaders: checkHeaders(input.customHeaders),
@@ -319,11 +324,15 @@ export function resolveOptions(options: unknown): ResolvedOptions {
   const given = Object.keys(input).filter((key) => (input as Record<string, unknown>)[key] !== undefined);
   const unknown = given.filter((key) => !OPTION_KEYS.has(key));
   if (unknown.length > 0) {
-    fail(`unknown option(s) ${unknown.map((k) => JSON.stringify(k)).join(', ')}; known: ${[...OPTION_KEYS].join(', ')}.`);
+    fail(
+      `unknown option(s) ${unknown.map((k) => JSON.stringify(k)).join(', ')}; known: ${[...OPTION_KEYS].join(', ')}.`,
+    );
   }
   const sources = ['token', 'config', 'pdp'].filter((key) => given.includes(key));
   if (sources.length === 0) {
-    fail('give "token" (remote PDP), "config" (from ConfigBuilder) or "pdp" (e.g. createEngine() from @permissio/engine).');
+    fail(
+      'give "token" (remote PDP), "config" (from ConfigBuilder) or "pdp" (e.g. createEngine() from @permissio/engine).',
+    );
   }
   if (sources.length > 1) fail(`give only one of "token", "config" and "pdp", got ${sources.join(' and ')}.`);
 
@@ -333,8 +342,15 @@ export function resolveOptions(options: unknown): ResolvedOptions {
 
   if (sources[0] === 'pdp') {
     const extra = given.filter((key) => !WITH_PDP.has(key));
-    if (extra.length > 0) fail(`${extra.join(', ')} cannot be combined with "pdp" (they configure the HTTP transport).`);
-    return { mode: 'pdp', pdp: checkPdp(input.pdp), throwOnError, logger, debug: checkBool('debug', input.debug) ?? false };
+    if (extra.length > 0)
+      fail(`${extra.join(', ')} cannot be combined with "pdp" (they configure the HTTP transport).`);
+    return {
+      mode: 'pdp',
+      pdp: checkPdp(input.pdp),
+      throwOnError,
+      logger,
+      debug: checkBool('debug', input.debug) ?? false,
+    };
   }
   if (sources[0] === 'config') {
     const extra = given.filter((key) => !WITH_CONFIG.has(key));

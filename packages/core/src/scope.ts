@@ -113,7 +113,11 @@ function validateScopeOptions(options: RequestScopeOptions): void {
     throw new PermissioValidationError('createRequestScope: options must be an object {user?, tenant?}.');
   }
   const { user, tenant, maxBatchSize = DEFAULT_MAX_BATCH } = options;
-  if (user !== undefined && typeof user !== 'string' && (user === null || typeof user !== 'object' || typeof user.key !== 'string')) {
+  if (
+    user !== undefined &&
+    typeof user !== 'string' &&
+    (user === null || typeof user !== 'object' || typeof user.key !== 'string')
+  ) {
     throw new PermissioValidationError('createRequestScope: "user" must be a key string or {key, …}.');
   }
   if (tenant !== undefined && typeof tenant !== 'string') {
@@ -190,7 +194,12 @@ export class RequestScope {
   /** May the scope's user do `action` on `resource`? */
   check(action: string, resource: string | CheckResource, options?: CheckOptions): Promise<boolean>;
   /** May `user` do `action` on `resource`? (Same cache.) */
-  check(user: string | CheckUser, action: string, resource: string | CheckResource, options?: CheckOptions): Promise<boolean>;
+  check(
+    user: string | CheckUser,
+    action: string,
+    resource: string | CheckResource,
+    options?: CheckOptions,
+  ): Promise<boolean>;
   check(
     a: string | CheckUser,
     b: string | CheckResource,
@@ -216,7 +225,8 @@ export class RequestScope {
   [CHECK_NOW](action: string, resource: string | CheckResource): boolean | Promise<boolean> {
     const user = this.user;
     if (user === undefined) throw new PermissioValidationError(NO_USER_MESSAGE);
-    if (typeof action !== 'string') throw new PermissioValidationError('RequestScope.check: "action" must be a string.');
+    if (typeof action !== 'string')
+      throw new PermissioValidationError('RequestScope.check: "action" must be a string.');
     if (!isResourceArgument(resource)) {
       throw new PermissioValidationError('RequestScope.check: "resource" must be a type string or {type, …}.');
     }
@@ -262,7 +272,10 @@ export class RequestScope {
       // object later must not change which question this answer is filed under.
       user: typeof user === 'string' ? user : user.key,
       action: request.action,
-      resource: typeof resource === 'string' ? resource : { type: resource.type, key: resource.key, uri: resource.uri, tenant: resource.tenant },
+      resource:
+        typeof resource === 'string'
+          ? resource
+          : { type: resource.type, key: resource.key, uri: resource.uri, tenant: resource.tenant },
       tenant: request.tenant,
       allowed: answer,
     };
@@ -288,7 +301,12 @@ export class RequestScope {
 
   /** The explained decision (memoised and de-duplicated, not batched). */
   checkDetailed(action: string, resource: string | CheckResource, options?: CheckOptions): Promise<Decision>;
-  checkDetailed(user: string | CheckUser, action: string, resource: string | CheckResource, options?: CheckOptions): Promise<Decision>;
+  checkDetailed(
+    user: string | CheckUser,
+    action: string,
+    resource: string | CheckResource,
+    options?: CheckOptions,
+  ): Promise<Decision>;
   async checkDetailed(
     a: string | CheckUser,
     b: string | CheckResource,
@@ -354,7 +372,8 @@ export class RequestScope {
       resource = b;
       options = c;
     }
-    if (typeof action !== 'string') throw new PermissioValidationError('RequestScope.check: "action" must be a string.');
+    if (typeof action !== 'string')
+      throw new PermissioValidationError('RequestScope.check: "action" must be a string.');
     if (!isResourceArgument(resource)) {
       throw new PermissioValidationError('RequestScope.check: "resource" must be a type string or {type, …}.');
     }
@@ -371,7 +390,11 @@ export class RequestScope {
   }
 
   /** Caches a PDP answer: a boolean as is, a pending answer as an in-flight entry settled (or evicted) later. */
-  #remember(cache: Map<string, boolean | Promise<boolean>>, key: string, answer: MaybePromise<boolean>): boolean | Promise<boolean> {
+  #remember(
+    cache: Map<string, boolean | Promise<boolean>>,
+    key: string,
+    answer: MaybePromise<boolean>,
+  ): boolean | Promise<boolean> {
     if (typeof answer === 'boolean') {
       cache.set(key, answer);
       return answer;

@@ -43,9 +43,12 @@ export function assertKey(value: unknown, kind: KeyKind = 'key'): asserts value 
     );
   }
   if (CONTROL.test(value)) {
-    throw new PermissioValidationError(`Invalid ${kind} key ${JSON.stringify(value)}: it contains a control character.`, {
-      details: { kind },
-    });
+    throw new PermissioValidationError(
+      `Invalid ${kind} key ${JSON.stringify(value)}: it contains a control character.`,
+      {
+        details: { kind },
+      },
+    );
   }
   if ((kind === 'resource type' || kind === 'action') && value.includes(':')) {
     throw new PermissioValidationError(
@@ -57,9 +60,7 @@ export function assertKey(value: unknown, kind: KeyKind = 'key'): asserts value 
 
 /** Returns `true` when `value` is a valid key (see {@link assertKey}). */
 export function isValidKey(value: unknown): value is string {
-  return (
-    typeof value === 'string' && value.length > 0 && value.length <= MAX_KEY_LENGTH && !CONTROL.test(value)
-  );
+  return typeof value === 'string' && value.length > 0 && value.length <= MAX_KEY_LENGTH && !CONTROL.test(value);
 }
 
 /** A parsed permission `"<type>:<action>"`. */

@@ -14,7 +14,10 @@ interface ResolveArgs {
 interface EsbuildPlugin {
   name: string;
   setup(build: {
-    onResolve(options: { filter: RegExp }, callback: (args: ResolveArgs) => { path: string; external: boolean } | undefined): void;
+    onResolve(
+      options: { filter: RegExp },
+      callback: (args: ResolveArgs) => { path: string; external: boolean } | undefined,
+    ): void;
   }): void;
 }
 interface EsbuildResult {

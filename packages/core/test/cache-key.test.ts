@@ -28,8 +28,22 @@ describe('checkCacheKey', () => {
       checkCacheKey({ key: 'u', attributes: { b: { d: 2, c: 1 }, a: 1 } }, 'r', 'doc', 't', { y: 2, x: 1 }),
     );
     expect(
-      checkCacheKey('u', 'r', { type: 'doc', key: 'k', attributes: { p: [1, { z: 1, y: 2 }], q: 1 } }, undefined, undefined),
-    ).toBe(checkCacheKey('u', 'r', { attributes: { q: 1, p: [1, { y: 2, z: 1 }] }, key: 'k', type: 'doc' }, undefined, undefined));
+      checkCacheKey(
+        'u',
+        'r',
+        { type: 'doc', key: 'k', attributes: { p: [1, { z: 1, y: 2 }], q: 1 } },
+        undefined,
+        undefined,
+      ),
+    ).toBe(
+      checkCacheKey(
+        'u',
+        'r',
+        { attributes: { q: 1, p: [1, { y: 2, z: 1 }] }, key: 'k', type: 'doc' },
+        undefined,
+        undefined,
+      ),
+    );
   });
 
   it('a string user or resource equals its object form; profile fields do not matter', () => {
@@ -83,14 +97,30 @@ describe('checkCacheKey fast path', () => {
       fc.property(
         fc.string(),
         fc.string(),
-        fc.record({ type: fc.string(), key: fc.option(fc.string(), { nil: undefined }), uri: fc.option(fc.string(), { nil: undefined }), tenant: fc.option(fc.string(), { nil: undefined }) }),
+        fc.record({
+          type: fc.string(),
+          key: fc.option(fc.string(), { nil: undefined }),
+          uri: fc.option(fc.string(), { nil: undefined }),
+          tenant: fc.option(fc.string(), { nil: undefined }),
+        }),
         fc.option(fc.string(), { nil: undefined }),
         (user, action, resource, tenant) => {
           const clean: CheckResource = { type: resource.type };
           if (resource.key !== undefined) clean.key = resource.key;
           if (resource.uri !== undefined) clean.uri = resource.uri;
           if (resource.tenant !== undefined) clean.tenant = resource.tenant;
-          const expected = canonicalJson([user, null, action, clean.type, clean.key ?? null, clean.uri ?? null, clean.tenant ?? null, null, clean.tenant ?? tenant ?? null, null]);
+          const expected = canonicalJson([
+            user,
+            null,
+            action,
+            clean.type,
+            clean.key ?? null,
+            clean.uri ?? null,
+            clean.tenant ?? null,
+            null,
+            clean.tenant ?? tenant ?? null,
+            null,
+          ]);
           expect(checkCacheKey(user, action, clean, tenant, undefined)).toBe(expected);
         },
       ),

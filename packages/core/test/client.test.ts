@@ -27,15 +27,33 @@ import { TOKEN, captureLogger } from './helpers.js';
 
 describe('builders', () => {
   it('UserBuilder', () => {
-    const user = new UserBuilder('alice').withEmail('a@x.io').withFirstName('A').withLastName('L')
-      .withAttribute('dept', 'eng').withAttributes({ level: 3 }).build();
-    expect(user).toEqual({ key: 'alice', email: 'a@x.io', firstName: 'A', lastName: 'L', attributes: { dept: 'eng', level: 3 } });
+    const user = new UserBuilder('alice')
+      .withEmail('a@x.io')
+      .withFirstName('A')
+      .withLastName('L')
+      .withAttribute('dept', 'eng')
+      .withAttributes({ level: 3 })
+      .build();
+    expect(user).toEqual({
+      key: 'alice',
+      email: 'a@x.io',
+      firstName: 'A',
+      lastName: 'L',
+      attributes: { dept: 'eng', level: 3 },
+    });
     expect(new UserBuilder('bob').build()).toEqual({ key: 'bob' });
     expect(() => new UserBuilder('')).toThrow(PermissioValidationError);
   });
   it('ResourceBuilder', () => {
-    expect(new ResourceBuilder('document').withKey('d1').withTenant('acme').withUri('/p/1').withAttribute('x', 1).withAttributes({ y: 2 }).build())
-      .toEqual({ type: 'document', key: 'd1', tenant: 'acme', uri: '/p/1', attributes: { x: 1, y: 2 } });
+    expect(
+      new ResourceBuilder('document')
+        .withKey('d1')
+        .withTenant('acme')
+        .withUri('/p/1')
+        .withAttribute('x', 1)
+        .withAttributes({ y: 2 })
+        .build(),
+    ).toEqual({ type: 'document', key: 'd1', tenant: 'acme', uri: '/p/1', attributes: { x: 1, y: 2 } });
     expect(new ResourceBuilder('document').build()).toEqual({ type: 'document' });
     expect(() => new ResourceBuilder('a:b')).toThrow(PermissioValidationError);
   });
@@ -45,7 +63,10 @@ describe('builders', () => {
     expect(builder.build()).not.toBe(builder.build());
   });
   it('keeps __proto__ and constructor as ordinary attribute and context keys', () => {
-    const user = new UserBuilder('a').withAttribute('__proto__', { admin: true }).withAttribute('constructor', 1).build();
+    const user = new UserBuilder('a')
+      .withAttribute('__proto__', { admin: true })
+      .withAttribute('constructor', 1)
+      .build();
     expect(Object.keys(user.attributes ?? {})).toEqual(['__proto__', 'constructor']);
     expect(Object.getPrototypeOf(user.attributes)).toBe(Object.prototype);
     expect((user.attributes as { admin?: unknown }).admin).toBeUndefined();
@@ -56,12 +77,35 @@ describe('builders', () => {
     expect((context as { admin?: unknown }).admin).toBeUndefined();
   });
   it('ConfigBuilder', () => {
-    const config = new ConfigBuilder(TOKEN).withProjectId('p').withEnvironmentId('e').withApiUrl('http://127.0.0.1:7766/')
-      .withTimeout(1_000).withCheckTimeout(500).withRetryAttempts(1).withDebug(true).withCustomHeaders({ 'x-a': 'b' }).build();
-    expect(config).toMatchObject({ apiUrl: 'http://127.0.0.1:7766', projectId: 'p', environmentId: 'e', timeout: 1_000, checkTimeout: 500, retryAttempts: 1, debug: true, customHeaders: { 'x-a': 'b' } });
+    const config = new ConfigBuilder(TOKEN)
+      .withProjectId('p')
+      .withEnvironmentId('e')
+      .withApiUrl('http://127.0.0.1:7766/')
+      .withTimeout(1_000)
+      .withCheckTimeout(500)
+      .withRetryAttempts(1)
+      .withDebug(true)
+      .withCustomHeaders({ 'x-a': 'b' })
+      .build();
+    expect(config).toMatchObject({
+      apiUrl: 'http://127.0.0.1:7766',
+      projectId: 'p',
+      environmentId: 'e',
+      timeout: 1_000,
+      checkTimeout: 500,
+      retryAttempts: 1,
+      debug: true,
+      customHeaders: { 'x-a': 'b' },
+    });
     expect(Object.isFrozen(config)).toBe(true);
     expect(JSON.stringify(config)).not.toContain(TOKEN);
-    expect(new ConfigBuilder(TOKEN).build()).toMatchObject({ apiUrl: 'https://api.permissio.io', timeout: 30_000, checkTimeout: 2_000, retryAttempts: 3, debug: false });
+    expect(new ConfigBuilder(TOKEN).build()).toMatchObject({
+      apiUrl: 'https://api.permissio.io',
+      timeout: 30_000,
+      checkTimeout: 2_000,
+      retryAttempts: 3,
+      debug: false,
+    });
     expect(() => new ConfigBuilder(TOKEN).withRetryAttempts(-1).build()).toThrow(/retryAttempts/);
     const permissio = new Permissio({ config });
     expect(permissio.pdp.kind).toBe('remote');
@@ -89,7 +133,11 @@ describe('options validation', () => {
     ['typo', { token: TOKEN, apiURL: 'http://x' }, /unknown option\(s\) "apiURL"/],
     ['pdp shape', { pdp: {} }, /Pdp interface/],
     ['pdp + apiUrl', { pdp: fakePdp().pdp, apiUrl: 'http://x' }, /cannot be combined with "pdp"/],
-    ['config + token option', { config: new ConfigBuilder(TOKEN).build(), timeout: 5 }, /cannot be combined with "config"/],
+    [
+      'config + token option',
+      { config: new ConfigBuilder(TOKEN).build(), timeout: 5 },
+      /cannot be combined with "config"/,
+    ],
   ];
   it.each(bad)('rejects %s eagerly with a clear PermissioValidationError', (_name, options, message) => {
     let error: unknown;
@@ -121,9 +169,22 @@ describe('Permissio over a PDP', () => {
   it('check passes the request through and resolves a boolean', async () => {
     const { pdp, calls } = fakePdp({ kind: 'embedded', sync: true });
     const permissio = new Permissio({ pdp });
-    expect(await permissio.check('admin', 'read', { type: 'document', key: 'd1' }, { tenant: 'acme', context: { a: 1 } })).toBe(true);
-    expect(calls.requests[0]).toEqual({ user: 'admin', action: 'read', resource: { type: 'document', key: 'd1' }, tenant: 'acme', context: { a: 1 } });
-    expect(await permissio.bulkCheck([{ user: 'admin', action: 'r', resource: 'x' }, { user: 'b', action: 'r', resource: 'x' }])).toEqual([true, false]);
+    expect(
+      await permissio.check('admin', 'read', { type: 'document', key: 'd1' }, { tenant: 'acme', context: { a: 1 } }),
+    ).toBe(true);
+    expect(calls.requests[0]).toEqual({
+      user: 'admin',
+      action: 'read',
+      resource: { type: 'document', key: 'd1' },
+      tenant: 'acme',
+      context: { a: 1 },
+    });
+    expect(
+      await permissio.bulkCheck([
+        { user: 'admin', action: 'r', resource: 'x' },
+        { user: 'b', action: 'r', resource: 'x' },
+      ]),
+    ).toEqual([true, false]);
     expect(await permissio.checkDetailed('b', 'read', 'doc')).toEqual({ allowed: false, reason: 'no_matching_grant' });
   });
 
@@ -211,7 +272,13 @@ describe('errors', () => {
     expect(limited.retryAfter).toBe(3);
     const server = apiErrorFromStatus(503, 'm', { code: 'X', details: 1, cause: 'c' });
     expect(server).toBeInstanceOf(PermissioApiError);
-    expect([server.isServerError, server.isRetryable, server.code, server.details, server.cause]).toEqual([true, true, 'X', 1, 'c']);
+    expect([server.isServerError, server.isRetryable, server.code, server.details, server.cause]).toEqual([
+      true,
+      true,
+      'X',
+      1,
+      'c',
+    ]);
     expect(new PermissioTimeoutError('t')).toBeInstanceOf(PermissioNetworkError);
     expect(new PermissioNetworkError('t')).toBeInstanceOf(PermissioError);
   });

@@ -7,7 +7,7 @@ import {
   Permissio,
   PermissioApiError,
   PermissioAuthenticationError,
-  PermissioError,
+  type PermissioError,
   PermissioNetworkError,
   PermissioNotFoundError,
   PermissioRateLimitError,
@@ -60,7 +60,9 @@ describe('HttpPdp over misbehaving servers', () => {
 
   it('503 then 200 → retried, succeeds', async () => {
     const server = await serve((_req, res, index) =>
-      index === 0 ? json(res, 503, { error: { code: 'UNAVAILABLE', message: 'busy' } }) : json(res, 200, { allowed: true }),
+      index === 0
+        ? json(res, 503, { error: { code: 'UNAVAILABLE', message: 'busy' } })
+        : json(res, 200, { allowed: true }),
     );
     const permissio = client(server.url);
     await expect(permissio.check('alice', 'read', 'document')).resolves.toBe(true);
@@ -166,10 +168,19 @@ describe('HttpPdp over misbehaving servers', () => {
 
   it('a malformed answer with throwOnError: false denies', async () => {
     const server = await serve((req, res) =>
-      req.url.endsWith('/check') ? json(res, 200, { allowed: 'true' }) : json(res, 404, { error: { code: 'NOT_FOUND', message: 'no' } }),
+      req.url.endsWith('/check')
+        ? json(res, 200, { allowed: 'true' })
+        : json(res, 404, { error: { code: 'NOT_FOUND', message: 'no' } }),
     );
     const logger = captureLogger();
-    const permissio = new Permissio({ token: TOKEN, apiUrl: server.url, projectId: 'p1', environmentId: 'e1', throwOnError: false, logger });
+    const permissio = new Permissio({
+      token: TOKEN,
+      apiUrl: server.url,
+      projectId: 'p1',
+      environmentId: 'e1',
+      throwOnError: false,
+      logger,
+    });
     cleanups.push(() => permissio.close());
     await expect(permissio.check('alice', 'read', 'document')).resolves.toBe(false);
     await expect(permissio.api.users.get('alice')).resolves.toBe(null);
@@ -209,7 +220,9 @@ describe('HttpPdp over misbehaving servers', () => {
     await expect(permissio.api.users.create({ key: 'alice' })).rejects.toMatchObject({ statusCode: 503 });
     expect(server.requests).toHaveLength(1);
     await expect(permissio.api.roles.create({ key: 'r' })).rejects.toMatchObject({ statusCode: 503 });
-    await expect(permissio.api.resources.createAction('doc', { key: 'read' })).rejects.toMatchObject({ statusCode: 503 });
+    await expect(permissio.api.resources.createAction('doc', { key: 'read' })).rejects.toMatchObject({
+      statusCode: 503,
+    });
     expect(server.requests).toHaveLength(3);
     await expect(permissio.api.users.sync('alice', {})).rejects.toMatchObject({ statusCode: 503 });
     expect(server.requests).toHaveLength(6);
@@ -250,7 +263,9 @@ describe('HttpPdp over misbehaving servers', () => {
     const refused = new Permissio({ token: TOKEN, apiUrl: silent, debug: true, logger, retryAttempts: 0 });
     await refused.check('a', 'read', 'document').catch((e: unknown) => messages.push(String(e), JSON.stringify(e)));
     expect(logger.lines.length).toBeGreaterThan(10);
-    expect(logger.lines.some((line) => /POST \/v1\/projects\/p1\/environments\/e1\/check → 503 in \d+ ms/.test(line))).toBe(true);
+    expect(
+      logger.lines.some((line) => /POST \/v1\/projects\/p1\/environments\/e1\/check → 503 in \d+ ms/.test(line)),
+    ).toBe(true);
     expect(messages.length).toBeGreaterThan(5);
     for (const text of [...logger.lines, ...messages]) expect(text).not.toContain(TOKEN);
     expect(messages.some((m) => m.includes('permis_key_***'))).toBe(true);
@@ -258,7 +273,8 @@ describe('HttpPdp over misbehaving servers', () => {
 
   it('detects projectId/environmentId once, with one request for concurrent first calls', async () => {
     const server = await serve((req, res) => {
-      if (req.url === '/v1/api-key/scope') setTimeout(() => json(res, 200, { projectId: 'p 1', environmentId: 'e/1' }), 50);
+      if (req.url === '/v1/api-key/scope')
+        setTimeout(() => json(res, 200, { projectId: 'p 1', environmentId: 'e/1' }), 50);
       else json(res, 200, { allowed: true });
     });
     const permissio = new Permissio({ token: TOKEN, apiUrl: server.url });
@@ -287,7 +303,13 @@ describe('HttpPdp over misbehaving servers', () => {
   it('close() aborts in-flight calls and rejects later ones', async () => {
     const silent = await silentServer();
     cleanups.push(() => silent.close());
-    const permissio = new Permissio({ token: TOKEN, apiUrl: silent.url, projectId: 'p', environmentId: 'e', timeout: 10_000 });
+    const permissio = new Permissio({
+      token: TOKEN,
+      apiUrl: silent.url,
+      projectId: 'p',
+      environmentId: 'e',
+      timeout: 10_000,
+    });
     const pending = permissio.api.users.list().catch((e: unknown) => e);
     await new Promise((r) => setTimeout(r, 50));
     await permissio.close();

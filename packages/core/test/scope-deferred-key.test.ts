@@ -69,7 +69,10 @@ describe('RequestScope deferred first answer', () => {
 
   it('is shared with the Authorizer: a handler re-asking the guard question costs no PDP call', async () => {
     const { pdp, calls } = fakePdp({ kind: 'embedded', sync: true, allow: () => true });
-    const authorizer = new Authorizer<{ user: string }>({ client: new Permissio({ pdp }), user: (req) => req.user }, 'test');
+    const authorizer = new Authorizer<{ user: string }>(
+      { client: new Permissio({ pdp }), user: (req) => req.user },
+      'test',
+    );
     const req = { user: 'alice' };
     const context = await authorizer.begin(req);
     const outcome = await authorizer.authorize(context, req, 'read', { type: 'document', key: 'd1' });

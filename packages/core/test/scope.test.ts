@@ -6,13 +6,21 @@ describe('RequestScope', () => {
   it('sends checks started in the same tick as ONE bulkCheck', async () => {
     const { pdp, calls } = fakePdp();
     const scope = new Permissio({ pdp }).createRequestScope({ user: 'alice', tenant: 'acme' });
-    const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => scope.check('read', { type: 'document', key: `d${i}` })));
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => scope.check('read', { type: 'document', key: `d${i}` })),
+    );
     expect(answers).toEqual(Array(10).fill(false));
     expect(calls.bulkCheck).toBe(1);
     expect(calls.check).toBe(0);
     expect(calls.bulkSizes).toEqual([10]);
     expect(scope.stats).toEqual({ hits: 0, misses: 10, pdpCalls: 1, batches: 1 });
-    expect(calls.requests[0]).toEqual({ user: 'alice', action: 'read', resource: { type: 'document', key: 'd0' }, tenant: 'acme', context: undefined });
+    expect(calls.requests[0]).toEqual({
+      user: 'alice',
+      action: 'read',
+      resource: { type: 'document', key: 'd0' },
+      tenant: 'acme',
+      context: undefined,
+    });
   });
 
   it('asks the same question once: memoised and de-duplicated in flight', async () => {
@@ -46,7 +54,11 @@ describe('RequestScope', () => {
     let down = true;
     const { pdp, calls } = fakePdp({ fail: () => down });
     const scope = new Permissio({ pdp }).createRequestScope({ user: 'admin' });
-    const first = await Promise.allSettled([scope.check('read', 'doc'), scope.check('read', 'doc'), scope.check('write', 'doc')]);
+    const first = await Promise.allSettled([
+      scope.check('read', 'doc'),
+      scope.check('read', 'doc'),
+      scope.check('write', 'doc'),
+    ]);
     expect(first.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
     down = false;
     expect(await scope.check('read', 'doc')).toBe(true);

@@ -202,7 +202,11 @@ export function bulkCheck(state: State, uris: UriCache, requests: readonly Check
  * URI or `<type>:<key>`; a permission of another type than a `<type>:<key>`
  * resource never holds there (it is reported missing). Empty lists pass.
  */
-export function checkPermissions(state: State, uris: UriCache, request: CheckPermissionsRequest): CheckPermissionsResult {
+export function checkPermissions(
+  state: State,
+  uris: UriCache,
+  request: CheckPermissionsRequest,
+): CheckPermissionsResult {
   if (typeof request !== 'object' || request === null) throw invalid('Invalid request: expected an object.');
   const user = userKeyOf(request.user);
   assertKey(user, 'user');
@@ -224,9 +228,19 @@ export function checkPermissions(state: State, uris: UriCache, request: CheckPer
       if (parsed.kind === 'instance') {
         ok =
           permission.type === parsed.type &&
-          check(state, uris, { user, action: permission.action, resource: { type: parsed.type, key: parsed.key }, tenant });
+          check(state, uris, {
+            user,
+            action: permission.action,
+            resource: { type: parsed.type, key: parsed.key },
+            tenant,
+          });
       } else {
-        ok = check(state, uris, { user, action: permission.action, resource: { type: permission.type, uri: parsed.uri }, tenant });
+        ok = check(state, uris, {
+          user,
+          action: permission.action,
+          resource: { type: permission.type, uri: parsed.uri },
+          tenant,
+        });
       }
       if (!ok) lacking.push(permission.text);
     }
@@ -276,7 +290,14 @@ function question(request: CheckRequest): Question {
   const resource: unknown = request.resource;
   const user = userKeyOf(request.user);
   if (typeof resource === 'string') {
-    return { user, action: request.action, type: resource, key: undefined, uri: undefined, tenant: request.tenant ?? DEFAULT_TENANT };
+    return {
+      user,
+      action: request.action,
+      type: resource,
+      key: undefined,
+      uri: undefined,
+      tenant: request.tenant ?? DEFAULT_TENANT,
+    };
   }
   if (typeof resource !== 'object' || resource === null) {
     throw invalid('Invalid resource: expected a resource type or {type, key?, uri?, tenant?}.');

@@ -26,8 +26,24 @@ interface OperationGroups {
 export interface WriteMethods {
   users: 'create' | 'update' | 'delete' | 'sync';
   tenants: 'create' | 'update' | 'delete' | 'sync' | 'removeUser';
-  roles: 'create' | 'update' | 'delete' | 'sync' | 'addPermission' | 'removePermission' | 'addExtends' | 'removeExtends';
-  resources: 'create' | 'update' | 'delete' | 'sync' | 'createAction' | 'deleteAction' | 'createAttribute' | 'deleteAttribute';
+  roles:
+    | 'create'
+    | 'update'
+    | 'delete'
+    | 'sync'
+    | 'addPermission'
+    | 'removePermission'
+    | 'addExtends'
+    | 'removeExtends';
+  resources:
+    | 'create'
+    | 'update'
+    | 'delete'
+    | 'sync'
+    | 'createAction'
+    | 'deleteAction'
+    | 'createAttribute'
+    | 'deleteAttribute';
   roleAssignments: 'assign' | 'unassign' | 'bulkAssign' | 'bulkUnassign';
 }
 

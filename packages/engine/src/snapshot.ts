@@ -88,7 +88,8 @@ export function stateFromSnapshot(snapshot: PolicySnapshot): State {
 
 /** The state as a snapshot: plain data, no aliasing of internal records. */
 export function exportSnapshot(state: State): Required<PolicySnapshot> {
-  const byKey = <T extends { key: string }>(items: Iterable<T>): T[] => [...items].sort((a, b) => compareKeys(a.key, b.key));
+  const byKey = <T extends { key: string }>(items: Iterable<T>): T[] =>
+    [...items].sort((a, b) => compareKeys(a.key, b.key));
   const grants: GrantRequest[] = [];
   for (const user of [...state.index.keys()].sort(compareKeys)) {
     const byTenant = state.index.get(user) ?? new Map();
@@ -119,7 +120,9 @@ function findCycle(state: State): string | undefined {
   const colour = new Map<string, 1 | 2>(); // 1 = on the stack, 2 = done
   for (const start of state.roles.keys()) {
     if (colour.has(start)) continue;
-    const stack: [string, Iterator<string>][] = [[start, (state.roles.get(start)?.extends ?? new Set<string>()).values()]];
+    const stack: [string, Iterator<string>][] = [
+      [start, (state.roles.get(start)?.extends ?? new Set<string>()).values()],
+    ];
     colour.set(start, 1);
     while (stack.length > 0) {
       const top = stack[stack.length - 1] as [string, Iterator<string>];

@@ -96,7 +96,13 @@ export class State {
     }
     let held = byTenant.get(tenant);
     if (held === undefined && create) {
-      held = { roles: new Set(), instanceRoles: new Map(), grants: new Map(), effective: undefined, effectiveVersion: -1 };
+      held = {
+        roles: new Set(),
+        instanceRoles: new Map(),
+        grants: new Map(),
+        effective: undefined,
+        effectiveVersion: -1,
+      };
       byTenant.set(tenant, held);
     }
     return held;

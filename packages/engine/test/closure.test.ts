@@ -12,7 +12,13 @@ function roles(defs: Record<string, { p?: string[]; e?: string[] }>): Map<string
 
 describe('RoleClosure', () => {
   it('includes inherited permissions with the shortest path, parents in key order on ties', () => {
-    const map = roles({ a: { p: ['x:1'] }, b: { e: ['a'] }, c: { p: ['x:2'], e: ['b', 'a'] }, z: { p: ['x:1'] }, d: { e: ['z', 'b'] } });
+    const map = roles({
+      a: { p: ['x:1'] },
+      b: { e: ['a'] },
+      c: { p: ['x:2'], e: ['b', 'a'] },
+      z: { p: ['x:1'] },
+      d: { e: ['z', 'b'] },
+    });
     const closure = new RoleClosure(map);
     closure.rebuildAll();
     expect(closure.get('c').get('x:1')).toEqual(['c', 'a']);

@@ -4,7 +4,10 @@ import { createEngine } from '../src/index.js';
 
 const vectors = loadVectors();
 
-registerConformanceTests({ describe, it }, { name: 'conformance vectors (engine)', vectors, createTarget: () => createEngine() });
+registerConformanceTests(
+  { describe, it },
+  { name: 'conformance vectors (engine)', vectors, createTarget: () => createEngine() },
+);
 
 describe('conformance vector set', () => {
   it('holds at least 150 check expectations', () => {

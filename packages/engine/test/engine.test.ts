@@ -40,7 +40,9 @@ describe('Engine', () => {
 
   it('load keeps the previous state when the snapshot is invalid', async () => {
     const engine = createEngine(policy);
-    await expect(engine.load({ roleAssignments: [{ user: 'bob', role: 'ghost' }] })).rejects.toThrow(/roleAssignments\[0\]/);
+    await expect(engine.load({ roleAssignments: [{ user: 'bob', role: 'ghost' }] })).rejects.toThrow(
+      /roleAssignments\[0\]/,
+    );
     expect(engine.check({ user: 'alice', action: 'read', resource: 'document', tenant: 'acme' })).toBe(true);
   });
 
@@ -70,11 +72,13 @@ describe('Engine', () => {
     const engine = createEngine(policy);
     await expect(engine.users.create({ key: 'alice' })).rejects.toBeInstanceOf(PermissioConflictError);
     await expect(engine.users.get('nobody')).rejects.toBeInstanceOf(PermissioNotFoundError);
-    await expect(engine.roles.addPermission('viewer', 'document:print')).rejects.toBeInstanceOf(PermissioValidationError);
-    await expect(engine.roles.addExtends('viewer', 'editor')).rejects.toBeInstanceOf(PermissioConflictError);
-    expect(() => engine.check({ user: 'alice', action: 'read', resource: { type: 'document', uri: '/a/%2F' } })).toThrow(
+    await expect(engine.roles.addPermission('viewer', 'document:print')).rejects.toBeInstanceOf(
       PermissioValidationError,
     );
+    await expect(engine.roles.addExtends('viewer', 'editor')).rejects.toBeInstanceOf(PermissioConflictError);
+    expect(() =>
+      engine.check({ user: 'alice', action: 'read', resource: { type: 'document', uri: '/a/%2F' } }),
+    ).toThrow(PermissioValidationError);
   });
 
   it('bulkCheck names the index of an invalid request', () => {
@@ -121,9 +125,9 @@ describe('Engine', () => {
 
   it('checkDetailed on a deny path still validates every input', () => {
     const engine = createEngine(policy);
-    expect(() => engine.checkDetailed({ user: 'nobody', action: 'read', resource: 'document', tenant: 'a\u0000' })).toThrow(
-      PermissioValidationError,
-    );
+    expect(() =>
+      engine.checkDetailed({ user: 'nobody', action: 'read', resource: 'document', tenant: 'a\u0000' }),
+    ).toThrow(PermissioValidationError);
     expect(() => engine.check({ user: 'nobody', action: 'read', resource: 'document', tenant: 'a\u0000' })).toThrow(
       PermissioValidationError,
     );

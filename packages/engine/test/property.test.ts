@@ -19,7 +19,22 @@ const USERS = ['u0', 'u1', '__proto__', 'toString'];
 const TENANTS = ['default', 't1', 'constructor'];
 const KEYS = ['1', '2', '__proto__'];
 // Tricky siblings: prefixes that are not segment-boundary ancestors.
-const URIS = ['/', '/a', '/a/b', '/a/b/c', '/a/b/c/d', '/ab', '/a-b', '/a/b.json', '/a/bc', '/a/b-c', '/b', '/a/*', '/a/:id', '/a/__proto__'];
+const URIS = [
+  '/',
+  '/a',
+  '/a/b',
+  '/a/b/c',
+  '/a/b/c/d',
+  '/ab',
+  '/a-b',
+  '/a/b.json',
+  '/a/bc',
+  '/a/b-c',
+  '/b',
+  '/a/*',
+  '/a/:id',
+  '/a/__proto__',
+];
 
 const roleDefs = fc
   .tuple(
@@ -40,7 +55,12 @@ const location = fc.oneof(
 );
 
 const assignment: fc.Arbitrary<RoleAssignmentCreate> = fc
-  .record({ user: fc.constantFrom(...USERS), role: fc.constantFrom(...ROLES), tenant: fc.constantFrom(...TENANTS), resourceInstance: location })
+  .record({
+    user: fc.constantFrom(...USERS),
+    role: fc.constantFrom(...ROLES),
+    tenant: fc.constantFrom(...TENANTS),
+    resourceInstance: location,
+  })
   .map((a) => (a.resourceInstance === undefined ? { user: a.user, role: a.role, tenant: a.tenant } : a));
 
 const grant: fc.Arbitrary<GrantRequest> = fc
@@ -49,7 +69,10 @@ const grant: fc.Arbitrary<GrantRequest> = fc
     tenant: fc.constantFrom(...TENANTS),
     type: fc.constantFrom(...TYPES),
     action: fc.constantFrom(...ACTIONS),
-    target: fc.oneof(fc.constantFrom(...KEYS).map((k) => ({ key: k })), fc.constantFrom(...URIS).map((u) => ({ uri: u }))),
+    target: fc.oneof(
+      fc.constantFrom(...KEYS).map((k) => ({ key: k })),
+      fc.constantFrom(...URIS).map((u) => ({ uri: u })),
+    ),
   })
   .map((g) => ({
     user: g.user,
@@ -117,25 +140,39 @@ describe('engine ≡ naive reference evaluator', () => {
 
   it('getUserPermissions agrees with the reference on URIs', () => {
     fc.assert(
-      fc.property(policy, fc.constantFrom(...USERS), fc.constantFrom(...URIS), fc.constantFrom(...TENANTS), (snapshot, user, uri, tenant) => {
-        const engine = createEngine(snapshot);
-        const reference = new ReferenceEvaluator(snapshot);
-        expect(engine.getUserPermissions(user, uri, { tenant })).toEqual(reference.userPermissions(user, uri, tenant));
-      }),
+      fc.property(
+        policy,
+        fc.constantFrom(...USERS),
+        fc.constantFrom(...URIS),
+        fc.constantFrom(...TENANTS),
+        (snapshot, user, uri, tenant) => {
+          const engine = createEngine(snapshot);
+          const reference = new ReferenceEvaluator(snapshot);
+          expect(engine.getUserPermissions(user, uri, { tenant })).toEqual(
+            reference.userPermissions(user, uri, tenant),
+          );
+        },
+      ),
       { numRuns: 300 },
     );
   });
 
   it('a listed permission is exactly one a check allows there', () => {
     fc.assert(
-      fc.property(policy, fc.constantFrom(...USERS), fc.constantFrom(...URIS), fc.constantFrom(...TENANTS), (snapshot, user, uri, tenant) => {
-        const engine = createEngine(snapshot);
-        const { permissions } = engine.getUserPermissions(user, uri, { tenant });
-        for (const p of PERMISSIONS) {
-          const [type, action] = p.split(':') as [string, string];
-          expect(engine.check({ user, action, resource: { type, uri }, tenant })).toBe(permissions.includes(p));
-        }
-      }),
+      fc.property(
+        policy,
+        fc.constantFrom(...USERS),
+        fc.constantFrom(...URIS),
+        fc.constantFrom(...TENANTS),
+        (snapshot, user, uri, tenant) => {
+          const engine = createEngine(snapshot);
+          const { permissions } = engine.getUserPermissions(user, uri, { tenant });
+          for (const p of PERMISSIONS) {
+            const [type, action] = p.split(':') as [string, string];
+            expect(engine.check({ user, action, resource: { type, uri }, tenant })).toBe(permissions.includes(p));
+          }
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -167,61 +204,110 @@ describe('engine ≡ naive reference evaluator', () => {
     | { kind: 'deleteUser'; user: string };
 
   const write: fc.Arbitrary<Write> = fc.oneof(
-    fc.record({ kind: fc.constant('addPermission' as const), role: fc.constantFrom(...ROLES), permission: fc.constantFrom(...PERMISSIONS) }),
-    fc.record({ kind: fc.constant('removePermission' as const), role: fc.constantFrom(...ROLES), permission: fc.constantFrom(...PERMISSIONS) }),
-    fc.record({ kind: fc.constant('addExtends' as const), role: fc.constantFrom(...ROLES), parent: fc.constantFrom(...ROLES) }),
-    fc.record({ kind: fc.constant('removeExtends' as const), role: fc.constantFrom(...ROLES), parent: fc.constantFrom(...ROLES) }),
+    fc.record({
+      kind: fc.constant('addPermission' as const),
+      role: fc.constantFrom(...ROLES),
+      permission: fc.constantFrom(...PERMISSIONS),
+    }),
+    fc.record({
+      kind: fc.constant('removePermission' as const),
+      role: fc.constantFrom(...ROLES),
+      permission: fc.constantFrom(...PERMISSIONS),
+    }),
+    fc.record({
+      kind: fc.constant('addExtends' as const),
+      role: fc.constantFrom(...ROLES),
+      parent: fc.constantFrom(...ROLES),
+    }),
+    fc.record({
+      kind: fc.constant('removeExtends' as const),
+      role: fc.constantFrom(...ROLES),
+      parent: fc.constantFrom(...ROLES),
+    }),
     fc.record({ kind: fc.constant('deleteRole' as const), role: fc.constantFrom(...ROLES) }),
     fc.record({ kind: fc.constant('createRole' as const), role: fc.constantFrom(...ROLES) }),
     fc.record({ kind: fc.constant('assign' as const), a: assignment }),
     fc.record({ kind: fc.constant('unassign' as const), a: assignment }),
-    fc.record({ kind: fc.constant('deleteAction' as const), type: fc.constantFrom(...TYPES), action: fc.constantFrom(...ACTIONS) }),
+    fc.record({
+      kind: fc.constant('deleteAction' as const),
+      type: fc.constantFrom(...TYPES),
+      action: fc.constantFrom(...ACTIONS),
+    }),
     fc.record({ kind: fc.constant('deleteTenant' as const), tenant: fc.constantFrom('t1', 'constructor') }),
     fc.record({ kind: fc.constant('deleteUser' as const), user: fc.constantFrom(...USERS) }),
   );
 
   it('after random writes the indexes still agree with a naive scan of the exported policy', async () => {
     await fc.assert(
-      fc.asyncProperty(policy, fc.array(fc.tuple(write, question), { maxLength: 25 }), fc.array(question, { maxLength: 30 }), async (snapshot, steps, questions) => {
-        const engine = createEngine(snapshot);
-        for (const [w, probe] of steps) {
-          // a check before each write fills the engine's caches, so a stale cache would show after it
-          engine.check(probe);
-          try {
-            switch (w.kind) {
-              case 'addPermission': await engine.roles.addPermission(w.role, w.permission); break;
-              case 'removePermission': await engine.roles.removePermission(w.role, w.permission); break;
-              case 'addExtends': await engine.roles.addExtends(w.role, w.parent); break;
-              case 'removeExtends': await engine.roles.removeExtends(w.role, w.parent); break;
-              case 'deleteRole': await engine.roles.delete(w.role); break;
-              case 'createRole': await engine.roles.create({ key: w.role }); break;
-              case 'assign': await engine.roleAssignments.assign(w.a); break;
-              case 'unassign': await engine.roleAssignments.unassign(w.a); break;
-              case 'deleteAction': await engine.resources.deleteAction(w.type, w.action); break;
-              case 'deleteTenant': await engine.tenants.delete(w.tenant); break;
-              case 'deleteUser': await engine.users.delete(w.user); break;
+      fc.asyncProperty(
+        policy,
+        fc.array(fc.tuple(write, question), { maxLength: 25 }),
+        fc.array(question, { maxLength: 30 }),
+        async (snapshot, steps, questions) => {
+          const engine = createEngine(snapshot);
+          for (const [w, probe] of steps) {
+            // a check before each write fills the engine's caches, so a stale cache would show after it
+            engine.check(probe);
+            try {
+              switch (w.kind) {
+                case 'addPermission':
+                  await engine.roles.addPermission(w.role, w.permission);
+                  break;
+                case 'removePermission':
+                  await engine.roles.removePermission(w.role, w.permission);
+                  break;
+                case 'addExtends':
+                  await engine.roles.addExtends(w.role, w.parent);
+                  break;
+                case 'removeExtends':
+                  await engine.roles.removeExtends(w.role, w.parent);
+                  break;
+                case 'deleteRole':
+                  await engine.roles.delete(w.role);
+                  break;
+                case 'createRole':
+                  await engine.roles.create({ key: w.role });
+                  break;
+                case 'assign':
+                  await engine.roleAssignments.assign(w.a);
+                  break;
+                case 'unassign':
+                  await engine.roleAssignments.unassign(w.a);
+                  break;
+                case 'deleteAction':
+                  await engine.resources.deleteAction(w.type, w.action);
+                  break;
+                case 'deleteTenant':
+                  await engine.tenants.delete(w.tenant);
+                  break;
+                case 'deleteUser':
+                  await engine.users.delete(w.user);
+                  break;
+              }
+            } catch (error) {
+              // cycles, existing keys, missing entities and deleted permissions are expected outcomes of random writes
+              expect((error as { name?: string }).name).toMatch(/Permissio(Conflict|NotFound|Validation)Error/);
             }
-          } catch (error) {
-            // cycles, existing keys, missing entities and deleted permissions are expected outcomes of random writes
-            expect((error as { name?: string }).name).toMatch(/Permissio(Conflict|NotFound|Validation)Error/);
+            expect(engine.check(probe), JSON.stringify({ w, probe })).toBe(
+              new ReferenceEvaluator(await engine.export()).decide(probe).allowed,
+            );
           }
-          expect(engine.check(probe), JSON.stringify({ w, probe })).toBe(new ReferenceEvaluator(await engine.export()).decide(probe).allowed);
-        }
-        const reference = new ReferenceEvaluator(await engine.export());
-        for (const q of questions) {
-          const expected = reference.decide(q);
-          const decision = engine.checkDetailed(q);
-          expect(engine.check(q)).toBe(expected.allowed);
-          expect({ allowed: decision.allowed, reason: decision.reason, role: decision.via?.role }).toEqual({
-            allowed: expected.allowed,
-            reason: expected.reason,
-            role: expected.role,
-          });
-        }
-        // and a fresh engine built from the export answers the same
-        const fresh = createEngine(await engine.export());
-        for (const q of questions) expect(fresh.checkDetailed(q)).toEqual(engine.checkDetailed(q));
-      }),
+          const reference = new ReferenceEvaluator(await engine.export());
+          for (const q of questions) {
+            const expected = reference.decide(q);
+            const decision = engine.checkDetailed(q);
+            expect(engine.check(q)).toBe(expected.allowed);
+            expect({ allowed: decision.allowed, reason: decision.reason, role: decision.via?.role }).toEqual({
+              allowed: expected.allowed,
+              reason: expected.reason,
+              role: expected.role,
+            });
+          }
+          // and a fresh engine built from the export answers the same
+          const fresh = createEngine(await engine.export());
+          for (const q of questions) expect(fresh.checkDetailed(q)).toEqual(engine.checkDetailed(q));
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -40,7 +40,8 @@ export class ReferenceEvaluator {
     }
     for (const g of policy.grants ?? []) {
       this.users.add(g.user);
-      for (const role of g.roles ?? []) this.held.push({ user: g.user, tenant: g.tenant ?? 'default', instance: g.resourceUri, role });
+      for (const role of g.roles ?? [])
+        this.held.push({ user: g.user, tenant: g.tenant ?? 'default', instance: g.resourceUri, role });
       for (const permission of g.permissions ?? []) {
         this.held.push({ user: g.user, tenant: g.tenant ?? 'default', instance: g.resourceUri, permission });
       }
@@ -74,16 +75,22 @@ export class ReferenceEvaluator {
       return { allowed: false, reason: 'unknown_action' };
     }
     const mine = this.held.filter((h) => h.user === q.user && h.tenant === tenant);
-    const smallest = (list: Held[]): Held | undefined => [...list].sort((a, b) => ((a.role ?? '') < (b.role ?? '') ? -1 : 1))[0];
+    const smallest = (list: Held[]): Held | undefined =>
+      [...list].sort((a, b) => ((a.role ?? '') < (b.role ?? '') ? -1 : 1))[0];
 
     // Rule 1: tenant role.
-    const r1 = smallest(mine.filter((h) => h.instance === undefined && h.role !== undefined && this.roleIncludes(h.role, permission)));
+    const r1 = smallest(
+      mine.filter((h) => h.instance === undefined && h.role !== undefined && this.roleIncludes(h.role, permission)),
+    );
     if (r1 !== undefined) return { allowed: true, reason: 'role', role: r1.role };
     // Rule 2: instance role.
     const instance = resource.key === undefined ? undefined : `${resource.type}:${resource.key}`;
     if (instance !== undefined) {
-      const r2 = smallest(mine.filter((h) => h.instance === instance && h.role !== undefined && this.roleIncludes(h.role, permission)));
-      if (r2 !== undefined) return { allowed: true, reason: 'instance_role', role: r2.role, resourceInstance: instance };
+      const r2 = smallest(
+        mine.filter((h) => h.instance === instance && h.role !== undefined && this.roleIncludes(h.role, permission)),
+      );
+      if (r2 !== undefined)
+        return { allowed: true, reason: 'instance_role', role: r2.role, resourceInstance: instance };
     }
     // Rule 3: URI role on an ancestor-or-equal URI, deepest first.
     const uri = resource.uri;
@@ -91,8 +98,13 @@ export class ReferenceEvaluator {
       uri !== undefined && p !== undefined && p.startsWith('/') && (p === uri || p === '/' || uri.startsWith(`${p}/`));
     const depth = (p: string): number => (p === '/' ? 0 : p.split('/').length - 1);
     const byDepth = (list: Held[]): Held[] =>
-      [...list].sort((a, b) => depth(b.instance as string) - depth(a.instance as string) || ((a.role ?? '') < (b.role ?? '') ? -1 : 1));
-    const r3 = byDepth(mine.filter((h) => covers(h.instance) && h.role !== undefined && this.roleIncludes(h.role, permission)))[0];
+      [...list].sort(
+        (a, b) =>
+          depth(b.instance as string) - depth(a.instance as string) || ((a.role ?? '') < (b.role ?? '') ? -1 : 1),
+      );
+    const r3 = byDepth(
+      mine.filter((h) => covers(h.instance) && h.role !== undefined && this.roleIncludes(h.role, permission)),
+    )[0];
     if (r3 !== undefined) return { allowed: true, reason: 'uri_role', role: r3.role, resourceInstance: r3.instance };
     // Rule 4: direct grant on the instance, then the deepest covering URI.
     const grants = mine.filter((h) => h.permission === permission);

@@ -7,7 +7,11 @@ import { createEngine } from '../src/index.js';
 const base: Omit<ConformanceVector, 'steps'> = {
   name: 'meta',
   description: 'runner self-test',
-  policy: { resources: [{ key: 'd', actions: ['r'] }], roles: [{ key: 'v', permissions: ['d:r'] }], roleAssignments: [{ user: 'u', role: 'v' }] },
+  policy: {
+    resources: [{ key: 'd', actions: ['r'] }],
+    roles: [{ key: 'v', permissions: ['d:r'] }],
+    roleAssignments: [{ user: 'u', role: 'v' }],
+  },
 };
 
 describe('conformance runner', () => {
@@ -15,8 +19,20 @@ describe('conformance runner', () => {
     const stats = await runVectorSteps(createEngine(), {
       ...base,
       steps: [
-        { op: 'check', request: { user: 'u', action: 'r', resource: 'd' }, expect: true, explain: { reason: 'role', via: { role: 'v' } } },
-        { op: 'bulkCheck', requests: [{ user: 'u', action: 'r', resource: 'd' }, { user: 'x', action: 'r', resource: 'd' }], expect: [true, false] },
+        {
+          op: 'check',
+          request: { user: 'u', action: 'r', resource: 'd' },
+          expect: true,
+          explain: { reason: 'role', via: { role: 'v' } },
+        },
+        {
+          op: 'bulkCheck',
+          requests: [
+            { user: 'u', action: 'r', resource: 'd' },
+            { user: 'x', action: 'r', resource: 'd' },
+          ],
+          expect: [true, false],
+        },
         { op: 'users.get', args: ['nobody'], expectError: 'not_found' },
       ],
     });

@@ -10,9 +10,12 @@ describe('pagination', () => {
     expect(pageRequest(undefined)).toEqual({ page: 1, perPage: 10 });
     expect(paginate([1, 2, 3], { page: 2, perPage: 2 })).toEqual({ data: [3], page: 2, perPage: 2, total: 3 });
   });
-  it.each([{ page: 0 }, { page: 1.5 }, { perPage: 101 }, { perPage: 0 }, { page: '2' as unknown as number }])('rejects %j', (params) => {
-    expect(() => pageRequest(params)).toThrow(PermissioValidationError);
-  });
+  it.each([{ page: 0 }, { page: 1.5 }, { perPage: 101 }, { perPage: 0 }, { page: '2' as unknown as number }])(
+    'rejects %j',
+    (params) => {
+      expect(() => pageRequest(params)).toThrow(PermissioValidationError);
+    },
+  );
   it('search is a case-insensitive substring', () => {
     expect(searchTerm({ search: 'AbC' })).toBe('abc');
     expect(searchTerm({ search: '' })).toBeUndefined();
@@ -24,7 +27,10 @@ describe('pagination', () => {
 
 describe('values', () => {
   it('cloneValue copies deeply and keeps __proto__ as a plain own key', () => {
-    const input = JSON.parse('{"__proto__": {"admin": true}, "nested": {"list": [1, {"a": 2}]}}') as Record<string, unknown>;
+    const input = JSON.parse('{"__proto__": {"admin": true}, "nested": {"list": [1, {"a": 2}]}}') as Record<
+      string,
+      unknown
+    >;
     const copy = cloneValue(input) as Record<string, unknown>;
     expect(Object.getPrototypeOf(copy)).toBe(Object.prototype);
     expect(Object.keys(copy)).toEqual(['__proto__', 'nested']);

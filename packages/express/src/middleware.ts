@@ -5,7 +5,12 @@
  * non-enumerable symbol for `requirePermission` to find.
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { Authorizer, type AuthorizationContext, type PermissioAdapterBaseOptions, type RefusalOutcome } from '@permissio/core/internal';
+import {
+  Authorizer,
+  type AuthorizationContext,
+  type PermissioAdapterBaseOptions,
+  type RefusalOutcome,
+} from '@permissio/core/internal';
 
 /**
  * A hook called instead of the default problem+json response. It may write
@@ -99,6 +104,11 @@ export function permissio(options: PermissioExpressOptions): RequestHandler {
 }
 
 function attach(req: Request, instance: ExpressInstance, context: AuthorizationContext): void {
-  Object.defineProperty(req, STATE, { value: { instance, context }, writable: true, configurable: true, enumerable: false });
+  Object.defineProperty(req, STATE, {
+    value: { instance, context },
+    writable: true,
+    configurable: true,
+    enumerable: false,
+  });
   req.permissio = context.scope;
 }

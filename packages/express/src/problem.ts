@@ -11,7 +11,13 @@ export function sendProblem(res: Response, outcome: RefusalOutcome): void {
 }
 
 /** Answers a refused request through the matching hook, or with the default response. */
-export function refuse(instance: ExpressInstance | undefined, req: Request, res: Response, next: NextFunction, outcome: RefusalOutcome): void {
+export function refuse(
+  instance: ExpressInstance | undefined,
+  req: Request,
+  res: Response,
+  next: NextFunction,
+  outcome: RefusalOutcome,
+): void {
   let hook: PermissioExpressHook | 'next' | undefined;
   if (instance !== undefined) {
     hook = selectRefusalHook(outcome, instance);

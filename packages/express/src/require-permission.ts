@@ -25,7 +25,12 @@ export function requirePermission(action: string, resource: ExpressResourceSpec)
   return function requirePermissionMiddleware(req: Request, res: Response, next: NextFunction): void {
     const state = requestState(req);
     if (state === undefined) {
-      next(new PermissioError('@permissio/express: permissio() did not run for this request; register app.use(permissio({ ... })) before requirePermission.', { code: 'MIDDLEWARE_MISSING' }));
+      next(
+        new PermissioError(
+          '@permissio/express: permissio() did not run for this request; register app.use(permissio({ ... })) before requirePermission.',
+          { code: 'MIDDLEWARE_MISSING' },
+        ),
+      );
       return;
     }
     const { instance } = state;
@@ -43,7 +48,13 @@ export function requirePermission(action: string, resource: ExpressResourceSpec)
 }
 
 /** Runs the next handler on an explicit allow; refuses everything else. */
-function finish(instance: ExpressInstance, req: Request, res: Response, next: NextFunction, outcome: AuthorizationOutcome): void {
+function finish(
+  instance: ExpressInstance,
+  req: Request,
+  res: Response,
+  next: NextFunction,
+  outcome: AuthorizationOutcome,
+): void {
   if (outcome.kind === 'allow') next();
   else refuse(instance, req, res, next, outcome);
 }

@@ -6,7 +6,11 @@
  */
 import type { Request } from 'express';
 import type { CheckResource } from '@permissio/core';
-import { assertResourceFromPathArguments, resourceFromRequestPath, type ResourceFromPathOptions } from '@permissio/core/internal';
+import {
+  assertResourceFromPathArguments,
+  resourceFromRequestPath,
+  type ResourceFromPathOptions,
+} from '@permissio/core/internal';
 
 export type { ResourceFromPathOptions };
 
@@ -22,6 +26,11 @@ export function resourceFromPath(type: string, options?: ResourceFromPathOptions
   const key = options?.key;
   return function resourceFromPathResolver(req: Request): CheckResource {
     const params = req.params as Record<string, unknown> | undefined;
-    return resourceFromRequestPath(type, req.baseUrl + req.path, options, key === undefined ? undefined : params?.[key]);
+    return resourceFromRequestPath(
+      type,
+      req.baseUrl + req.path,
+      options,
+      key === undefined ? undefined : params?.[key],
+    );
   };
 }

@@ -16,7 +16,15 @@ async function listen(app: express.Express) {
   return server;
 }
 afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => new Promise<void>((resolve) => { s.closeAllConnections(); s.close(() => resolve()); })));
+  await Promise.all(
+    servers.splice(0).map(
+      (s) =>
+        new Promise<void>((resolve) => {
+          s.closeAllConnections();
+          s.close(() => resolve());
+        }),
+    ),
+  );
 });
 
 const user = (req: Request) => req.get('x-user');
@@ -34,9 +42,15 @@ describe('@permissio/express specifics', () => {
     const app = express();
     app.use(permissio({ client: engineClient().client, user, tenant }));
     app.get('/x', (req, res) => {
-      res.json({ keys: Object.keys(req).filter((k) => k.includes('permissio')), symbols: Object.getOwnPropertySymbols(req).length, user: req.permissio.user });
+      res.json({
+        keys: Object.keys(req).filter((k) => k.includes('permissio')),
+        symbols: Object.getOwnPropertySymbols(req).length,
+        user: req.permissio.user,
+      });
     });
-    const res = await request(await listen(app)).get('/x').set('x-user', 'alice');
+    const res = await request(await listen(app))
+      .get('/x')
+      .set('x-user', 'alice');
     expect(res.body).toEqual({ keys: ['permissio'], symbols: expect.any(Number), user: 'alice' });
   });
 
@@ -49,7 +63,9 @@ describe('@permissio/express specifics', () => {
       res.status(599).json({ name: err.name, status: err.status });
     };
     app.use(handler);
-    const res = await request(await listen(app)).get('/doc').set('x-user', 'alice');
+    const res = await request(await listen(app))
+      .get('/doc')
+      .set('x-user', 'alice');
     expect(res.status).toBe(599);
     expect(res.body).toEqual({ name: 'PermissioNetworkError', status: 503 });
   });
@@ -66,7 +82,10 @@ describe('@permissio/express specifics', () => {
       res.status(err.status ?? 500).json({ fromErrorHandler: true });
     };
     app.use(handler);
-    const res = await request(await listen(app)).get('/doc').set('x-user', 'bob').set('x-tenant', 'acme');
+    const res = await request(await listen(app))
+      .get('/doc')
+      .set('x-user', 'bob')
+      .set('x-tenant', 'acme');
     expect(res.status).toBe(403);
     expect(res.body).toEqual({ fromErrorHandler: true });
     expect(ran).toBe(false);
@@ -104,7 +123,9 @@ describe('@permissio/express specifics', () => {
       ran = true;
       res.json({});
     });
-    const res = await request(await listen(app)).get('/doc').set('x-user', 'alice');
+    const res = await request(await listen(app))
+      .get('/doc')
+      .set('x-user', 'alice');
     expect(res.status).toBe(500);
     expect(ran).toBe(false);
   });
@@ -113,14 +134,22 @@ describe('@permissio/express specifics', () => {
     const app = express();
     const router = express.Router();
     app.use(permissio({ client: engineClient().client, user, tenant }));
-    router.get('/:pid/documents/:id', requirePermission('read', resourceFromPath('document', { key: 'id' })), (_req, res) =>
-      res.json({ ok: true }),
+    router.get(
+      '/:pid/documents/:id',
+      requirePermission('read', resourceFromPath('document', { key: 'id' })),
+      (_req, res) => res.json({ ok: true }),
     );
     app.use('/projects', router);
     const server = await listen(app);
-    expect((await request(server).get('/projects/p1/documents/d1').set('x-user', 'dave').set('x-tenant', 'acme')).status).toBe(200);
-    expect((await request(server).get('/PROJECTS/p1/documents/d1').set('x-user', 'dave').set('x-tenant', 'acme')).status).toBe(403);
-    expect((await request(server).get('/projects/p1%2Fx/documents/d1').set('x-user', 'dave').set('x-tenant', 'acme')).status).toBe(400);
+    expect(
+      (await request(server).get('/projects/p1/documents/d1').set('x-user', 'dave').set('x-tenant', 'acme')).status,
+    ).toBe(200);
+    expect(
+      (await request(server).get('/PROJECTS/p1/documents/d1').set('x-user', 'dave').set('x-tenant', 'acme')).status,
+    ).toBe(403);
+    expect(
+      (await request(server).get('/projects/p1%2Fx/documents/d1').set('x-user', 'dave').set('x-tenant', 'acme')).status,
+    ).toBe(400);
   });
 
   it('validates onError eagerly', () => {

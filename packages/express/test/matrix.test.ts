@@ -1,8 +1,20 @@
 import type { AddressInfo } from 'node:net';
 import express, { type Request } from 'express';
 import request from 'supertest';
-import { defineAdapterSuite, rawRequest, parseBody, type AdapterDriver, type TestResponse } from '@permissio/adapter-testkit';
-import { permissio, requirePermission, resourceFromPath, type PermissioExpressHook, type PermissioExpressOptions } from '../src/index.js';
+import {
+  defineAdapterSuite,
+  rawRequest,
+  parseBody,
+  type AdapterDriver,
+  type TestResponse,
+} from '@permissio/adapter-testkit';
+import {
+  permissio,
+  requirePermission,
+  resourceFromPath,
+  type PermissioExpressHook,
+  type PermissioExpressOptions,
+} from '../src/index.js';
 
 function expressPath(path: string): string {
   return path.endsWith('/*') ? `${path}rest` : path;
@@ -26,12 +38,17 @@ export const expressDriver: AdapterDriver<Request> = {
   resourceFromPath,
   requirePermission: (action, resource) => requirePermission(action as string, resource as string),
   createAdapter: (options) => permissio(options as PermissioExpressOptions),
-  hookOptions: () => ({ onDenied: hook('onDenied'), onUnauthenticated: hook('onUnauthenticated'), onError: hook('onError') }),
+  hookOptions: () => ({
+    onDenied: hook('onDenied'),
+    onUnauthenticated: hook('onUnauthenticated'),
+    onError: hook('onError'),
+  }),
   async createApp({ options, routes }) {
     const app = express();
     app.use(permissio(options as PermissioExpressOptions));
     for (const route of routes) {
-      const handlers = route.permission === undefined ? [] : [requirePermission(route.permission.action, route.permission.resource)];
+      const handlers =
+        route.permission === undefined ? [] : [requirePermission(route.permission.action, route.permission.resource)];
       const method = route.method.toLowerCase() as 'get' | 'post' | 'delete';
       app[method](expressPath(route.path), ...handlers, async (req, res, next) => {
         try {

@@ -11,15 +11,30 @@
  */
 import type { FastifyPluginCallback, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
-import { Authorizer, assertPermissionArguments, type RefusalOutcome, type PermissioAdapterBaseOptions } from '@permissio/core/internal';
-import { CONTEXT, INSTANCE, requirePermission, type FastifyInstanceState, type FastifyResourceSpec } from './require-permission.js';
+import {
+  Authorizer,
+  assertPermissionArguments,
+  type RefusalOutcome,
+  type PermissioAdapterBaseOptions,
+} from '@permissio/core/internal';
+import {
+  CONTEXT,
+  INSTANCE,
+  requirePermission,
+  type FastifyInstanceState,
+  type FastifyResourceSpec,
+} from './require-permission.js';
 
 /**
  * A hook called instead of the default problem+json reply. It may send its
  * own reply; if it does not, the default reply is sent once it returns (or
  * its promise settles). Throwing hands the error to Fastify's error handler.
  */
-export type PermissioFastifyHook = (request: FastifyRequest, reply: FastifyReply, outcome: RefusalOutcome) => void | Promise<void>;
+export type PermissioFastifyHook = (
+  request: FastifyRequest,
+  reply: FastifyReply,
+  outcome: RefusalOutcome,
+) => void | Promise<void>;
 
 /** Options of {@link permissioPlugin}. */
 export interface PermissioFastifyOptions extends PermissioAdapterBaseOptions<FastifyRequest> {
@@ -83,7 +98,9 @@ const plugin: FastifyPluginCallback<PermissioFastifyOptions> = function permissi
     const permission = (routeOptions.config as { permission?: RoutePermission } | undefined)?.permission;
     if (permission === undefined) return;
     if (permission === null || typeof permission !== 'object') {
-      throw new TypeError(`@permissio/fastify: route ${routeOptions.method} ${routeOptions.url}: config.permission must be { action, resource }.`);
+      throw new TypeError(
+        `@permissio/fastify: route ${routeOptions.method} ${routeOptions.url}: config.permission must be { action, resource }.`,
+      );
     }
     assertPermissionArguments(permission.action, permission.resource, 'fastify');
     const existing = routeOptions.preHandler;

@@ -51,7 +51,12 @@ export function requirePermission(action: string, resource: FastifyResourceSpec)
   return function requirePermissionPreHandler(request, reply, done) {
     const instance = request[INSTANCE];
     if (instance === null || instance === undefined) {
-      done(new PermissioError('@permissio/fastify: the plugin did not run for this request; register it (await app.register(permissioPlugin, { ... })) in this context before the route.', { code: 'PLUGIN_MISSING' }));
+      done(
+        new PermissioError(
+          '@permissio/fastify: the plugin did not run for this request; register it (await app.register(permissioPlugin, { ... })) in this context before the route.',
+          { code: 'PLUGIN_MISSING' },
+        ),
+      );
       return;
     }
     const outcome = instance.authorizer.authorize(request[CONTEXT] ?? undefined, request, action, resource);
@@ -84,7 +89,13 @@ function sendProblem(reply: FastifyReply, outcome: RefusalOutcome): void {
   void reply.code(outcome.status).header('content-type', PROBLEM_CONTENT_TYPE).send(JSON.stringify(outcome.problem));
 }
 
-function refuse(instance: FastifyInstanceState, request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void, outcome: RefusalOutcome): void {
+function refuse(
+  instance: FastifyInstanceState,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  done: (error?: Error) => void,
+  outcome: RefusalOutcome,
+): void {
   const hook = selectRefusalHook(outcome, instance);
   if (hook === undefined) {
     sendProblem(reply, outcome);

@@ -5,7 +5,11 @@
  */
 import type { FastifyRequest } from 'fastify';
 import type { CheckResource } from '@permissio/core';
-import { assertResourceFromPathArguments, resourceFromRequestPath, type ResourceFromPathOptions } from '@permissio/core/internal';
+import {
+  assertResourceFromPathArguments,
+  resourceFromRequestPath,
+  type ResourceFromPathOptions,
+} from '@permissio/core/internal';
 
 export type { ResourceFromPathOptions };
 
@@ -16,7 +20,10 @@ export type { ResourceFromPathOptions };
  * @param options - `key`: the route parameter holding the instance key
  * @throws TypeError at call time when an argument is invalid
  */
-export function resourceFromPath(type: string, options?: ResourceFromPathOptions): (request: FastifyRequest) => CheckResource {
+export function resourceFromPath(
+  type: string,
+  options?: ResourceFromPathOptions,
+): (request: FastifyRequest) => CheckResource {
   assertResourceFromPathArguments(type, options, 'fastify');
   const key = options?.key;
   return function resourceFromPathResolver(request: FastifyRequest): CheckResource {

@@ -2,7 +2,13 @@ import Fastify, { type FastifyInstance, type FastifyRequest, type preHandlerHook
 import { afterEach, describe, expect, expectTypeOf, it } from 'vitest';
 import type { RequestScope } from '@permissio/core';
 import { engineClient } from '@permissio/adapter-testkit';
-import permissioPlugin, { permissioPlugin as named, requirePermission, resourceFromPath, type PermissioFastifyOptions, type RoutePermission } from '../src/index.js';
+import permissioPlugin, {
+  permissioPlugin as named,
+  requirePermission,
+  resourceFromPath,
+  type PermissioFastifyOptions,
+  type RoutePermission,
+} from '../src/index.js';
 
 const apps: FastifyInstance[] = [];
 afterEach(async () => {
@@ -28,7 +34,9 @@ describe('@permissio/fastify specifics', () => {
 
   it('is one fastify-plugin, exported default and named', () => {
     expect(permissioPlugin).toBe(named);
-    const meta = (permissioPlugin as unknown as Record<symbol, { name: string; fastify: string }>)[Symbol.for('plugin-meta')];
+    const meta = (permissioPlugin as unknown as Record<symbol, { name: string; fastify: string }>)[
+      Symbol.for('plugin-meta')
+    ];
     expect(meta).toMatchObject({ name: '@permissio/fastify', fastify: '5.x' });
   });
 
@@ -36,18 +44,26 @@ describe('@permissio/fastify specifics', () => {
     const fastify = app();
     await fastify.register(permissioPlugin, { client: engineClient().client, user, tenant });
     fastify.get('/me', async (request) => ({ user: request.permissio.user, tenant: request.permissio.tenant }));
-    fastify.get('/doc', { config: { permission: { action: 'read', resource: 'document' } } }, async () => ({ ok: true }));
+    fastify.get('/doc', { config: { permission: { action: 'read', resource: 'document' } } }, async () => ({
+      ok: true,
+    }));
     const me = await fastify.inject({ url: '/me', headers: { 'x-user': 'alice', 'x-tenant': 'acme' } });
     expect(me.json()).toEqual({ user: 'alice', tenant: 'acme' });
-    expect((await fastify.inject({ url: '/doc', headers: { 'x-user': 'alice', 'x-tenant': 'acme' } })).statusCode).toBe(200);
+    expect((await fastify.inject({ url: '/doc', headers: { 'x-user': 'alice', 'x-tenant': 'acme' } })).statusCode).toBe(
+      200,
+    );
     expect((await fastify.inject({ url: '/doc', headers: { 'x-user': 'alice' } })).statusCode).toBe(403);
-    expect((await fastify.inject({ method: 'HEAD', url: '/doc', headers: { 'x-user': 'alice' } })).statusCode).toBe(403);
+    expect((await fastify.inject({ method: 'HEAD', url: '/doc', headers: { 'x-user': 'alice' } })).statusCode).toBe(
+      403,
+    );
   });
 
   it('an invalid config.permission fails at route registration', async () => {
     const fastify = app();
     await fastify.register(permissioPlugin, { client: engineClient().client, user });
-    expect(() => fastify.get('/x', { config: { permission: { action: '', resource: 'document' } } }, async () => ({}))).toThrow(TypeError);
+    expect(() =>
+      fastify.get('/x', { config: { permission: { action: '', resource: 'document' } } }, async () => ({})),
+    ).toThrow(TypeError);
   });
 
   it('a hook that throws hands the error to setErrorHandler; the handler never runs', async () => {
@@ -99,7 +115,11 @@ describe('@permissio/fastify specifics', () => {
     const fastify = Fastify({ routerOptions: { caseSensitive: false } });
     apps.push(fastify);
     await fastify.register(permissioPlugin, { client: engineClient().client, user, tenant });
-    fastify.get('/files/*', { config: { permission: { action: 'read', resource: resourceFromPath('document') } } }, async () => ({ ok: true }));
+    fastify.get(
+      '/files/*',
+      { config: { permission: { action: 'read', resource: resourceFromPath('document') } } },
+      async () => ({ ok: true }),
+    );
     const headers = { 'x-user': 'dave', 'x-tenant': 'acme' };
     expect((await fastify.inject({ url: '/files/p1/a?x=1', headers })).statusCode).toBe(200);
     expect((await fastify.inject({ url: '/FILES/p1/a', headers })).statusCode).toBe(403);

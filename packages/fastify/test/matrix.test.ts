@@ -1,6 +1,17 @@
 import Fastify, { type FastifyRequest } from 'fastify';
-import { defineAdapterSuite, rawRequest, parseBody, type AdapterDriver, type TestResponse } from '@permissio/adapter-testkit';
-import permissioPlugin, { requirePermission, resourceFromPath, type PermissioFastifyHook, type PermissioFastifyOptions } from '../src/index.js';
+import {
+  defineAdapterSuite,
+  rawRequest,
+  parseBody,
+  type AdapterDriver,
+  type TestResponse,
+} from '@permissio/adapter-testkit';
+import permissioPlugin, {
+  requirePermission,
+  resourceFromPath,
+  type PermissioFastifyHook,
+  type PermissioFastifyOptions,
+} from '../src/index.js';
 
 const hook =
   (name: string): PermissioFastifyHook =>
@@ -30,7 +41,11 @@ export const fastifyDriver: AdapterDriver<FastifyRequest> = {
       await app.close().catch(() => {});
     }
   },
-  hookOptions: () => ({ onDenied: hook('onDenied'), onUnauthenticated: hook('onUnauthenticated'), onError: hook('onError') }),
+  hookOptions: () => ({
+    onDenied: hook('onDenied'),
+    onUnauthenticated: hook('onUnauthenticated'),
+    onError: hook('onError'),
+  }),
   async createApp({ options, routes }) {
     const app = Fastify();
     await app.register(permissioPlugin, options as PermissioFastifyOptions);
@@ -61,7 +76,8 @@ export const fastifyDriver: AdapterDriver<FastifyRequest> = {
           ...(req.body === undefined ? {} : { payload: req.body as object }),
         });
         const headers: Record<string, string | undefined> = {};
-        for (const [name, value] of Object.entries(res.headers)) headers[name] = Array.isArray(value) ? value.join(', ') : value?.toString();
+        for (const [name, value] of Object.entries(res.headers))
+          headers[name] = Array.isArray(value) ? value.join(', ') : value?.toString();
         return { status: res.statusCode, headers, text: res.body, body: parseBody(headers['content-type'], res.body) };
       },
       close: () => app.close(),

@@ -6,7 +6,12 @@
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { RequestScope } from '@permissio/core';
-import { Authorizer, type AuthorizationContext, type PermissioAdapterBaseOptions, type RefusalOutcome } from '@permissio/core/internal';
+import {
+  Authorizer,
+  type AuthorizationContext,
+  type PermissioAdapterBaseOptions,
+  type RefusalOutcome,
+} from '@permissio/core/internal';
 
 /** The variables `permissio()` sets: `c.get('permissio')`. */
 export type PermissioVariables = {

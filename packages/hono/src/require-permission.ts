@@ -49,7 +49,12 @@ export function requirePermission(action: string, resource: HonoResourceSpec) {
 }
 
 /** Runs the next handler on an explicit allow; refuses everything else. */
-function finish(instance: HonoInstance, c: Context, next: Next, outcome: AuthorizationOutcome): Promise<Response | void> {
+function finish(
+  instance: HonoInstance,
+  c: Context,
+  next: Next,
+  outcome: AuthorizationOutcome,
+): Promise<Response | void> {
   return outcome.kind === 'allow' ? next() : refuse(instance, c, outcome);
 }
 

@@ -5,7 +5,11 @@
  */
 import type { Context } from 'hono';
 import type { CheckResource } from '@permissio/core';
-import { assertResourceFromPathArguments, resourceFromRequestPath, type ResourceFromPathOptions } from '@permissio/core/internal';
+import {
+  assertResourceFromPathArguments,
+  resourceFromRequestPath,
+  type ResourceFromPathOptions,
+} from '@permissio/core/internal';
 
 export type { ResourceFromPathOptions };
 
@@ -20,7 +24,12 @@ export function resourceFromPath(type: string, options?: ResourceFromPathOptions
   assertResourceFromPathArguments(type, options, 'hono');
   const key = options?.key;
   return function resourceFromPathResolver(c: Context): CheckResource {
-    return resourceFromRequestPath(type, rawPathname(c.req.url), options, key === undefined ? undefined : c.req.param(key));
+    return resourceFromRequestPath(
+      type,
+      rawPathname(c.req.url),
+      options,
+      key === undefined ? undefined : c.req.param(key),
+    );
   };
 }
 

@@ -5,7 +5,14 @@ import { HTTPException } from 'hono/http-exception';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import type { RequestScope } from '@permissio/core';
 import { engineClient } from '@permissio/adapter-testkit';
-import { permissio, requirePermission, resourceFromPath, type PermissioEnv, type PermissioHonoOptions, type PermissioVariables } from '../src/index.js';
+import {
+  permissio,
+  requirePermission,
+  resourceFromPath,
+  type PermissioEnv,
+  type PermissioHonoOptions,
+  type PermissioVariables,
+} from '../src/index.js';
 
 const user = (c: Context) => c.req.header('x-user');
 const tenant = (c: Context) => c.req.header('x-tenant');
@@ -59,7 +66,15 @@ describe('@permissio/hono specifics', () => {
   it('a hook returning nothing lets the default exception through', async () => {
     const seen: number[] = [];
     const app = new Hono();
-    app.use('*', permissio({ client: engineClient().client, user, tenant, onDenied: (_c, outcome) => void seen.push(outcome.status) }));
+    app.use(
+      '*',
+      permissio({
+        client: engineClient().client,
+        user,
+        tenant,
+        onDenied: (_c, outcome) => void seen.push(outcome.status),
+      }),
+    );
     app.get('/doc', requirePermission('delete', 'document'), (c) => c.json({ ran: true }));
     const res = await app.request('/doc', { headers: { 'x-user': 'bob', 'x-tenant': 'acme' } });
     expect(res.status).toBe(403);

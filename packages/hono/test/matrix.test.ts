@@ -1,8 +1,20 @@
 import type { AddressInfo } from 'node:net';
 import { Hono, type Context } from 'hono';
 import { serve } from '@hono/node-server';
-import { defineAdapterSuite, rawRequest, parseBody, type AdapterDriver, type TestResponse } from '@permissio/adapter-testkit';
-import { permissio, requirePermission, resourceFromPath, type PermissioHonoHook, type PermissioHonoOptions } from '../src/index.js';
+import {
+  defineAdapterSuite,
+  rawRequest,
+  parseBody,
+  type AdapterDriver,
+  type TestResponse,
+} from '@permissio/adapter-testkit';
+import {
+  permissio,
+  requirePermission,
+  resourceFromPath,
+  type PermissioHonoHook,
+  type PermissioHonoOptions,
+} from '../src/index.js';
 
 const hook =
   (name: string): PermissioHonoHook =>
@@ -23,7 +35,11 @@ export const honoDriver: AdapterDriver<Context> = {
   resourceFromPath,
   requirePermission: (action, resource) => requirePermission(action as string, resource as string),
   createAdapter: (options) => permissio(options as PermissioHonoOptions),
-  hookOptions: () => ({ onDenied: hook('onDenied'), onUnauthenticated: hook('onUnauthenticated'), onError: hook('onError') }),
+  hookOptions: () => ({
+    onDenied: hook('onDenied'),
+    onUnauthenticated: hook('onUnauthenticated'),
+    onError: hook('onError'),
+  }),
   async createApp({ options, routes }) {
     const app = new Hono();
     app.use('*', permissio(options as PermissioHonoOptions));

@@ -26,7 +26,11 @@ const policy = {
     { key: 'editor', permissions: ['document:write'], extends: ['viewer'] },
   ],
   tenants: [{ key: 'acme' }],
-  roleAssignments: Array.from({ length: 100 }, (_, i) => ({ user: `user-${i}`, role: i % 2 ? 'editor' : 'viewer', tenant: 'acme' })),
+  roleAssignments: Array.from({ length: 100 }, (_, i) => ({
+    user: `user-${i}`,
+    role: i % 2 ? 'editor' : 'viewer',
+    tenant: 'acme',
+  })),
 };
 
 /** The 10 checks of one request: 5 distinct questions, each asked twice. */
@@ -58,7 +62,13 @@ async function main(): Promise<void> {
     fetchCalls++;
     return fetch(input, init);
   };
-  const permissio = new Permissio({ token: TOKEN, apiUrl: server.url, projectId: PROJECT, environmentId: ENV, fetch: countingFetch });
+  const permissio = new Permissio({
+    token: TOKEN,
+    apiUrl: server.url,
+    projectId: PROJECT,
+    environmentId: ENV,
+    fetch: countingFetch,
+  });
   try {
     await permissio.pdp.load(policy);
 
@@ -117,7 +127,11 @@ async function main(): Promise<void> {
 
     // ---- 2. client overhead per check vs raw fetch
     const url = `${server.url}/v1/projects/${PROJECT}/environments/${ENV}/check`;
-    const headers = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', accept: 'application/json' };
+    const headers = {
+      authorization: `Bearer ${TOKEN}`,
+      'content-type': 'application/json',
+      accept: 'application/json',
+    };
     const rawFetch = async (): Promise<number> => {
       const start = process.hrtime.bigint();
       for (let i = 0; i < RAW_CHECKS; i++) {
@@ -134,7 +148,8 @@ async function main(): Promise<void> {
     const client = async (): Promise<number> => {
       const start = process.hrtime.bigint();
       for (let i = 0; i < RAW_CHECKS; i++) {
-        if (!(await permissio.check(`user-${i % 100}`, 'read', 'document', { tenant: 'acme' }))) throw new Error('unexpected deny');
+        if (!(await permissio.check(`user-${i % 100}`, 'read', 'document', { tenant: 'acme' })))
+          throw new Error('unexpected deny');
       }
       return ms(process.hrtime.bigint() - start);
     };
@@ -172,7 +187,9 @@ async function main(): Promise<void> {
   };
   console.log(`\n== embedded, ${N} sequential awaited checks`);
   const direct = await bench('await engine.check(request)', () => engine.check(request));
-  const viaClient = await bench("await permissio.check(...)", () => embedded.check('user-1', 'read', 'document', { tenant: 'acme' }));
+  const viaClient = await bench('await permissio.check(...)', () =>
+    embedded.check('user-1', 'read', 'document', { tenant: 'acme' }),
+  );
   const scope = embedded.createRequestScope({ user: 'user-1', tenant: 'acme' });
   await bench('await scope.check(...) (cached)', () => scope.check('read', 'document'));
   console.log(`Permissio.check / engine.check: ${((viaClient / direct) * 100).toFixed(0)}%`);

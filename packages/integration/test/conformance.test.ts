@@ -62,7 +62,11 @@ describe('conformance: new Permissio({ token, apiUrl }) against @permissio/serve
         await embedded.pdp.load(vector.policy);
         await http.pdp.load(vector.policy);
         const requests = vector.steps.flatMap((step) =>
-          step.op === 'check' && step.expectError === undefined ? [step.request] : step.op === 'bulkCheck' ? step.requests : [],
+          step.op === 'check' && step.expectError === undefined
+            ? [step.request]
+            : step.op === 'bulkCheck'
+              ? step.requests
+              : [],
         );
         if (requests.length === 0) continue;
         const [a, b] = await Promise.all([

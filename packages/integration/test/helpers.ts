@@ -9,7 +9,9 @@ export const PROJECT = 'proj-1';
 export const ENVIRONMENT = 'env-1';
 
 /** A real local server on 127.0.0.1:0, in memory, rate limits off. */
-export function localServer(extraKeys: { key: string; projectId: string; environmentId: string }[] = []): Promise<PermissioServer> {
+export function localServer(
+  extraKeys: { key: string; projectId: string; environmentId: string }[] = [],
+): Promise<PermissioServer> {
   return startServer({
     host: '127.0.0.1',
     port: 0,
@@ -23,7 +25,8 @@ export function localServer(extraKeys: { key: string; projectId: string; environ
 export function clientTarget(permissio: Permissio): ConformanceTarget {
   return {
     check: (r) => permissio.check(r.user, r.action, r.resource, { tenant: r.tenant, context: r.context }),
-    checkDetailed: (r) => permissio.checkDetailed(r.user, r.action, r.resource, { tenant: r.tenant, context: r.context }),
+    checkDetailed: (r) =>
+      permissio.checkDetailed(r.user, r.action, r.resource, { tenant: r.tenant, context: r.context }),
     bulkCheck: (requests) => permissio.bulkCheck(requests),
     checkPermissions: (request) => permissio.checkPermissions(request),
     getUserPermissions: (user, uri, options) => permissio.getUserPermissions(user, uri, options),

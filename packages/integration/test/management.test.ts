@@ -43,10 +43,16 @@ describe('management API over HTTP', () => {
     expect(all).toHaveLength(13);
     expect(new Set(all).size).toBe(13);
     await permissio.api.tenants.create({ key: 'acme', name: 'Acme' });
-    expect(await users.sync('bob', { email: 'bob@x.io', roles: ['viewer'], tenant: 'acme' })).toMatchObject({ key: 'bob' });
+    expect(await users.sync('bob', { email: 'bob@x.io', roles: ['viewer'], tenant: 'acme' })).toMatchObject({
+      key: 'bob',
+    });
     expect(await permissio.check('bob', 'read', 'document', { tenant: 'acme' })).toBe(true);
     expect((await users.getTenants('bob')).map((t) => t.key)).toEqual(['acme']);
-    expect(await users.assignRole('a/b@x.io c', 'viewer', { tenant: 'acme' })).toMatchObject({ user: 'a/b@x.io c', role: 'viewer', tenant: 'acme' });
+    expect(await users.assignRole('a/b@x.io c', 'viewer', { tenant: 'acme' })).toMatchObject({
+      user: 'a/b@x.io c',
+      role: 'viewer',
+      tenant: 'acme',
+    });
     expect(await permissio.check('a/b@x.io c', 'read', 'document', { tenant: 'acme' })).toBe(true);
     await users.unassignRole('a/b@x.io c', 'viewer', { tenant: 'acme' });
     expect(await permissio.check('a/b@x.io c', 'read', 'document', { tenant: 'acme' })).toBe(false);
@@ -76,11 +82,16 @@ describe('management API over HTTP', () => {
 
   it('roles: CRUD, permissions, extends (cycle → conflict)', async () => {
     const roles = permissio.api.roles;
-    expect(await roles.create({ key: 'editor', permissions: ['document:write'] })).toMatchObject({ key: 'editor', permissions: ['document:write'] });
+    expect(await roles.create({ key: 'editor', permissions: ['document:write'] })).toMatchObject({
+      key: 'editor',
+      permissions: ['document:write'],
+    });
     expect(await roles.get('editor')).toMatchObject({ key: 'editor' });
     expect(await roles.update('editor', { description: 'edits' })).toMatchObject({ description: 'edits' });
     expect(await roles.sync('admin', { permissions: ['document:delete'] })).toMatchObject({ key: 'admin' });
-    expect((await roles.addPermission('editor', 'document:read')).permissions).toEqual(expect.arrayContaining(['document:read', 'document:write']));
+    expect((await roles.addPermission('editor', 'document:read')).permissions).toEqual(
+      expect.arrayContaining(['document:read', 'document:write']),
+    );
     expect((await roles.getPermissions('editor')).sort()).toEqual(['document:read', 'document:write']);
     expect((await roles.removePermission('editor', 'document:read')).permissions).toEqual(['document:write']);
     expect((await roles.addExtends('editor', 'viewer')).extends).toEqual(['viewer']);
@@ -102,12 +113,18 @@ describe('management API over HTTP', () => {
     expect(await resources.get('folder')).toMatchObject({ key: 'folder', actions: [{ key: 'list' }] });
     expect(await resources.update('folder', { name: 'Folder' })).toMatchObject({ name: 'Folder' });
     expect(await resources.sync('report', { actions: ['view'] })).toMatchObject({ key: 'report' });
-    expect(await resources.createAction('folder', { key: 'create', name: 'Create' })).toMatchObject({ key: 'create', name: 'Create' });
+    expect(await resources.createAction('folder', { key: 'create', name: 'Create' })).toMatchObject({
+      key: 'create',
+      name: 'Create',
+    });
     await expect(resources.createAction('folder', { key: 'create' })).rejects.toBeInstanceOf(PermissioConflictError);
     expect((await resources.listActions('folder')).map((a) => a.key).sort()).toEqual(['create', 'list']);
     await resources.deleteAction('folder', 'create');
     expect((await resources.listActions('folder')).map((a) => a.key)).toEqual(['list']);
-    expect(await resources.createAttribute('folder', { key: 'owner', type: 'string' })).toEqual({ key: 'owner', type: 'string' });
+    expect(await resources.createAttribute('folder', { key: 'owner', type: 'string' })).toEqual({
+      key: 'owner',
+      type: 'string',
+    });
     expect(await resources.listAttributes('folder')).toEqual([{ key: 'owner', type: 'string' }]);
     await resources.deleteAttribute('folder', 'owner');
     expect(await resources.listAttributes('folder')).toEqual([]);
@@ -123,9 +140,15 @@ describe('management API over HTTP', () => {
     const ra = permissio.api.roleAssignments;
     await permissio.api.users.create({ key: 'dave' });
     await permissio.api.users.create({ key: 'erin' });
-    expect(await ra.assign({ user: 'dave', role: 'viewer', tenant: 'acme' })).toMatchObject({ user: 'dave', role: 'viewer', tenant: 'acme' });
+    expect(await ra.assign({ user: 'dave', role: 'viewer', tenant: 'acme' })).toMatchObject({
+      user: 'dave',
+      role: 'viewer',
+      tenant: 'acme',
+    });
     expect(await ra.assign({ user: 'dave', role: 'viewer', tenant: 'acme' })).toMatchObject({ user: 'dave' }); // idempotent
-    expect(await ra.assign({ user: 'dave', role: 'viewer', tenant: 'acme', resourceInstance: 'document:d1' })).toMatchObject({ resourceInstance: 'document:d1' });
+    expect(
+      await ra.assign({ user: 'dave', role: 'viewer', tenant: 'acme', resourceInstance: 'document:d1' }),
+    ).toMatchObject({ resourceInstance: 'document:d1' });
     const listed = await ra.list({ user: 'dave' });
     expect(listed.total).toBe(2);
     const detailed = await ra.listDetailed({ user: 'dave', tenant: 'acme', perPage: 1 });
@@ -136,38 +159,98 @@ describe('management API over HTTP', () => {
     const detailedSeen: unknown[] = [];
     for await (const a of ra.iterateDetailed({ user: 'dave', perPage: 1 })) detailedSeen.push(a);
     expect(detailedSeen).toHaveLength(2);
-    expect(await ra.bulkAssign([{ user: 'erin', role: 'viewer', tenant: 'acme' }, { user: 'erin', role: 'editor', tenant: 'acme' }])).toEqual({ assigned: 2 });
+    expect(
+      await ra.bulkAssign([
+        { user: 'erin', role: 'viewer', tenant: 'acme' },
+        { user: 'erin', role: 'editor', tenant: 'acme' },
+      ]),
+    ).toEqual({ assigned: 2 });
     expect(await permissio.check('erin', 'write', 'document', { tenant: 'acme' })).toBe(true);
     expect(await ra.bulkUnassign([{ user: 'erin', role: 'editor', tenant: 'acme' }])).toEqual({ unassigned: 1 });
     expect(await permissio.check('erin', 'write', 'document', { tenant: 'acme' })).toBe(false);
     await ra.unassign({ user: 'dave', role: 'viewer', tenant: 'acme' });
     await ra.unassign({ user: 'dave', role: 'viewer', tenant: 'acme' }); // idempotent
     expect((await ra.list({ user: 'dave' })).total).toBe(1);
-    await expect(ra.assign({ user: 'dave', role: 'no-such-role', tenant: 'acme' })).rejects.toBeInstanceOf(PermissioNotFoundError);
+    await expect(ra.assign({ user: 'dave', role: 'no-such-role', tenant: 'acme' })).rejects.toBeInstanceOf(
+      PermissioNotFoundError,
+    );
   });
 
   it('grant, revoke, getUserPermissions, checkPermissions, checkDetailed', async () => {
     await permissio.api.users.create({ key: 'frank' });
-    await permissio.grant({ user: 'frank', resourceUri: '/project/456', permissions: ['document:read'], roles: ['editor'], tenant: 'acme' });
-    expect(await permissio.check('frank', 'read', { type: 'document', uri: '/project/456/documents/789' }, { tenant: 'acme' })).toBe(true);
-    expect(await permissio.check('frank', 'read', { type: 'document', uri: '/project/4567' }, { tenant: 'acme' })).toBe(false);
+    await permissio.grant({
+      user: 'frank',
+      resourceUri: '/project/456',
+      permissions: ['document:read'],
+      roles: ['editor'],
+      tenant: 'acme',
+    });
+    expect(
+      await permissio.check(
+        'frank',
+        'read',
+        { type: 'document', uri: '/project/456/documents/789' },
+        { tenant: 'acme' },
+      ),
+    ).toBe(true);
+    expect(await permissio.check('frank', 'read', { type: 'document', uri: '/project/4567' }, { tenant: 'acme' })).toBe(
+      false,
+    );
     const perms = await permissio.getUserPermissions('frank', '/project/456/x', { tenant: 'acme' });
     expect(perms.roles).toEqual(['editor']);
     expect(perms.permissions).toEqual(expect.arrayContaining(['document:read', 'document:write']));
-    const result = await permissio.checkPermissions({ user: 'frank', resourceUris: ['/project/456', '/other'], permissions: ['document:read'], tenant: 'acme' });
+    const result = await permissio.checkPermissions({
+      user: 'frank',
+      resourceUris: ['/project/456', '/other'],
+      permissions: ['document:read'],
+      tenant: 'acme',
+    });
     expect(result).toEqual({ passed: false, missing: [{ resource: '/other', permissions: ['document:read'] }] });
-    const decision = await permissio.checkDetailed('frank', 'write', { type: 'document', uri: '/project/456/a' }, { tenant: 'acme' });
+    const decision = await permissio.checkDetailed(
+      'frank',
+      'write',
+      { type: 'document', uri: '/project/456/a' },
+      { tenant: 'acme' },
+    );
     expect(decision).toMatchObject({ allowed: true, reason: 'uri_role' });
-    await permissio.revoke({ user: 'frank', resourceUri: '/project/456', permissions: ['document:read'], roles: ['editor'], tenant: 'acme' });
-    expect(await permissio.check('frank', 'read', { type: 'document', uri: '/project/456/documents/789' }, { tenant: 'acme' })).toBe(false);
+    await permissio.revoke({
+      user: 'frank',
+      resourceUri: '/project/456',
+      permissions: ['document:read'],
+      roles: ['editor'],
+      tenant: 'acme',
+    });
+    expect(
+      await permissio.check(
+        'frank',
+        'read',
+        { type: 'document', uri: '/project/456/documents/789' },
+        { tenant: 'acme' },
+      ),
+    ).toBe(false);
   });
 
   it('auth errors: a bad key is 401, a key on another scope is 403', async () => {
-    const bad = new Permissio({ token: 'permis_key_not_a_real_key_000000', apiUrl: server.url, projectId: PROJECT, environmentId: ENVIRONMENT });
+    const bad = new Permissio({
+      token: 'permis_key_not_a_real_key_000000',
+      apiUrl: server.url,
+      projectId: PROJECT,
+      environmentId: ENVIRONMENT,
+    });
     await expect(bad.check('u', 'read', 'document')).rejects.toBeInstanceOf(PermissioAuthenticationError);
-    const other = new Permissio({ token: 'permis_key_other_env_key_000000', apiUrl: server.url, projectId: PROJECT, environmentId: ENVIRONMENT });
+    const other = new Permissio({
+      token: 'permis_key_other_env_key_000000',
+      apiUrl: server.url,
+      projectId: PROJECT,
+      environmentId: ENVIRONMENT,
+    });
     await expect(other.api.users.list()).rejects.toBeInstanceOf(PermissioPermissionError);
-    const lenient = new Permissio({ token: 'permis_key_not_a_real_key_000000', apiUrl: server.url, throwOnError: false, logger: { debug() {}, info() {}, warn() {}, error() {} } });
+    const lenient = new Permissio({
+      token: 'permis_key_not_a_real_key_000000',
+      apiUrl: server.url,
+      throwOnError: false,
+      logger: { debug() {}, info() {}, warn() {}, error() {} },
+    });
     expect(await lenient.check('u', 'read', 'document')).toBe(false);
     expect(await lenient.api.users.list()).toBe(null);
   });

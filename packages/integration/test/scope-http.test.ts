@@ -20,7 +20,12 @@ const policy = {
   // user-i is editor in tenant t(i % 4), viewer on document doc-i in t((i+1) % 4).
   roleAssignments: Array.from({ length: 250 }, (_, i) => [
     { user: `user-${i}`, role: 'editor', tenant: TENANTS[i % 4] as string },
-    { user: `user-${i}`, role: 'viewer', tenant: TENANTS[(i + 1) % 4] as string, resourceInstance: `document:doc-${i}` },
+    {
+      user: `user-${i}`,
+      role: 'viewer',
+      tenant: TENANTS[(i + 1) % 4] as string,
+      resourceInstance: `document:doc-${i}`,
+    },
   ]).flat(),
 };
 
@@ -31,7 +36,13 @@ let permissio: Permissio;
 beforeAll(async () => {
   server = await localServer();
   proxy = await countingProxy(server.url);
-  permissio = new Permissio({ token: TOKEN, apiUrl: proxy.url, projectId: PROJECT, environmentId: ENVIRONMENT, checkTimeout: 30_000 });
+  permissio = new Permissio({
+    token: TOKEN,
+    apiUrl: proxy.url,
+    projectId: PROJECT,
+    environmentId: ENVIRONMENT,
+    checkTimeout: 30_000,
+  });
   await permissio.pdp.load(policy);
 });
 afterAll(async () => {
@@ -46,7 +57,9 @@ describe('RequestScope over HTTP', () => {
     const scope = permissio.createRequestScope({ user: 'user-0', tenant: 't0' });
     const actions = ['read', 'write', 'delete'];
     const answers = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => scope.check(actions[i % 3] as string, { type: 'document', key: `doc-${i}` })),
+      Array.from({ length: 10 }, (_, i) =>
+        scope.check(actions[i % 3] as string, { type: 'document', key: `doc-${i}` }),
+      ),
     );
     expect(answers).toEqual(Array.from({ length: 10 }, (_, i) => i % 3 !== 2));
     expect(proxy.requests()).toEqual([`POST ${P}/check/bulk`]);

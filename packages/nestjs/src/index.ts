@@ -16,7 +16,12 @@ export {
   isPermissioException,
 } from './permissio.exceptions.js';
 export type { PermissioException } from './permissio.exceptions.js';
-export { PERMISSIO_OPTIONS, PERMISSIO_AUTHORIZER, PERMISSIO_REQUIREMENT, PERMISSIO_CONTEXT } from './permissio.constants.js';
+export {
+  PERMISSIO_OPTIONS,
+  PERMISSIO_AUTHORIZER,
+  PERMISSIO_REQUIREMENT,
+  PERMISSIO_CONTEXT,
+} from './permissio.constants.js';
 export type {
   PermissioModuleOptions,
   PermissioModuleAsyncOptions,

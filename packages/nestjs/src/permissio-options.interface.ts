@@ -85,7 +85,9 @@ export interface PermissioModuleSettings {
 }
 
 /** Options of `PermissioModule.forRoot()`. */
-export interface PermissioModuleOptions<Req = PermissioRequest> extends PermissioOptions<Req>, PermissioModuleSettings {}
+export interface PermissioModuleOptions<Req = PermissioRequest>
+  extends PermissioOptions<Req>,
+    PermissioModuleSettings {}
 
 /** A class that builds the options, for `forRootAsync({ useClass })` / `useExisting`. */
 export interface PermissioOptionsFactory<Req = PermissioRequest> {

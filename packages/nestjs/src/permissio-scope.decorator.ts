@@ -26,7 +26,7 @@ function permissioScopeFactory(_data: unknown, context: ExecutionContext): Permi
   const scope = getPermissioScope(context.switchToHttp().getRequest());
   if (scope === undefined) {
     throw new PermissioError(
-      '@PermissioScope(): PermissioGuard did not run for this request. Keep the module\'s global guard, or apply @UseGuards(PermissioGuard).',
+      "@PermissioScope(): PermissioGuard did not run for this request. Keep the module's global guard, or apply @UseGuards(PermissioGuard).",
     );
   }
   return scope;

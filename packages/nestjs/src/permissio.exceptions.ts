@@ -6,7 +6,7 @@
 import {
   BadRequestException,
   ForbiddenException,
-  HttpException,
+  type HttpException,
   ServiceUnavailableException,
   UnauthorizedException,
 } from '@nestjs/common';

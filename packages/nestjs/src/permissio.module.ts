@@ -76,13 +76,17 @@ export class PermissioModule {
     assertSettings(options, 'forRootAsync()');
     const ways = (['useFactory', 'useClass', 'useExisting'] as const).filter((name) => options[name] !== undefined);
     if (ways.length !== 1) {
-      throw new TypeError(`${WHERE}: forRootAsync() needs exactly one of "useFactory", "useClass" or "useExisting" (got ${ways.length === 0 ? 'none' : ways.join(', ')}).`);
+      throw new TypeError(
+        `${WHERE}: forRootAsync() needs exactly one of "useFactory", "useClass" or "useExisting" (got ${ways.length === 0 ? 'none' : ways.join(', ')}).`,
+      );
     }
     if (options.useFactory !== undefined && typeof options.useFactory !== 'function') {
       throw new TypeError(`${WHERE}: forRootAsync() option "useFactory" must be a function.`);
     }
     if (options.useClass !== undefined && typeof options.useClass !== 'function') {
-      throw new TypeError(`${WHERE}: forRootAsync() option "useClass" must be a class implementing PermissioOptionsFactory.`);
+      throw new TypeError(
+        `${WHERE}: forRootAsync() option "useClass" must be a class implementing PermissioOptionsFactory.`,
+      );
     }
     if (options.inject !== undefined && !Array.isArray(options.inject)) {
       throw new TypeError(`${WHERE}: forRootAsync() option "inject" must be an array of tokens.`);
@@ -94,7 +98,11 @@ export class PermissioModule {
       providers: [
         ...asyncOptionsProviders(options),
         // Validates the options as soon as the factory resolves (during bootstrap).
-        ...sharedProviders(options, { provide: PERMISSIO_AUTHORIZER, useFactory: createAuthorizer, inject: [PERMISSIO_OPTIONS] }),
+        ...sharedProviders(options, {
+          provide: PERMISSIO_AUTHORIZER,
+          useFactory: createAuthorizer,
+          inject: [PERMISSIO_OPTIONS],
+        }),
       ],
       exports: EXPORTS,
     };
@@ -111,7 +119,9 @@ function asyncOptionsProviders<Req>(options: PermissioModuleAsyncOptions<Req>): 
       provide: PERMISSIO_OPTIONS,
       useFactory: (factory: PermissioOptionsFactory<never>) => {
         if (factory === null || typeof factory !== 'object' || typeof factory.createPermissioOptions !== 'function') {
-          throw new TypeError(`${WHERE}: forRootAsync() "useClass"/"useExisting" must provide a createPermissioOptions() method.`);
+          throw new TypeError(
+            `${WHERE}: forRootAsync() "useClass"/"useExisting" must provide a createPermissioOptions() method.`,
+          );
         }
         return factory.createPermissioOptions();
       },

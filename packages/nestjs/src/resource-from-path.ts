@@ -22,13 +22,21 @@ import type { PermissioRequest } from './permissio-options.interface.js';
  *
  * @throws TypeError (when called) naming a bad argument
  */
-export function resourceFromPath(type: string, options?: ResourceFromPathOptions): (request: PermissioRequest) => CheckResource {
+export function resourceFromPath(
+  type: string,
+  options?: ResourceFromPathOptions,
+): (request: PermissioRequest) => CheckResource {
   assertResourceFromPathArguments(type, options, FRAMEWORK);
   const key = options?.key;
   return function resourceFromPathResolver(request: PermissioRequest): CheckResource {
     const path = matchedPath(request);
     if (typeof path !== 'string') throw new TypeError('resourceFromPath: the request has no URL.');
-    return resourceFromRequestPath(type, path, options, key === undefined ? undefined : routeParam(request.params, key));
+    return resourceFromRequestPath(
+      type,
+      path,
+      options,
+      key === undefined ? undefined : routeParam(request.params, key),
+    );
   };
 }
 

@@ -57,7 +57,9 @@ describe('types', () => {
     expect(module.module).toBe(PermissioModule);
     expectTypeOf<PermissioModuleOptions['failureStatus']>().toEqualTypeOf<403 | 503 | undefined>();
     expectTypeOf<PermissioModuleOptions['global']>().toEqualTypeOf<boolean | undefined>();
-    expectTypeOf<PermissioRefusalHook>().returns.toEqualTypeOf<Error | undefined | void | Promise<Error | undefined | void>>();
+    expectTypeOf<PermissioRefusalHook>().returns.toEqualTypeOf<
+      Error | undefined | void | Promise<Error | undefined | void>
+    >();
     // @ts-expect-error failureStatus never allows: only 403 or 503
     const bad: PermissioModuleOptions = { client, user: () => 'x', failureStatus: 200 };
     expect(bad).toBeDefined();
@@ -65,8 +67,14 @@ describe('types', () => {
   });
 
   it('resolvers receive the underlying request of either platform', () => {
-    RequirePermission('read', (req: FastifyRequest<{ Params: { id: string } }>) => ({ type: 'document', key: req.params.id }));
-    RequirePermission('read', (req: Express.Request & { params: { id: string } }) => ({ type: 'document', key: req.params.id }));
+    RequirePermission('read', (req: FastifyRequest<{ Params: { id: string } }>) => ({
+      type: 'document',
+      key: req.params.id,
+    }));
+    RequirePermission('read', (req: Express.Request & { params: { id: string } }) => ({
+      type: 'document',
+      key: req.params.id,
+    }));
     RequirePermission('read', async () => 'document');
     RequirePermission('read', { type: 'document', key: 'doc-1' });
     expectTypeOf(resourceFromPath('document')).returns.toEqualTypeOf<CheckResource>();
@@ -97,7 +105,7 @@ describe('PermissioGuard', () => {
         switchToHttp: () => ({ getRequest: () => request }),
       } as unknown as ExecutionContext;
       await expect(guard.canActivate(context)).resolves.toBe(true);
-      expect(getPermissioScope(request)).toBe(request['permissio']);
+      expect(getPermissioScope(request)).toBe(request.permissio);
       expect(getPermissioScope(request)?.user).toBe('alice');
     }
     await moduleRef.close();

@@ -42,7 +42,15 @@ export const BULK_CHECKS: CheckRequest[] = Array.from({ length: 50 }, (_, i) => 
     case 1:
       return { user, action: 'delete', resource: { type: 'document', key: `doc-${(i * 37) % 1000}`, tenant: 'acme' } };
     case 2:
-      return { user, action: 'admin', resource: { type: 'project', uri: `/org/${((i * 37) % 1000) % 50}/project/${(i * 37) % 1000}/settings`, tenant: 'acme' } };
+      return {
+        user,
+        action: 'admin',
+        resource: {
+          type: 'project',
+          uri: `/org/${((i * 37) % 1000) % 50}/project/${(i * 37) % 1000}/settings`,
+          tenant: 'acme',
+        },
+      };
     default:
       return { user, action: 'write', resource: { type: 'document', key: 'doc-x', tenant: 'globex' } };
   }

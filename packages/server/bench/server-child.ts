@@ -22,14 +22,19 @@ const body = JSON.stringify({ allowed: true });
 const bare = createServer((req, res) => {
   req.resume();
   req.on('end', () => {
-    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+    res.writeHead(200, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(body),
+    });
     res.end(body);
   });
 });
 bare.keepAliveTimeout = 72_000;
 await new Promise<void>((resolve) => bare.listen(0, '127.0.0.1', resolve));
 
-process.stdout.write(`${JSON.stringify({ server: server.url, bare: `http://127.0.0.1:${(bare.address() as AddressInfo).port}` })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ server: server.url, bare: `http://127.0.0.1:${(bare.address() as AddressInfo).port}` })}\n`,
+);
 
 process.once('SIGTERM', () => {
   bare.close();

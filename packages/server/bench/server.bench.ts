@@ -42,7 +42,8 @@ async function run(title: string, url: string, body: unknown) {
   // short warm-up (JIT), then the measured run
   await autocannon({ url, connections, duration: 1, method: 'POST', headers, body: JSON.stringify(body) });
   const result = await autocannon({ url, connections, duration, method: 'POST', headers, body: JSON.stringify(body) });
-  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${title}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+  if (result.non2xx > 0 || result.errors > 0)
+    throw new Error(`${title}: ${result.non2xx} non-2xx, ${result.errors} errors`);
   return { title, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
 }
 
@@ -66,11 +67,16 @@ try {
     console.log(rounds > 1 ? `\nround ${round}/${rounds}\n` : '');
     console.log('| run | requests/s | checks/s | p50 ms | p99 ms |');
     console.log('|---|---:|---:|---:|---:|');
-    for (const [title, rps, cps, p50, p99] of rows) console.log(`| ${title} | ${fmt(rps)} | ${fmt(cps)} | ${p50} | ${p99} |`);
+    for (const [title, rps, cps, p50, p99] of rows)
+      console.log(`| ${title} | ${fmt(rps)} | ${fmt(cps)} | ${p50} | ${p99} |`);
     const ratio = single.rps / bare.rps;
     const bulkFactor = (bulk.rps * BULK_CHECKS.length) / single.rps;
-    console.log(`\nserver ÷ bare (single check): ${ratio.toFixed(2)}  (target ≥ 0.5) ${ratio >= 0.5 ? 'OK' : 'BELOW TARGET'}`);
-    console.log(`bulk-of-50 checks/s ÷ single-check rate: ${bulkFactor.toFixed(1)}×  (target ≥ 20×) ${bulkFactor >= 20 ? 'OK' : 'BELOW TARGET'}`);
+    console.log(
+      `\nserver ÷ bare (single check): ${ratio.toFixed(2)}  (target ≥ 0.5) ${ratio >= 0.5 ? 'OK' : 'BELOW TARGET'}`,
+    );
+    console.log(
+      `bulk-of-50 checks/s ÷ single-check rate: ${bulkFactor.toFixed(1)}×  (target ≥ 20×) ${bulkFactor >= 20 ? 'OK' : 'BELOW TARGET'}`,
+    );
   }
 } finally {
   child.kill('SIGTERM');

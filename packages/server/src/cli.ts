@@ -140,7 +140,9 @@ function readSeed(path: string): PolicySnapshot {
   try {
     parsed = yaml ? parseYaml(text) : JSON.parse(text);
   } catch (error) {
-    throw new Error(`The seed file ${JSON.stringify(path)} is not valid ${yaml ? 'YAML' : 'JSON'}: ${(error as Error).message}`);
+    throw new Error(
+      `The seed file ${JSON.stringify(path)} is not valid ${yaml ? 'YAML' : 'JSON'}: ${(error as Error).message}`,
+    );
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new Error(`The seed file ${JSON.stringify(path)} must hold a JSON object (a policy snapshot).`);

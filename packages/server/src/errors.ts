@@ -53,8 +53,7 @@ const FASTIFY_CODES: Record<string, { status: number; code: string; message?: st
 export function toErrorAnswer(error: unknown): ErrorAnswer {
   if (error instanceof PermissioError) {
     const status = statusForError(error);
-    const headers =
-      error instanceof PermissioRateLimitError ? { 'retry-after': String(error.retryAfter) } : undefined;
+    const headers = error instanceof PermissioRateLimitError ? { 'retry-after': String(error.retryAfter) } : undefined;
     if (status >= 500) return internalError();
     return { status, body: errorBody(error.code, error.message, error.details), headers, internal: false };
   }
@@ -101,7 +100,11 @@ export function fieldName(context: string, instancePath: string, child?: string)
   if (child !== undefined) parts.push(child);
   for (const raw of parts) {
     const part = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    out += /^\d+$/.test(part) ? `[${part}]` : /^[A-Za-z_$][\w$]*$/.test(part) ? `.${part}` : `[${JSON.stringify(part)}]`;
+    out += /^\d+$/.test(part)
+      ? `[${part}]`
+      : /^[A-Za-z_$][\w$]*$/.test(part)
+        ? `.${part}`
+        : `[${JSON.stringify(part)}]`;
   }
   return out;
 }
@@ -150,8 +153,7 @@ export function describeValidation(
     }
   } else {
     const first = errors[0];
-    chosen =
-      first === undefined ? { field: context, message: 'is invalid' } : issueOf(context, first);
+    chosen = first === undefined ? { field: context, message: 'is invalid' } : issueOf(context, first);
   }
   const issues = errors.filter((err) => err !== anyOf).map((err) => issueOf(context, err));
   return {

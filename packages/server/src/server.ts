@@ -25,7 +25,9 @@ import { routes, type RouteContext, type RouteDef } from './routes.js';
 import { SqliteStorage, type Scope, type Storage } from './storage.js';
 
 /** Logger options: `true` for Fastify's JSON logger at `info`, or pino options (`level`, `stream` …). */
-export type ServerLoggerOptions = boolean | ({ level?: string; stream?: { write(msg: string): void } } & Record<string, unknown>);
+export type ServerLoggerOptions =
+  | boolean
+  | ({ level?: string; stream?: { write(msg: string): void } } & Record<string, unknown>);
 
 /** Options of {@link startServer}. */
 export interface ServerOptions {
@@ -174,7 +176,10 @@ export async function startServer(options: ServerOptions = {}): Promise<Permissi
 
     if (options.seed !== undefined && storage.isEmpty()) {
       const scopes = options.seedScopes ?? distinctScopes(apiKeys);
-      await registry.seed(scopes.length > 0 ? scopes : [{ projectId: 'default', environmentId: 'default' }], options.seed);
+      await registry.seed(
+        scopes.length > 0 ? scopes : [{ projectId: 'default', environmentId: 'default' }],
+        options.seed,
+      );
     } else {
       await registry.restore();
     }

@@ -50,7 +50,11 @@ describe('authentication', () => {
   });
 
   it('403 when a key is used on another project or environment', async () => {
-    for (const scope of [SCOPE_B, { projectId: SCOPE_A.projectId, environmentId: 'prod' }, { projectId: 'x', environmentId: SCOPE_A.environmentId }]) {
+    for (const scope of [
+      SCOPE_B,
+      { projectId: SCOPE_A.projectId, environmentId: 'prod' },
+      { projectId: 'x', environmentId: SCOPE_A.environmentId },
+    ]) {
       const api = client(server.url, KEY_A, scope);
       const read = await api('GET', 'P/users');
       expect(read.status).toBe(403);

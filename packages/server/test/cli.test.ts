@@ -24,7 +24,8 @@ describe('permissio-server CLI', () => {
     const proc = run(['--help']);
     expect(await proc.exit).toBe(0);
     expect(proc.stdout()).toContain('Usage: permissio-server');
-    for (const flag of ['--port', '--host', '--db', '--seed', '--api-key', '--no-rate-limit']) expect(proc.stdout()).toContain(flag);
+    for (const flag of ['--port', '--host', '--db', '--seed', '--api-key', '--no-rate-limit'])
+      expect(proc.stdout()).toContain(flag);
   });
 
   it('an unknown flag exits 2 with a clear message', async () => {
@@ -77,7 +78,13 @@ describe('permissio-server CLI', () => {
     expect(p1.stderr()).toMatch(/is not valid JSON/);
 
     const invalid = join(dir, 'b.json');
-    writeFileSync(invalid, JSON.stringify({ resources: [{ key: 'doc', actions: ['read'] }], roles: [{ key: 'r', permissions: ['doc:write'] }] }));
+    writeFileSync(
+      invalid,
+      JSON.stringify({
+        resources: [{ key: 'doc', actions: ['read'] }],
+        roles: [{ key: 'r', permissions: ['doc:write'] }],
+      }),
+    );
     const p2 = run(['--port', '0', '--db', join(dir, 'x.db'), '--seed', invalid]);
     expect(await p2.exit).toBe(1);
     expect(p2.stderr()).toMatch(/Invalid seed snapshot in ".*b\.json": .*roles\[0\]/);
@@ -112,7 +119,21 @@ describe('permissio-server CLI', () => {
 
   it('--no-rate-limit and an explicit key with its project/environment', async () => {
     const key = 'permis_key_cli_explicit_0123456789';
-    const proc = run(['--port', '0', '--db', ':memory:', '--api-key', key, '--project', 'p1', '--environment', 'prod', '--no-rate-limit', '--log-level', 'silent']);
+    const proc = run([
+      '--port',
+      '0',
+      '--db',
+      ':memory:',
+      '--api-key',
+      key,
+      '--project',
+      'p1',
+      '--environment',
+      'prod',
+      '--no-rate-limit',
+      '--log-level',
+      'silent',
+    ]);
     const url = await proc.url;
     await new Promise((r) => setTimeout(r, 200));
     expect(proc.stdout()).toContain('Rate limits are OFF.');

@@ -29,11 +29,14 @@ describe('conformance kit', () => {
   });
 });
 
-registerConformanceTests({ describe, it }, {
-  name: 'conformance over HTTP',
-  vectors,
-  createTarget: () => {
-    const i = next++;
-    return httpTarget(server.url, keyFor(i), scopeFor(i));
+registerConformanceTests(
+  { describe, it },
+  {
+    name: 'conformance over HTTP',
+    vectors,
+    createTarget: () => {
+      const i = next++;
+      return httpTarget(server.url, keyFor(i), scopeFor(i));
+    },
   },
-});
+);

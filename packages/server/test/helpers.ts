@@ -16,7 +16,12 @@ export const PACKAGE_DIR = fileURLToPath(new URL('..', import.meta.url));
 
 export const POLICY: PolicySnapshot = {
   resources: [
-    { key: 'document', name: 'Document', actions: ['read', 'write', 'delete'], attributes: [{ key: 'title', type: 'string' }] },
+    {
+      key: 'document',
+      name: 'Document',
+      actions: ['read', 'write', 'delete'],
+      attributes: [{ key: 'title', type: 'string' }],
+    },
     { key: 'project', actions: ['read', 'admin'] },
   ],
   roles: [
@@ -91,7 +96,9 @@ export function tempDir(): { dir: string; cleanup: () => void } {
  * Ajv 8, reached through Fastify's own dependency tree (fastify →
  * @fastify/ajv-compiler → ajv); it is not a dependency of this package.
  */
-export function loadAjv(): new (options: Record<string, unknown>) => {
+export function loadAjv(): new (
+  options: Record<string, unknown>,
+) => {
   addSchema(schema: unknown, key: string): unknown;
   compile(schema: unknown): ((data: unknown) => boolean) & { errors?: unknown[] | null };
   errorsText(errors?: unknown): string;

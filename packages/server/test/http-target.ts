@@ -6,7 +6,11 @@
 import { apiErrorFromStatus, PermissioError } from '@permissio/core';
 import type { ConformanceTarget } from '@permissio/conformance';
 
-export function httpTarget(baseUrl: string, key: string, scope: { projectId: string; environmentId: string }): ConformanceTarget {
+export function httpTarget(
+  baseUrl: string,
+  key: string,
+  scope: { projectId: string; environmentId: string },
+): ConformanceTarget {
   const prefix = `${baseUrl}/v1/projects/${encodeURIComponent(scope.projectId)}/environments/${encodeURIComponent(scope.environmentId)}`;
   const e = encodeURIComponent;
 
@@ -14,7 +18,8 @@ export function httpTarget(baseUrl: string, key: string, scope: { projectId: str
     let url = prefix + path;
     if (query !== undefined) {
       const params = new URLSearchParams();
-      for (const [name, value] of Object.entries(query)) if (value !== undefined && value !== null) params.set(name, String(value));
+      for (const [name, value] of Object.entries(query))
+        if (value !== undefined && value !== null) params.set(name, String(value));
       const text = params.toString();
       if (text !== '') url += `?${text}`;
     }

@@ -18,7 +18,11 @@ interface Sample {
   body?: unknown;
 }
 
-const check = { user: 'alice@example.com', action: 'read', resource: { type: 'document', key: 'doc-1', tenant: 'acme' } };
+const check = {
+  user: 'alice@example.com',
+  action: 'read',
+  resource: { type: 'document', key: 'doc-1', tenant: 'acme' },
+};
 const assignment = { user: 'team/bob', role: 'editor', tenant: 'acme' };
 
 /** Inputs per operation that must succeed on a server seeded with POLICY (deletes run last). */
@@ -28,15 +32,32 @@ const samples: Record<string, Sample> = {
   'apiKey.scope': {},
   check: { body: check },
   'check.bulk': {
-    body: { checks: [check, { user: 'team/bob', action: 'read', resource: { type: 'document', key: 'doc-1' }, tenant: 'acme' }] },
+    body: {
+      checks: [
+        check,
+        { user: 'team/bob', action: 'read', resource: { type: 'document', key: 'doc-1' }, tenant: 'acme' },
+      ],
+    },
   },
   'check.explain': { body: check },
   'check.permissions': {
-    body: { user: 'alice@example.com', resourceUris: ['/project/456/x'], permissions: ['document:read', 'project:admin'], tenant: 'acme' },
+    body: {
+      user: 'alice@example.com',
+      resourceUris: ['/project/456/x'],
+      permissions: ['document:read', 'project:admin'],
+      tenant: 'acme',
+    },
   },
-  'users.permissions': { params: { user: 'alice@example.com' }, query: { resourceUri: '/project/456', tenant: 'acme' } },
-  'grants.grant': { body: { user: 'team/bob', resourceUri: '/project/9', permissions: ['document:read'], tenant: 'acme' } },
-  'grants.revoke': { body: { user: 'team/bob', resourceUri: '/project/9', permissions: ['document:read'], tenant: 'acme' } },
+  'users.permissions': {
+    params: { user: 'alice@example.com' },
+    query: { resourceUri: '/project/456', tenant: 'acme' },
+  },
+  'grants.grant': {
+    body: { user: 'team/bob', resourceUri: '/project/9', permissions: ['document:read'], tenant: 'acme' },
+  },
+  'grants.revoke': {
+    body: { user: 'team/bob', resourceUri: '/project/9', permissions: ['document:read'], tenant: 'acme' },
+  },
   'users.list': { query: { page: '1', perPage: '5', search: 'a' } },
   'users.create': { body: { key: 'walk-user', email: 'w@example.com', attributes: { plan: 'pro' } } },
   'users.get': { params: { key: 'alice@example.com' } },
@@ -148,7 +169,11 @@ describe('OpenAPI walk: every documented operation is served and answers its doc
   for (const route of ordered) {
     it(`${route.method} ${route.path} (${route.operationId})`, async () => {
       const sample = samples[route.operationId] ?? {};
-      const params: Record<string, string> = { projectId: SCOPE_A.projectId, environmentId: SCOPE_A.environmentId, ...sample.params };
+      const params: Record<string, string> = {
+        projectId: SCOPE_A.projectId,
+        environmentId: SCOPE_A.environmentId,
+        ...sample.params,
+      };
       const path = route.path.replace(/\{([^}]+)\}/g, (_, name: string) => {
         const value = params[name];
         if (value === undefined) throw new Error(`no sample for {${name}}`);

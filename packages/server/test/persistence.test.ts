@@ -19,8 +19,20 @@ afterEach(async () => {
 
 function cli(db: string, extra: string[] = []): CliProcess {
   const proc = spawnCli([
-    '--port', '0', '--db', db, '--api-key', KEY_A, '--project', SCOPE_A.projectId,
-    '--environment', SCOPE_A.environmentId, '--no-rate-limit', '--log-level', 'warn', ...extra,
+    '--port',
+    '0',
+    '--db',
+    db,
+    '--api-key',
+    KEY_A,
+    '--project',
+    SCOPE_A.projectId,
+    '--environment',
+    SCOPE_A.environmentId,
+    '--no-rate-limit',
+    '--log-level',
+    'warn',
+    ...extra,
   ]);
   cleanups.push(() => {
     if (proc.child.exitCode === null && proc.child.signalCode === null) proc.child.kill('SIGKILL');
@@ -41,13 +53,35 @@ describe('persistence across SIGKILL', () => {
     const api = client(await first.url, KEY_A);
 
     // assorted writes
-    expect((await api('POST', 'P/users', { key: 'team/dave', email: 'dave@example.com', attributes: { level: 3, tags: ['a'] } })).status).toBe(201);
-    expect((await api('PATCH', 'P/users/alice%40example.com', { firstName: 'Alice', lastName: 'Liddell' })).status).toBe(200);
+    expect(
+      (
+        await api('POST', 'P/users', {
+          key: 'team/dave',
+          email: 'dave@example.com',
+          attributes: { level: 3, tags: ['a'] },
+        })
+      ).status,
+    ).toBe(201);
+    expect(
+      (await api('PATCH', 'P/users/alice%40example.com', { firstName: 'Alice', lastName: 'Liddell' })).status,
+    ).toBe(200);
     expect((await api('POST', 'P/resources/document/attributes', { key: 'size', type: 'number' })).status).toBe(201);
     expect((await api('POST', 'P/resources/document/actions', { key: 'share', name: 'Share' })).status).toBe(201);
-    expect((await api('POST', 'P/roles', { key: 'sharer', permissions: ['document:share'], extends: ['viewer'] })).status).toBe(201);
+    expect(
+      (await api('POST', 'P/roles', { key: 'sharer', permissions: ['document:share'], extends: ['viewer'] })).status,
+    ).toBe(201);
     expect((await api('PUT', 'P/tenants/globex', { name: 'Globex', attributes: { tier: 'gold' } })).status).toBe(200);
-    expect((await api('POST', 'P/grants', { user: 'team/dave', resourceUri: '/org/1/docs', permissions: ['document:read'], roles: ['sharer'], tenant: 'globex' })).status).toBe(204);
+    expect(
+      (
+        await api('POST', 'P/grants', {
+          user: 'team/dave',
+          resourceUri: '/org/1/docs',
+          permissions: ['document:read'],
+          roles: ['sharer'],
+          tenant: 'globex',
+        })
+      ).status,
+    ).toBe(204);
     expect((await api('DELETE', 'P/roles/admin')).status).toBe(204);
 
     // 200 concurrent user upserts, then 200 concurrent assignments
@@ -87,12 +121,22 @@ describe('persistence across SIGKILL', () => {
       const check = await api2('POST', 'P/check', {
         user: u,
         action: 'read',
-        resource: i % 3 === 0 ? { type: 'document', uri: `/project/${i}/deep`, tenant: 'acme' } : { type: 'document', tenant: 'acme' },
+        resource:
+          i % 3 === 0
+            ? { type: 'document', uri: `/project/${i}/deep`, tenant: 'acme' }
+            : { type: 'document', tenant: 'acme' },
       });
       expect(check.body).toEqual({ allowed: true });
     }
     expect(
-      (await api2('POST', 'P/check', { user: 'team/dave', action: 'share', resource: { type: 'document', uri: '/org/1/docs/x' }, tenant: 'globex' })).body,
+      (
+        await api2('POST', 'P/check', {
+          user: 'team/dave',
+          action: 'share',
+          resource: { type: 'document', uri: '/org/1/docs/x' },
+          tenant: 'globex',
+        })
+      ).body,
     ).toEqual({ allowed: true });
     second.child.kill('SIGTERM');
     expect(await second.exit).toBe(0);
@@ -110,7 +154,16 @@ describe('journal, compaction and migrations', () => {
     for (let i = 0; i < 35; i++) {
       expect((await api('POST', 'P/users', { key: `u${i}`, attributes: { i } })).status).toBe(201);
     }
-    expect((await api('POST', 'P/role_assignments/bulk', { assignments: [{ user: 'u1', role: 'viewer' }, { user: 'u2', role: 'admin', tenant: 'acme' }] })).body).toEqual({ assigned: 2 });
+    expect(
+      (
+        await api('POST', 'P/role_assignments/bulk', {
+          assignments: [
+            { user: 'u1', role: 'viewer' },
+            { user: 'u2', role: 'admin', tenant: 'acme' },
+          ],
+        })
+      ).body,
+    ).toEqual({ assigned: 2 });
     const before = (await api('GET', 'P/snapshot')).body;
     await server.close();
 
@@ -204,7 +257,11 @@ describe('graceful close', () => {
     };
     const server = await startServer({ port: 0, apiKeys: [{ key: KEY_A, ...SCOPE_A }], createPdp, rateLimits: false });
     const api = client(server.url, KEY_A);
-    const inflight = api('POST', 'P/check', { user: 'alice@example.com', action: 'read', resource: { type: 'document', tenant: 'acme' } });
+    const inflight = api('POST', 'P/check', {
+      user: 'alice@example.com',
+      action: 'read',
+      resource: { type: 'document', tenant: 'acme' },
+    });
     await new Promise((r) => setTimeout(r, 100));
     const closed = server.close();
     setTimeout(release, 100);

@@ -35,7 +35,11 @@ describe('RateLimiter', () => {
 
 describe('rate limits over HTTP', () => {
   it('429 with Retry-After and the error body when a class is exhausted; other classes and keys unaffected', async () => {
-    const server = await startTestServer({ seed: POLICY, seedScopes: [SCOPE_A], rateLimits: { checks: 3, management: 2, bulk: 1 } });
+    const server = await startTestServer({
+      seed: POLICY,
+      seedScopes: [SCOPE_A],
+      rateLimits: { checks: 3, management: 2, bulk: 1 },
+    });
     servers.push(server);
     const api = client(server.url, KEY_A);
     for (let i = 0; i < 3; i++) {
@@ -75,7 +79,9 @@ describe('rate limits over HTTP', () => {
     const server = await startTestServer({ seed: POLICY, seedScopes: [SCOPE_A], rateLimits: false });
     servers.push(server);
     const api = client(server.url, KEY_A);
-    const answers = await Promise.all(Array.from({ length: 150 }, () => api('POST', 'P/check/bulk', { checks: [check] })));
+    const answers = await Promise.all(
+      Array.from({ length: 150 }, () => api('POST', 'P/check/bulk', { checks: [check] })),
+    );
     expect(answers.every((a) => a.status === 200)).toBe(true);
   });
 

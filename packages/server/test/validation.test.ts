@@ -29,7 +29,9 @@ describe('validation', () => {
   });
 
   it('a nested bulk item names its index', async () => {
-    const answer = await api('POST', 'P/check/bulk', { checks: [{ user: 'a', action: 'read', resource: 'document' }, { user: 'a' }] });
+    const answer = await api('POST', 'P/check/bulk', {
+      checks: [{ user: 'a', action: 'read', resource: 'document' }, { user: 'a' }],
+    });
     expect(answer.status).toBe(422);
     expect(answer.body.error.message).toMatch(/body\.checks\[1\]\.action/);
   });
@@ -127,7 +129,10 @@ describe('path parameters are percent-decoded', () => {
         (await api('GET', `P/users/${enc}/permissions?resourceUri=${encodeURIComponent('/x')}&tenant=acme`)).body,
       ).toEqual({ permissions: ['document:read'], roles: ['viewer'] });
       expect((await api('GET', `P/users/${enc}/tenants`)).body.map((t: { key: string }) => t.key)).toEqual(['acme']);
-      expect((await api('POST', 'P/check', { user: key, action: 'read', resource: { type: 'document', tenant: 'acme' } })).body).toEqual({ allowed: true });
+      expect(
+        (await api('POST', 'P/check', { user: key, action: 'read', resource: { type: 'document', tenant: 'acme' } }))
+          .body,
+      ).toEqual({ allowed: true });
       expect((await api('DELETE', `P/tenants/acme/users/${enc}`)).status).toBe(204);
       expect((await api('DELETE', `P/users/${enc}`)).status).toBe(204);
       expect((await api('GET', `P/users/${enc}`)).status).toBe(404);
@@ -136,7 +141,11 @@ describe('path parameters are percent-decoded', () => {
 
   it('__proto__ as a role key grants nothing by accident', async () => {
     expect((await api('POST', 'P/roles', { key: '__proto__' })).status).toBe(201);
-    const check = await api('POST', 'P/check', { user: 'alice@example.com', action: 'delete', resource: { type: 'document', tenant: 'acme' } });
+    const check = await api('POST', 'P/check', {
+      user: 'alice@example.com',
+      action: 'delete',
+      resource: { type: 'document', tenant: 'acme' },
+    });
     expect(check.body).toEqual({ allowed: false });
   });
 

@@ -72,10 +72,12 @@ export class Authorizer<Req> {
   constructor(options: PermissioAdapterBaseOptions<Req>, framework: string, hookNames?: readonly string[]) {
     this.options = resolveAdapterOptions(options, framework, hookNames);
     const client = this.options.client;
-    this.#trustedScopes = client instanceof Permissio && client.createRequestScope === Permissio.prototype.createRequestScope;
+    this.#trustedScopes =
+      client instanceof Permissio && client.createRequestScope === Permissio.prototype.createRequestScope;
     this.#onAllowed = (allowed) =>
       allowed === true ? ALLOW : this.denied('no_matching_grant', 'You do not have permission to perform this action.');
-    this.#onCheckError = (error) => (error instanceof PermissioValidationError ? this.badRequest(error) : this.failure(error));
+    this.#onCheckError = (error) =>
+      error instanceof PermissioValidationError ? this.badRequest(error) : this.failure(error);
   }
 
   /**
@@ -123,13 +125,23 @@ export class Authorizer<Req> {
     return this.context(user, tenant, false);
   }
 
-  private context(user: string | CheckUser | undefined, tenant: string | undefined, tenantFailed: boolean): AuthorizationContext {
+  private context(
+    user: string | CheckUser | undefined,
+    tenant: string | undefined,
+    tenantFailed: boolean,
+  ): AuthorizationContext {
     // normaliseUser and contextWithTenant have validated user and tenant: skip
     // the public factory's re-validation when the client allows it.
     const scope = this.#trustedScopes
       ? createTrustedRequestScope(this.options.client, user, tenant)
       : this.options.client.createRequestScope(
-          tenant === undefined ? (user === undefined ? {} : { user }) : user === undefined ? { tenant } : { user, tenant },
+          tenant === undefined
+            ? user === undefined
+              ? {}
+              : { user }
+            : user === undefined
+              ? { tenant }
+              : { user, tenant },
         );
     return { scope, user, tenant, tenantFailed };
   }
@@ -147,7 +159,9 @@ export class Authorizer<Req> {
     resource: ResourceSpec<Req>,
   ): MaybePromise<AuthorizationOutcome> {
     if (context === undefined) {
-      return this.failure(new PermissioError('Permissio middleware did not run for this request; register it before requirePermission.'));
+      return this.failure(
+        new PermissioError('Permissio middleware did not run for this request; register it before requirePermission.'),
+      );
     }
     if (context.user === undefined) return this.unauthenticated();
     if (context.tenantFailed) return this.denied('tenant_failed', 'The request tenant could not be resolved.');
@@ -197,7 +211,10 @@ export class Authorizer<Req> {
     if (limit === undefined) return answer;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new PermissioTimeoutError(`No authorization decision within ${limit} ms.`)), limit);
+      timer = setTimeout(
+        () => reject(new PermissioTimeoutError(`No authorization decision within ${limit} ms.`)),
+        limit,
+      );
     });
     return Promise.race([answer, timeout]).finally(() => clearTimeout(timer));
   }
@@ -245,7 +262,8 @@ export class Authorizer<Req> {
  * test double answers through its own `check`).
  */
 function askScope(scope: RequestScope, action: string, resource: string | CheckResource): boolean | Promise<boolean> {
-  if (scope instanceof RequestScope && scope.check === RequestScope.prototype.check) return scope[CHECK_NOW](action, resource);
+  if (scope instanceof RequestScope && scope.check === RequestScope.prototype.check)
+    return scope[CHECK_NOW](action, resource);
   return scope.check(action, resource);
 }
 
@@ -263,11 +281,11 @@ function isResource(value: unknown): value is string | CheckResource {
   if (value === null || typeof value !== 'object') return false;
   const r = value as Record<string, unknown>;
   return (
-    typeof r['type'] === 'string' &&
-    (r['type'] as string).length > 0 &&
-    (r['key'] === undefined || typeof r['key'] === 'string') &&
-    (r['uri'] === undefined || typeof r['uri'] === 'string') &&
-    (r['tenant'] === undefined || typeof r['tenant'] === 'string')
+    typeof r.type === 'string' &&
+    (r.type as string).length > 0 &&
+    (r.key === undefined || typeof r.key === 'string') &&
+    (r.uri === undefined || typeof r.uri === 'string') &&
+    (r.tenant === undefined || typeof r.tenant === 'string')
   );
 }
 

@@ -104,7 +104,11 @@ export function resolveAdapterOptions<Req>(
   }
   if (
     options.decisionTimeout !== undefined &&
-    !(typeof options.decisionTimeout === 'number' && Number.isFinite(options.decisionTimeout) && options.decisionTimeout > 0)
+    !(
+      typeof options.decisionTimeout === 'number' &&
+      Number.isFinite(options.decisionTimeout) &&
+      options.decisionTimeout > 0
+    )
   ) {
     throw new TypeError(`${where}: option "decisionTimeout" must be a positive number of milliseconds.`);
   }

@@ -31,7 +31,11 @@ const TITLES: ReadonlyMap<number, string> = new Map([
 ]);
 
 /** Builds a problem body for `status` with a human `detail`. */
-export function problem(status: number, detail: string, extensions: Pick<ProblemDetails, 'reason' | 'code'> = {}): ProblemDetails {
+export function problem(
+  status: number,
+  detail: string,
+  extensions: Pick<ProblemDetails, 'reason' | 'code'> = {},
+): ProblemDetails {
   const body: ProblemDetails = { type: 'about:blank', title: TITLES.get(status) ?? 'Error', status, detail };
   if (extensions.reason !== undefined) body.reason = extensions.reason;
   if (extensions.code !== undefined) body.code = extensions.code;

@@ -144,7 +144,13 @@ export class HttpPdp implements Pdp {
   }
 
   /** One call under `P`, with the whole budget covering scope detection too. */
-  async #call(method: Method, path: string, kind: 'check' | 'management', body?: unknown, retry = true): Promise<unknown> {
+  async #call(
+    method: Method,
+    path: string,
+    kind: 'check' | 'management',
+    body?: unknown,
+    retry = true,
+  ): Promise<unknown> {
     const budget = kind === 'check' ? this.#config.checkTimeout : this.#config.timeout;
     const started = Date.now();
     const base = this.#base ?? (await this.#basePath(budget));
@@ -238,7 +244,10 @@ export class HttpPdp implements Pdp {
   #crud<T, C extends { key: string }, U, S>(collection: string) {
     return {
       list: (params?: ListParams) =>
-        this.#m<Page<T>>('GET', `/${collection}${query({ page: params?.page, perPage: params?.perPage, search: params?.search })}`),
+        this.#m<Page<T>>(
+          'GET',
+          `/${collection}${query({ page: params?.page, perPage: params?.perPage, search: params?.search })}`,
+        ),
       get: (key: string) => this.#m<T>('GET', `/${collection}/${enc(key)}`),
       // POST create is not idempotent (409 on a repeat): never retried.
       create: (entity: C) => this.#m<T>('POST', `/${collection}`, entity, false),
@@ -271,7 +280,8 @@ export class HttpPdp implements Pdp {
       ...this.#crud<Role, RoleCreate, RoleUpdate, RoleUpdate>('roles'),
       addPermission: (role, permission) =>
         this.#m<Role>('POST', `/roles/${enc(role)}/permissions`, { permissions: [permission] }),
-      removePermission: (role, permission) => this.#m<Role>('DELETE', `/roles/${enc(role)}/permissions/${enc(permission)}`),
+      removePermission: (role, permission) =>
+        this.#m<Role>('DELETE', `/roles/${enc(role)}/permissions/${enc(permission)}`),
       getPermissions: (role) => this.#m<string[]>('GET', `/roles/${enc(role)}/permissions`),
       addExtends: (role, parent) => this.#m<Role>('PUT', `/roles/${enc(role)}/extends/${enc(parent)}`),
       removeExtends: (role, parent) => this.#m<Role>('DELETE', `/roles/${enc(role)}/extends/${enc(parent)}`),
@@ -344,4 +354,3 @@ function readAllowed(body: unknown, label: string): boolean {
   }
   throw malformed(label, 200, 'expected {"allowed": true|false}');
 }
-

@@ -138,7 +138,8 @@ export class Transport {
         if (response.retryAfter !== undefined) retryAfterMs = response.retryAfter * 1000;
       } catch (caught) {
         if (caught instanceof PermissioError) throw caught;
-        if (this.closed) throw new PermissioError('Permissio client is closed.', { code: 'CLIENT_CLOSED', cause: caught });
+        if (this.closed)
+          throw new PermissioError('Permissio client is closed.', { code: 'CLIENT_CLOSED', cause: caught });
         if (caught instanceof AttemptTimeout) {
           this.#trace(label, 'timeout', attemptStarted, attempt);
           error = new PermissioTimeoutError(`Permissio: ${label}: an attempt got no answer in time.`);

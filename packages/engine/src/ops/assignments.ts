@@ -86,7 +86,8 @@ export function listAssignments(state: State, filter: RoleAssignmentFilter = {})
       }
       for (const [i, roles] of held.instanceRoles) {
         if (instance !== undefined && i !== instance) continue;
-        for (const r of roles) if (role === undefined || r === role) out.push({ user: u, role: r, tenant: t, instance: i });
+        for (const r of roles)
+          if (role === undefined || r === role) out.push({ user: u, role: r, tenant: t, instance: i });
       }
     }
   }
@@ -157,7 +158,9 @@ export function roleAssignmentsOperations(host: Host): RoleAssignmentsOperations
   };
 }
 
-function stripPaging(filter: (RoleAssignmentFilter & { page?: number; perPage?: number }) | undefined): RoleAssignmentFilter {
+function stripPaging(
+  filter: (RoleAssignmentFilter & { page?: number; perPage?: number }) | undefined,
+): RoleAssignmentFilter {
   if (filter === undefined) return {};
   assertObject(filter, 'role assignment filter');
   const { page: _page, perPage: _perPage, ...rest } = filter;

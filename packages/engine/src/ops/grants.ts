@@ -48,10 +48,13 @@ export function checkGrantable(state: State, request: GrantRequest): NormalGrant
   for (const permission of g.permissions) {
     existingPermission(state, permission);
     if (g.type !== undefined && !permission.startsWith(`${g.type}:`)) {
-      throw invalid(`Permission ${JSON.stringify(permission)} cannot be granted on ${JSON.stringify(g.instance)}: it is not a ${JSON.stringify(g.type)} permission.`, {
-        permission,
-        resourceInstance: g.instance,
-      });
+      throw invalid(
+        `Permission ${JSON.stringify(permission)} cannot be granted on ${JSON.stringify(g.instance)}: it is not a ${JSON.stringify(g.type)} permission.`,
+        {
+          permission,
+          resourceInstance: g.instance,
+        },
+      );
     }
   }
   for (const role of g.roles) if (!state.roles.has(role)) throw notFound('role', role);

@@ -22,7 +22,15 @@ import type { ActionRecord, ResourceRecord, State } from '../state.js';
 import { assertObject, conflict, invalid, notFound, optionalArray, optionalString } from '../values.js';
 import type { Host } from './host.js';
 
-const ATTRIBUTE_TYPES: ReadonlySet<string> = new Set<AttributeType>(['string', 'number', 'bool', 'json', 'array', 'time', 'object']);
+const ATTRIBUTE_TYPES: ReadonlySet<string> = new Set<AttributeType>([
+  'string',
+  'number',
+  'bool',
+  'json',
+  'array',
+  'time',
+  'object',
+]);
 
 export function resourceOut(record: ResourceRecord): ResourceType {
   const resource: ResourceType = {
@@ -63,9 +71,12 @@ function parseAttribute(input: unknown): ResourceAttribute {
   assertObject(input, 'attribute');
   assertKey(input.key, 'attribute');
   if (typeof input.type !== 'string' || !ATTRIBUTE_TYPES.has(input.type)) {
-    throw invalid(`Invalid attribute type ${JSON.stringify(input.type)}: use one of ${[...ATTRIBUTE_TYPES].join(', ')}.`, {
-      attribute: input.key,
-    });
+    throw invalid(
+      `Invalid attribute type ${JSON.stringify(input.type)}: use one of ${[...ATTRIBUTE_TYPES].join(', ')}.`,
+      {
+        attribute: input.key,
+      },
+    );
   }
   return { key: input.key, type: input.type as AttributeType };
 }
@@ -139,7 +150,8 @@ export function deleteResource(state: State, key: string): void {
   const prefix = `${key}:`;
   dropPermissions(state, (permission) => permission.startsWith(prefix));
   state.forEachHolding((_user, _tenant, held) => {
-    for (const instance of held.instanceRoles.keys()) if (instance.startsWith(prefix)) held.instanceRoles.delete(instance);
+    for (const instance of held.instanceRoles.keys())
+      if (instance.startsWith(prefix)) held.instanceRoles.delete(instance);
   });
 }
 
@@ -147,7 +159,10 @@ export function createAction(state: State, type: string, input: { key: string; n
   const record = getResource(state, type);
   const action = parseAction(type, input);
   if (record.actions.has(action.key)) {
-    throw conflict(`Action ${JSON.stringify(action.key)} of ${JSON.stringify(type)} already exists.`, { type, action: action.key });
+    throw conflict(`Action ${JSON.stringify(action.key)} of ${JSON.stringify(type)} already exists.`, {
+      type,
+      action: action.key,
+    });
   }
   record.actions.set(action.key, action);
   return action;
@@ -178,7 +193,9 @@ function dropPermissions(state: State, drop: (permission: string) => boolean): v
     if (touched) changed.push(role.key);
   }
   if (changed.length > 0) state.closure.refresh(changed);
-  state.forEachHolding((_user, _tenant, held) => filterBuckets(held.grants, (_instance, permission) => drop(permission)));
+  state.forEachHolding((_user, _tenant, held) =>
+    filterBuckets(held.grants, (_instance, permission) => drop(permission)),
+  );
 }
 
 export function resourcesOperations(host: Host): ResourcesOperations {
@@ -233,7 +250,10 @@ export function resourcesOperations(host: Host): ResourcesOperations {
       const record = getResource(host.state, type);
       const parsed = parseAttribute(attribute);
       if (record.attributes.has(parsed.key)) {
-        throw conflict(`Attribute ${JSON.stringify(parsed.key)} of ${JSON.stringify(type)} already exists.`, { type, attribute: parsed.key });
+        throw conflict(`Attribute ${JSON.stringify(parsed.key)} of ${JSON.stringify(type)} already exists.`, {
+          type,
+          attribute: parsed.key,
+        });
       }
       record.attributes.set(parsed.key, parsed);
       host.emit({ op: 'resources.createAttribute', args: [type, attribute] });

@@ -28,15 +28,21 @@ export function existingPermission(state: State, permission: unknown): string {
   const { type, action } = parsePermission(permission);
   const resource = state.resources.get(type);
   if (resource === undefined) {
-    throw invalid(`Unknown permission ${JSON.stringify(permission)}: resource type ${JSON.stringify(type)} does not exist.`, {
-      permission,
-    });
+    throw invalid(
+      `Unknown permission ${JSON.stringify(permission)}: resource type ${JSON.stringify(type)} does not exist.`,
+      {
+        permission,
+      },
+    );
   }
   const record = resource.actions.get(action);
   if (record === undefined) {
-    throw invalid(`Unknown permission ${JSON.stringify(permission)}: resource type ${JSON.stringify(type)} has no action ${JSON.stringify(action)}.`, {
-      permission,
-    });
+    throw invalid(
+      `Unknown permission ${JSON.stringify(permission)}: resource type ${JSON.stringify(type)} has no action ${JSON.stringify(action)}.`,
+      {
+        permission,
+      },
+    );
   }
   return record.permission;
 }
@@ -49,10 +55,13 @@ export function getRole(state: State, key: unknown): RoleRecord {
 }
 
 function cycleError(role: string, parent: string): Error {
-  return conflict(`Role ${JSON.stringify(role)} cannot extend ${JSON.stringify(parent)}: it would create an inheritance cycle.`, {
-    role,
-    parent,
-  });
+  return conflict(
+    `Role ${JSON.stringify(role)} cannot extend ${JSON.stringify(parent)}: it would create an inheritance cycle.`,
+    {
+      role,
+      parent,
+    },
+  );
 }
 
 /** Validates a list of parents for `role` against the current graph: each exists (404), no cycle (409). */

@@ -8,7 +8,11 @@ import { assertObject, attributesIn, cloneValue, conflict, invalid, notFound, op
 import type { Host } from './host.js';
 
 export function tenantOut(record: TenantRecord): Tenant {
-  const tenant: Tenant = { key: record.key, name: record.name, attributes: cloneValue(record.attributes) as Tenant['attributes'] };
+  const tenant: Tenant = {
+    key: record.key,
+    name: record.name,
+    attributes: cloneValue(record.attributes) as Tenant['attributes'],
+  };
   if (record.description !== undefined) tenant.description = record.description;
   return tenant;
 }
@@ -25,7 +29,8 @@ function applyFields(record: TenantRecord, input: Record<string, unknown>): void
 export function createTenant(state: State, input: TenantCreate): TenantRecord {
   assertObject(input, 'tenant');
   assertKey(input.key, 'tenant');
-  if (state.tenants.has(input.key)) throw conflict(`Tenant ${JSON.stringify(input.key)} already exists.`, { key: input.key });
+  if (state.tenants.has(input.key))
+    throw conflict(`Tenant ${JSON.stringify(input.key)} already exists.`, { key: input.key });
   const record: TenantRecord = { key: input.key, name: input.key, attributes: {} };
   applyFields(record, input as unknown as Record<string, unknown>);
   state.tenants.set(record.key, record);

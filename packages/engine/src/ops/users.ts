@@ -4,7 +4,15 @@ import type { Tenant, User, UserCreate, UsersOperations, UserSync, UserUpdate } 
 import { compareKeys } from '../closure.js';
 import { matchesSearch, pageRequest, paginate, searchTerm } from '../pagination.js';
 import type { State, UserRecord } from '../state.js';
-import { assertObject, attributesIn, cloneValue, conflict, notFound, optionalArray, optionalString } from '../values.js';
+import {
+  assertObject,
+  attributesIn,
+  cloneValue,
+  conflict,
+  notFound,
+  optionalArray,
+  optionalString,
+} from '../values.js';
 import type { Host } from './host.js';
 import { tenantOut } from './tenants.js';
 
@@ -37,7 +45,8 @@ function profile(key: string, input: Record<string, unknown>): UserRecord {
 export function createUser(state: State, input: UserCreate): UserRecord {
   assertObject(input, 'user');
   assertKey(input.key, 'user');
-  if (state.users.has(input.key)) throw conflict(`User ${JSON.stringify(input.key)} already exists.`, { key: input.key });
+  if (state.users.has(input.key))
+    throw conflict(`User ${JSON.stringify(input.key)} already exists.`, { key: input.key });
   const record = profile(input.key, input as unknown as Record<string, unknown>);
   state.users.set(record.key, record);
   return record;
@@ -106,7 +115,14 @@ export function usersOperations(host: Host): UsersOperations {
       const term = searchTerm(params);
       const items = [...host.state.users.values()]
         .filter((u) =>
-          matchesSearch(term, u.key, u.email, u.firstName, u.lastName, [u.firstName, u.lastName].filter(Boolean).join(' ')),
+          matchesSearch(
+            term,
+            u.key,
+            u.email,
+            u.firstName,
+            u.lastName,
+            [u.firstName, u.lastName].filter(Boolean).join(' '),
+          ),
         )
         .sort((a, b) => compareKeys(a.key, b.key));
       const page = paginate(items, request);
@@ -140,7 +156,8 @@ export function usersOperations(host: Host): UsersOperations {
       const tenants: Tenant[] = [];
       for (const [tenant, held] of state.index.get(key) ?? []) {
         const record = state.tenants.get(tenant);
-        if (record !== undefined && (held.roles.size > 0 || held.instanceRoles.size > 0)) tenants.push(tenantOut(record));
+        if (record !== undefined && (held.roles.size > 0 || held.instanceRoles.size > 0))
+          tenants.push(tenantOut(record));
       }
       return tenants.sort((a, b) => compareKeys(a.key, b.key));
     },

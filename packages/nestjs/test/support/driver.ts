@@ -52,7 +52,8 @@ function controllerFor(routes: readonly TestRoute<NestHttpRequest>[], platform: 
     const descriptor = Object.getOwnPropertyDescriptor(proto, name) as PropertyDescriptor;
     Req()(proto, name, 0);
     const decorators: MethodDecorator[] = [METHODS[route.method](nestPath(route.path, platform)), HttpCode(200)];
-    if (route.permission !== undefined) decorators.push(RequirePermission(route.permission.action, route.permission.resource));
+    if (route.permission !== undefined)
+      decorators.push(RequirePermission(route.permission.action, route.permission.resource));
     for (const decorate of decorators) decorate(proto, name, descriptor);
   });
   Controller()(MatrixController);
@@ -78,9 +79,12 @@ export function nestDriver(platform: Platform): AdapterDriver<NestHttpRequest> {
         imports: [PermissioModule.forRoot(setup.options as PermissioModuleOptions<NestHttpRequest>)],
         controllers: [controllerFor(setup.routes, platform)],
       }).compile();
-      const app = moduleRef.createNestApplication(platform === 'express' ? new ExpressAdapter() : new FastifyAdapter(), {
-        logger: false,
-      });
+      const app = moduleRef.createNestApplication(
+        platform === 'express' ? new ExpressAdapter() : new FastifyAdapter(),
+        {
+          logger: false,
+        },
+      );
       await app.listen(0, '127.0.0.1');
       const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
       return {
@@ -91,8 +95,13 @@ export function nestDriver(platform: Platform): AdapterDriver<NestHttpRequest> {
     createAdapter: (options) => PermissioModule.forRoot(options as PermissioModuleOptions),
     requirePermission: (action, resource) => RequirePermission(action as string, resource as never),
     hookOptions() {
-      const answer = (hook: string) => (refusal: RefusalOutcome) => new HttpException({ hook, status: refusal.status }, 418);
-      return { onDenied: answer('onDenied'), onUnauthenticated: answer('onUnauthenticated'), onError: answer('onError') };
+      const answer = (hook: string) => (refusal: RefusalOutcome) =>
+        new HttpException({ hook, status: refusal.status }, 418);
+      return {
+        onDenied: answer('onDenied'),
+        onUnauthenticated: answer('onUnauthenticated'),
+        onError: answer('onError'),
+      };
     },
   };
 }

@@ -46,7 +46,12 @@ export async function createNestApp(platform: Platform, metadata: ModuleMetadata
       let req = agent[method.toLowerCase() as 'get'](path);
       for (const [name, value] of Object.entries(headers)) req = req.set(name, value);
       const res = await req;
-      return { status: res.status, headers: res.headers as Record<string, string>, body: res.body as unknown, text: res.text };
+      return {
+        status: res.status,
+        headers: res.headers as Record<string, string>,
+        body: res.body as unknown,
+        text: res.text,
+      };
     },
     close: () => app.close(),
   };
