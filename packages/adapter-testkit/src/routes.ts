@@ -17,7 +17,8 @@ export interface HandlerCounter {
  *
  * | route | permission | handler |
  * |---|---|---|
- * | `GET /public` | none | `{ ok }` |
+ * | `GET /public` | none, marked public | `{ ok }` |
+ * | `GET /unguarded` | none, not marked (refused under `requireGuard`) | `{ ok }` |
  * | `GET /documents/:id` | read `{type: document, key: :id}` | `{ ok, id, user }` |
  * | `DELETE /documents/:id` | delete, same resource | `{ ok, id }` |
  * | `GET /documents/:id/reuse` | read, same resource | checks the same again; `{ again, stats }` |
@@ -40,7 +41,8 @@ export function buildRoutes<Req>(driver: AdapterDriver<Req>, counter: HandlerCou
   };
   const documentParam = (req: Req): CheckResource => ({ type: 'document', key: access.param(req, 'id') as string });
   return [
-    { method: 'GET', path: '/public', handle: () => ran({ ok: true }) },
+    { method: 'GET', path: '/public', public: true, handle: () => ran({ ok: true }) },
+    { method: 'GET', path: '/unguarded', handle: () => ran({ ok: true }) },
     {
       method: 'GET',
       path: '/documents/:id',

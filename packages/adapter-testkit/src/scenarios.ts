@@ -21,6 +21,8 @@ export const VARIANTS = {
   httpBlackhole: { pdp: 'http-blackhole' },
   hooks: { pdp: 'engine', hooks: true },
   hooksError: { pdp: 'throw', hooks: true },
+  requireGuard: { pdp: 'engine', requireGuard: true },
+  requireGuardHooks: { pdp: 'engine', requireGuard: true, hooks: true },
 } as const satisfies Record<string, VariantConfig>;
 
 export type VariantName = keyof typeof VARIANTS;
@@ -40,6 +42,8 @@ export interface ScenarioExpectation {
    * otherwise: a refused request never reaches its handler.
    */
   handlerRuns?: number;
+  /** Text the problem body's `detail` must contain. */
+  detailIncludes?: string;
   /** `Content-Type: application/problem+json`. Defaults to true for 400/401/403/503 outside hook variants. */
   problem?: boolean;
 }
@@ -123,6 +127,62 @@ export const SCENARIOS: readonly Scenario[] = [
     variant: 'default',
     request: get('/broken'),
     expect: { status: 401, pdpCalls: 0 },
+  },
+  // --- requireGuard (the tests run with NODE_ENV ≠ production: 500 naming the route)
+  {
+    name: 'without requireGuard an unguarded route runs',
+    variant: 'default',
+    request: get('/unguarded'),
+    expect: { status: 200, pdpCalls: 0 },
+  },
+  {
+    name: 'requireGuard: unguarded route refused (500 naming the route), handler not run',
+    variant: 'requireGuard',
+    request: get('/unguarded', as('alice')),
+    expect: { status: 500, pdpCalls: 0, problem: true, body: { status: 500 }, detailIncludes: 'GET /unguarded' },
+  },
+  {
+    name: 'requireGuard: unguarded route refused for anonymous callers too',
+    variant: 'requireGuard',
+    request: get('/unguarded'),
+    expect: { status: 500, pdpCalls: 0, problem: true },
+  },
+  {
+    name: 'requireGuard: HEAD on an unguarded GET route is refused',
+    variant: 'requireGuard',
+    request: { method: 'HEAD', path: '/unguarded' },
+    expect: { status: 500, pdpCalls: 0, problem: true },
+  },
+  {
+    name: 'requireGuard: public marker lets the route run without a user',
+    variant: 'requireGuard',
+    request: get('/public'),
+    expect: { status: 200, pdpCalls: 0 },
+  },
+  {
+    name: 'requireGuard: guarded route allows',
+    variant: 'requireGuard',
+    request: get('/documents/doc-1', as('alice')),
+    expect: { status: 200, pdpCalls: 1 },
+  },
+  {
+    name: 'requireGuard: guarded route still denies',
+    variant: 'requireGuard',
+    request: { method: 'DELETE', path: '/documents/doc-1', headers: as('bob') },
+    expect: { status: 403, pdpCalls: 1 },
+  },
+  {
+    name: 'requireGuard: unknown path is still 404',
+    variant: 'requireGuard',
+    request: get('/no-such-route', as('alice')),
+    expect: { status: 404 },
+  },
+  {
+    name: 'requireGuard: refusal hooks do not handle an unguarded route',
+    variant: 'requireGuardHooks',
+    requiresHooks: true,
+    request: get('/unguarded', as('alice')),
+    expect: { status: 500, problem: true },
   },
   // --- resolvers
   {

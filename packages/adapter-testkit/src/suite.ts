@@ -52,6 +52,7 @@ export class MatrixEnvironment<Req> {
     if ('exposeReason' in config) options.exposeReason = config.exposeReason;
     if ('failureStatus' in config) options.failureStatus = config.failureStatus;
     if ('decisionTimeout' in config) options.decisionTimeout = config.decisionTimeout;
+    if ('requireGuard' in config) options.requireGuard = config.requireGuard;
     if ('hooks' in config && this.driver.hookOptions !== undefined) Object.assign(options, this.driver.hookOptions());
     const app = await this.driver.createApp({ options, routes: buildRoutes(this.driver, this.counter) });
     return { app, client };
@@ -106,6 +107,11 @@ export function assertExpectation(
     return;
   }
   if (want.body !== undefined) expect(response.body, context).toMatchObject(want.body);
+  if (want.detailIncludes !== undefined) {
+    expect((response.body as { detail?: unknown } | null)?.detail, `${context} (detail)`).toContain(
+      want.detailIncludes,
+    );
+  }
   if (want.bodyExcludes !== undefined && response.body !== null && typeof response.body === 'object') {
     for (const key of want.bodyExcludes)
       expect(Object.hasOwn(response.body, key), `${context} (must not have "${key}")`).toBe(false);
@@ -139,6 +145,7 @@ export const INVALID_OPTIONS: readonly {
   { name: 'onDenied', options: (v) => ({ ...v, onDenied: 'log' }) },
   { name: 'onUnauthenticated', options: (v) => ({ ...v, onUnauthenticated: 42 }) },
   { name: 'onError', options: (v) => ({ ...v, onError: true }) },
+  { name: 'requireGuard', options: (v) => ({ ...v, requireGuard: 'yes' }) },
 ];
 
 /** Registers the whole matrix for `driver` as a vitest `describe` block. */
@@ -174,6 +181,39 @@ export function defineAdapterSuite<Req>(driver: AdapterDriver<Req>, suiteOptions
           expect(response.status, `${user} → ${describeResponse(response)}`).toBe(403);
         }
       });
+    });
+
+    it('route manifest: every route with its method, path and guard, public or unguarded', async (context) => {
+      const { app } = await env.variant('default');
+      if (app.manifest === undefined) {
+        context.skip();
+        return;
+      }
+      const manifest = await app.manifest();
+      const routes = buildRoutes(driver, { runs: 0 });
+      const pathOf = (path: string): string => driver.routePath?.(path) ?? path;
+      for (const route of routes) {
+        const path = pathOf(route.path);
+        const entry = manifest.find((e) => e.method === route.method && e.path === path);
+        expect(
+          entry,
+          `${route.method} ${path} in ${JSON.stringify(manifest.map((e) => `${e.method} ${e.path}`))}`,
+        ).toBeDefined();
+        if (entry === undefined) continue;
+        const access = route.permission !== undefined ? 'guarded' : route.public === true ? 'public' : 'unguarded';
+        expect(entry.access, `${route.method} ${path}`).toBe(access);
+        if (route.permission !== undefined) {
+          expect(entry.guards.map((g) => g.action)).toEqual([route.permission.action]);
+          const resource = route.permission.resource;
+          if (typeof resource === 'string') expect(entry.guards[0]?.resourceType).toBe(resource);
+        } else {
+          expect(entry.guards).toEqual([]);
+        }
+      }
+      // Nothing listed that the app does not serve (HEAD mirrors of GET routes are not listed).
+      const served = new Set(routes.map((r) => `${r.method} ${pathOf(r.path)}`));
+      for (const entry of manifest)
+        expect(served, `unexpected ${entry.method} ${entry.path}`).toContain(`${entry.method} ${entry.path}`);
     });
 
     it('validates options eagerly: TypeError naming the option', async () => {

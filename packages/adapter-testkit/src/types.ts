@@ -4,7 +4,7 @@
  * adapter supplies.
  */
 import type { Permissio, RequestScope } from '@permissio/core';
-import type { PermissioAdapterBaseOptions, ResourceSpec } from '@permissio/core/internal';
+import type { PermissioAdapterBaseOptions, ResourceSpec, RouteManifestEntry } from '@permissio/core/internal';
 
 /** A request of a scenario. */
 export interface TestRequest {
@@ -53,6 +53,8 @@ export interface TestRoute<Req> {
   path: string;
   /** `requirePermission(action, resource)` in front of the handler; absent on public routes. */
   permission?: { action: string; resource: ResourceSpec<Req> };
+  /** Marked public with the adapter's public marker (`publicRoute()`, `config.public`, `@Public()`). */
+  public?: boolean;
   /** The handler: its value is answered as JSON with status 200. */
   handle(req: Req): unknown;
 }
@@ -71,6 +73,8 @@ export interface AppSetup<Req> {
 /** A running test app. */
 export interface AppHandle {
   request(request: TestRequest): Promise<TestResponse>;
+  /** The adapter's route manifest of this app (omit to skip the manifest test). */
+  manifest?(): Promise<readonly RouteManifestEntry[]> | readonly RouteManifestEntry[];
   close(): Promise<void>;
 }
 
@@ -97,6 +101,8 @@ export interface AdapterDriver<Req> {
    * Omit to skip the hook scenarios.
    */
   hookOptions?(): Record<string, unknown>;
+  /** The path a matrix route path is registered as (e.g. Express 5: `/files/*` → `/files/*rest`). @defaultValue identity */
+  routePath?(path: string): string;
   /** Routing is case-insensitive (Express): `/FILES/…` reaches `/files/*`. @defaultValue false */
   caseInsensitiveRouting?: boolean;
 }
@@ -114,6 +120,8 @@ export interface VariantConfig {
   decisionTimeout?: number;
   /** Install the driver's `hookOptions()`. */
   hooks?: boolean;
+  /** `requireGuard: true`: routes with neither a guard nor a public marker are refused. */
+  requireGuard?: boolean;
 }
 
 /** A client and the way its PDP calls are counted. */

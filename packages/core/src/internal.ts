@@ -16,3 +16,36 @@ export { problem, PROBLEM_CONTENT_TYPE } from './adapter/problem.js';
 export type { ProblemDetails } from './adapter/problem.js';
 export { resourceFromRequestPath, assertResourceFromPathArguments } from './adapter/resource-from-path.js';
 export type { ResourceFromPathOptions } from './adapter/resource-from-path.js';
+
+// Route markers, manifest, requireGuard, startup validation and refusal errors (issue 11, items 4–6 and 11).
+export {
+  GUARD_MARK,
+  PUBLIC_MARK,
+  describeGuard,
+  markGuard,
+  guardOf,
+  markPublic,
+  isPublicMarker,
+  markResourceType,
+  routeAccess,
+  manifestEntry,
+  sortManifest,
+  formatManifest,
+} from './adapter/routes.js';
+export type { RouteGuard, RouteAccess, RouteManifestEntry } from './adapter/routes.js';
+export { unguardedOutcome, unguardedStyle } from './adapter/unguarded.js';
+export type { UnguardedStyle } from './adapter/unguarded.js';
+export { PermissioRefusalError, resolveRefusalMode } from './adapter/refusal-error.js';
+export type { RefusalMode } from './adapter/refusal-error.js';
+export {
+  checkManifestAgainstPolicy,
+  validateManifest,
+  resolveRouteValidation,
+  suggest,
+} from './adapter/policy-check.js';
+export type {
+  PolicyCheckResult,
+  PolicyIssue,
+  RouteValidationMode,
+  ValidateManifestOptions,
+} from './adapter/policy-check.js';

@@ -9,8 +9,11 @@ import {
   Authorizer,
   type AuthorizationContext,
   type PermissioAdapterBaseOptions,
+  type RefusalMode,
   type RefusalOutcome,
+  resolveRefusalMode,
 } from '@permissio/core/internal';
+import { watchRoute } from './unguarded.js';
 
 /**
  * A hook called instead of the default problem+json response. It may write
@@ -44,6 +47,14 @@ export interface PermissioExpressOptions extends PermissioAdapterBaseOptions<Req
    * @defaultValue writes a 503 (or `failureStatus`) problem+json response
    */
   onError?: PermissioExpressHook | 'next';
+  /**
+   * How a refusal no hook handles is answered: `'respond'` writes the
+   * problem+json response; `'error'` calls `next(err)` with a
+   * `PermissioRefusalError` (`err.status`/`err.statusCode`, `err.problem`) so
+   * the app's own error handler renders it.
+   * @defaultValue 'respond'
+   */
+  refusal?: 'respond' | 'error';
 }
 
 /** What one `permissio()` registration shares with `requirePermission`. */
@@ -52,6 +63,8 @@ export interface ExpressInstance {
   readonly onDenied: PermissioExpressHook | undefined;
   readonly onUnauthenticated: PermissioExpressHook | undefined;
   readonly onError: PermissioExpressHook | 'next' | undefined;
+  /** How refusals no hook handles are answered. */
+  readonly refusal: RefusalMode;
 }
 
 /** Per-request state, stored on `req` under {@link STATE}. */
@@ -87,9 +100,12 @@ export function permissio(options: PermissioExpressOptions): RequestHandler {
     onDenied: options.onDenied,
     onUnauthenticated: options.onUnauthenticated,
     onError,
+    refusal: resolveRefusalMode(options.refusal, 'express'),
   };
+  const requireGuard = authorizer.options.requireGuard;
 
   return function permissioMiddleware(req: Request, _res: Response, next: NextFunction): void {
+    if (requireGuard) watchRoute(req);
     const started = authorizer.begin(req);
     if (started instanceof Promise) {
       started.then((context) => {

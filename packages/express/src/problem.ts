@@ -1,7 +1,12 @@
 /** Writing a refusal: the app's hook when it has one, else problem+json. */
 import type { NextFunction, Request, Response } from 'express';
 import { PermissioError } from '@permissio/core';
-import { PROBLEM_CONTENT_TYPE, type RefusalOutcome, selectRefusalHook } from '@permissio/core/internal';
+import {
+  PROBLEM_CONTENT_TYPE,
+  PermissioRefusalError,
+  type RefusalOutcome,
+  selectRefusalHook,
+} from '@permissio/core/internal';
 import type { ExpressInstance, PermissioExpressHook } from './middleware.js';
 
 /** Writes `outcome` as an `application/problem+json` response. */
@@ -23,7 +28,9 @@ export function refuse(
     hook = selectRefusalHook(outcome, instance);
   }
   if (hook === undefined) {
-    sendProblem(res, outcome);
+    // `refusal: 'error'`: the app's error handler renders it.
+    if (instance?.refusal === 'error') next(new PermissioRefusalError(outcome));
+    else sendProblem(res, outcome);
     return;
   }
   if (hook === 'next') {

@@ -6,9 +6,15 @@
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { PermissioError } from '@permissio/core';
-import { assertPermissionArguments, type AuthorizationOutcome, type ResourceSpec } from '@permissio/core/internal';
+import {
+  assertPermissionArguments,
+  markGuard,
+  type AuthorizationOutcome,
+  type ResourceSpec,
+} from '@permissio/core/internal';
 import { requestState, type ExpressInstance } from './middleware.js';
 import { refuse } from './problem.js';
+import { markRequest } from './route-marks.js';
 
 /** The resource argument of {@link requirePermission}, with resolvers typed for Express. */
 export type ExpressResourceSpec = ResourceSpec<Request>;
@@ -22,29 +28,35 @@ export type ExpressResourceSpec = ResourceSpec<Request>;
  */
 export function requirePermission(action: string, resource: ExpressResourceSpec): RequestHandler {
   assertPermissionArguments(action, resource, 'express');
-  return function requirePermissionMiddleware(req: Request, res: Response, next: NextFunction): void {
-    const state = requestState(req);
-    if (state === undefined) {
-      next(
-        new PermissioError(
-          '@permissio/express: permissio() did not run for this request; register app.use(permissio({ ... })) before requirePermission.',
-          { code: 'MIDDLEWARE_MISSING' },
-        ),
-      );
-      return;
-    }
-    const { instance } = state;
-    const outcome = instance.authorizer.authorize(state.context, req, action, resource);
-    // A synchronous answer (embedded engine, sync resolver) calls next() in this tick.
-    if (outcome instanceof Promise) {
-      outcome.then(
-        (settled) => finish(instance, req, res, next, settled),
-        (error: unknown) => refuse(instance, req, res, next, instance.authorizer.failure(error)),
-      );
-      return;
-    }
-    finish(instance, req, res, next, outcome);
-  };
+  // Tagged for the route manifest and requireGuard.
+  return markGuard(
+    function requirePermissionMiddleware(req: Request, res: Response, next: NextFunction): void {
+      markRequest(req);
+      const state = requestState(req);
+      if (state === undefined) {
+        next(
+          new PermissioError(
+            '@permissio/express: permissio() did not run for this request; register app.use(permissio({ ... })) before requirePermission.',
+            { code: 'MIDDLEWARE_MISSING' },
+          ),
+        );
+        return;
+      }
+      const { instance } = state;
+      const outcome = instance.authorizer.authorize(state.context, req, action, resource);
+      // A synchronous answer (embedded engine, sync resolver) calls next() in this tick.
+      if (outcome instanceof Promise) {
+        outcome.then(
+          (settled) => finish(instance, req, res, next, settled),
+          (error: unknown) => refuse(instance, req, res, next, instance.authorizer.failure(error)),
+        );
+        return;
+      }
+      finish(instance, req, res, next, outcome);
+    },
+    action,
+    resource,
+  );
 }
 
 /** Runs the next handler on an explicit allow; refuses everything else. */

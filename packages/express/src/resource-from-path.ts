@@ -8,6 +8,7 @@ import type { Request } from 'express';
 import type { CheckResource } from '@permissio/core';
 import {
   assertResourceFromPathArguments,
+  markResourceType,
   resourceFromRequestPath,
   type ResourceFromPathOptions,
 } from '@permissio/core/internal';
@@ -24,7 +25,7 @@ export type { ResourceFromPathOptions };
 export function resourceFromPath(type: string, options?: ResourceFromPathOptions): (req: Request) => CheckResource {
   assertResourceFromPathArguments(type, options, 'express');
   const key = options?.key;
-  return function resourceFromPathResolver(req: Request): CheckResource {
+  return markResourceType(function resourceFromPathResolver(req: Request): CheckResource {
     const params = req.params as Record<string, unknown> | undefined;
     return resourceFromRequestPath(
       type,
@@ -32,5 +33,5 @@ export function resourceFromPath(type: string, options?: ResourceFromPathOptions
       options,
       key === undefined ? undefined : params?.[key],
     );
-  };
+  }, type);
 }

@@ -10,7 +10,9 @@ import {
 } from '@permissio/adapter-testkit';
 import {
   permissio,
+  publicRoute,
   requirePermission,
+  routeManifest,
   resourceFromPath,
   type PermissioExpressHook,
   type PermissioExpressOptions,
@@ -29,6 +31,7 @@ const hook =
 export const expressDriver: AdapterDriver<Request> = {
   name: 'express',
   caseInsensitiveRouting: true,
+  routePath: expressPath,
   access: {
     param: (req, name) => (req.params as Record<string, unknown>)[name],
     header: (req, name) => req.get(name),
@@ -48,7 +51,11 @@ export const expressDriver: AdapterDriver<Request> = {
     app.use(permissio(options as PermissioExpressOptions));
     for (const route of routes) {
       const handlers =
-        route.permission === undefined ? [] : [requirePermission(route.permission.action, route.permission.resource)];
+        route.permission !== undefined
+          ? [requirePermission(route.permission.action, route.permission.resource)]
+          : route.public === true
+            ? [publicRoute()]
+            : [];
       const method = route.method.toLowerCase() as 'get' | 'post' | 'delete';
       app[method](expressPath(route.path), ...handlers, async (req, res, next) => {
         try {
@@ -62,6 +69,7 @@ export const expressDriver: AdapterDriver<Request> = {
     await new Promise<void>((resolve) => server.once('listening', () => resolve()));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     return {
+      manifest: () => routeManifest(app),
       async request(req): Promise<TestResponse> {
         if (req.raw === true) return rawRequest(base, req);
         const method = req.method.toLowerCase() as 'get' | 'head' | 'post' | 'put' | 'delete';

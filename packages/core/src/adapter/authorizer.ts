@@ -45,7 +45,14 @@ export type AuthorizationOutcome =
       readonly reason: string;
       readonly error?: unknown;
     }
-  | { readonly kind: 'error'; readonly status: 403 | 503; readonly problem: ProblemDetails; readonly error: unknown };
+  | { readonly kind: 'error'; readonly status: 403 | 503; readonly problem: ProblemDetails; readonly error: unknown }
+  /** `requireGuard`: the route has neither a permission guard nor a public marker (see `unguarded.ts`). */
+  | {
+      readonly kind: 'unguarded';
+      readonly status: 403 | 500;
+      readonly problem: ProblemDetails;
+      readonly route: string;
+    };
 
 /** The outcomes that refuse a request. */
 export type RefusalOutcome = Exclude<AuthorizationOutcome, { kind: 'allow' }>;
@@ -303,9 +310,11 @@ export interface RefusalHooks<Hook> {
 /**
  * The hook that handles a refusal, the same in every adapter: 401 →
  * `onUnauthenticated`, a PDP failure → `onError`, anything else (403, and
- * 400 for an unsafe path) → `onDenied`.
+ * 400 for an unsafe path) → `onDenied`; none for an unguarded route.
  */
 export function selectRefusalHook<Hook>(outcome: RefusalOutcome, hooks: RefusalHooks<Hook>): Hook | undefined {
+  // An unguarded route is a wiring mistake, not a refusal of this caller: always the default answer.
+  if (outcome.kind === 'unguarded') return undefined;
   if (outcome.kind === 'unauthenticated') return hooks.onUnauthenticated;
   if (outcome.kind === 'error') return hooks.onError;
   return hooks.onDenied;

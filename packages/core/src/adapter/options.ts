@@ -56,6 +56,14 @@ export interface PermissioAdapterBaseOptions<Req> {
    * @defaultValue undefined (no extra bound)
    */
   decisionTimeout?: number;
+  /**
+   * Refuse every route that has neither a permission guard nor an explicit
+   * public marker (`publicRoute()`, `config: { public: true }`, `@Public()`):
+   * 500 naming the route when `NODE_ENV` is not `production`, a generic 403 in
+   * production. Catches a route added without `requirePermission`.
+   * @defaultValue false
+   */
+  requireGuard?: boolean;
 }
 
 /** Options after validation, with defaults applied. */
@@ -66,6 +74,7 @@ export interface ResolvedAdapterOptions<Req> {
   readonly exposeReason: boolean;
   readonly failureStatus: 403 | 503;
   readonly decisionTimeout: number | undefined;
+  readonly requireGuard: boolean;
 }
 
 /**
@@ -112,6 +121,9 @@ export function resolveAdapterOptions<Req>(
   ) {
     throw new TypeError(`${where}: option "decisionTimeout" must be a positive number of milliseconds.`);
   }
+  if (options.requireGuard !== undefined && typeof options.requireGuard !== 'boolean') {
+    throw new TypeError(`${where}: option "requireGuard" must be a boolean.`);
+  }
   const record = options as unknown as Record<string, unknown>;
   for (const hook of hookNames) {
     if (record[hook] !== undefined && typeof record[hook] !== 'function') {
@@ -125,6 +137,7 @@ export function resolveAdapterOptions<Req>(
     exposeReason: options.exposeReason ?? false,
     failureStatus: options.failureStatus ?? 503,
     decisionTimeout: options.decisionTimeout,
+    requireGuard: options.requireGuard ?? false,
   };
 }
 
