@@ -9,7 +9,15 @@ export { requirePermission } from './require-permission.js';
 export type { FastifyResourceSpec } from './require-permission.js';
 export { resourceFromPath } from './resource-from-path.js';
 export type { ResourceFromPathOptions } from './resource-from-path.js';
-export { PROBLEM_CONTENT_TYPE } from '@permissio/core/internal';
+export { routeManifest } from './route-table.js';
+export { PROBLEM_CONTENT_TYPE, PermissioRefusalError, formatManifest } from '@permissio/core/internal';
+export type {
+  RouteManifestEntry,
+  RouteGuard,
+  RouteAccess,
+  PolicyCheckResult,
+  PolicyIssue,
+} from '@permissio/core/internal';
 export type { AuthorizationOutcome, RefusalOutcome, ProblemDetails } from '@permissio/core/internal';
 
 declare module 'fastify' {
@@ -28,5 +36,7 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Protects the route: the plugin adds `requirePermission(action, resource)` as its first preHandler. */
     permission?: RoutePermission;
+    /** Marks the route deliberately public: allowed under `requireGuard`, listed as `public` in `routeManifest`. */
+    public?: boolean;
   }
 }

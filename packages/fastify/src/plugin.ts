@@ -16,7 +16,10 @@ import {
   assertPermissionArguments,
   type RefusalOutcome,
   type PermissioAdapterBaseOptions,
+  resolveRefusalMode,
+  resolveRouteValidation,
 } from '@permissio/core/internal';
+import { installRouteTable } from './route-table.js';
 import {
   CONTEXT,
   INSTANCE,
@@ -44,6 +47,20 @@ export interface PermissioFastifyOptions extends PermissioAdapterBaseOptions<Fas
   onUnauthenticated?: PermissioFastifyHook;
   /** Called when the PDP fails (unreachable, timeout, malformed answer): 503 or `failureStatus`. */
   onError?: PermissioFastifyHook;
+  /**
+   * How a refusal no hook handles is answered: `'respond'` sends the
+   * problem+json reply; `'error'` hands a `PermissioRefusalError`
+   * (`statusCode`, `problem`) to Fastify's error handler (`setErrorHandler`).
+   * @defaultValue 'respond'
+   */
+  refusal?: 'respond' | 'error';
+  /**
+   * At `onReady` (with an embedded PDP), check every route guard's action and
+   * resource type against the policy: `'warn'` logs each mismatch through
+   * `fastify.log`, `'error'` makes `ready()` reject, `'off'` skips the check.
+   * @defaultValue 'warn'
+   */
+  routeValidation?: 'off' | 'warn' | 'error';
 }
 
 /** Per-route permission read from `config.permission`. */
@@ -58,8 +75,12 @@ const ROUTE_MARK = Symbol.for('@permissio/fastify.routePreHandler');
 
 const plugin: FastifyPluginCallback<PermissioFastifyOptions> = function permissio(fastify, options, done) {
   let authorizer: Authorizer<FastifyRequest>;
+  let refusal: ReturnType<typeof resolveRefusalMode>;
+  let routeValidation: ReturnType<typeof resolveRouteValidation>;
   try {
     authorizer = new Authorizer<FastifyRequest>(options, 'fastify');
+    refusal = resolveRefusalMode(options.refusal, 'fastify');
+    routeValidation = resolveRouteValidation(options.routeValidation, 'fastify');
   } catch (error) {
     done(error as Error);
     return;
@@ -69,6 +90,7 @@ const plugin: FastifyPluginCallback<PermissioFastifyOptions> = function permissi
     onDenied: options.onDenied,
     onUnauthenticated: options.onUnauthenticated,
     onError: options.onError,
+    refusal,
   };
 
   fastify.decorateRequest('permissio', null as never);
@@ -109,6 +131,13 @@ const plugin: FastifyPluginCallback<PermissioFastifyOptions> = function permissi
     if (list.some((handler) => (handler as { [ROUTE_MARK]?: boolean })[ROUTE_MARK] === true)) return;
     const preHandler = Object.assign(requirePermission(permission.action, permission.resource), { [ROUTE_MARK]: true });
     routeOptions.preHandler = [preHandler, ...list];
+  });
+
+  // Route manifest, requireGuard and startup validation (after the permission hook above has added its preHandler).
+  installRouteTable(fastify, {
+    client: authorizer.options.client,
+    requireGuard: authorizer.options.requireGuard,
+    routeValidation,
   });
 
   done();

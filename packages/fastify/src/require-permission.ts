@@ -6,10 +6,13 @@ import type { FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastif
 import { PermissioError } from '@permissio/core';
 import {
   PROBLEM_CONTENT_TYPE,
+  PermissioRefusalError,
   assertPermissionArguments,
+  markGuard,
   type AuthorizationContext,
   type AuthorizationOutcome,
   type Authorizer,
+  type RefusalMode,
   type RefusalOutcome,
   type ResourceSpec,
   selectRefusalHook,
@@ -25,6 +28,8 @@ export interface FastifyInstanceState {
   readonly onDenied: PermissioFastifyHook | undefined;
   readonly onUnauthenticated: PermissioFastifyHook | undefined;
   readonly onError: PermissioFastifyHook | undefined;
+  /** How refusals no hook handles are answered. */
+  readonly refusal: RefusalMode;
 }
 
 /** Request slots (decorated with null at registration). */
@@ -48,28 +53,33 @@ declare module 'fastify' {
  */
 export function requirePermission(action: string, resource: FastifyResourceSpec): preHandlerHookHandler {
   assertPermissionArguments(action, resource, 'fastify');
-  return function requirePermissionPreHandler(request, reply, done) {
-    const instance = request[INSTANCE];
-    if (instance === null || instance === undefined) {
-      done(
-        new PermissioError(
-          '@permissio/fastify: the plugin did not run for this request; register it (await app.register(permissioPlugin, { ... })) in this context before the route.',
-          { code: 'PLUGIN_MISSING' },
-        ),
-      );
-      return;
-    }
-    const outcome = instance.authorizer.authorize(request[CONTEXT] ?? undefined, request, action, resource);
-    // A synchronous answer (embedded engine, sync resolver) continues in this tick.
-    if (outcome instanceof Promise) {
-      outcome.then(
-        (settled) => finish(instance, request, reply, done, settled),
-        (error: unknown) => refuse(instance, request, reply, done, instance.authorizer.failure(error)),
-      );
-      return;
-    }
-    finish(instance, request, reply, done, outcome);
-  };
+  // Tagged for the route manifest and requireGuard.
+  return markGuard(
+    function requirePermissionPreHandler(request, reply, done) {
+      const instance = request[INSTANCE];
+      if (instance === null || instance === undefined) {
+        done(
+          new PermissioError(
+            '@permissio/fastify: the plugin did not run for this request; register it (await app.register(permissioPlugin, { ... })) in this context before the route.',
+            { code: 'PLUGIN_MISSING' },
+          ),
+        );
+        return;
+      }
+      const outcome = instance.authorizer.authorize(request[CONTEXT] ?? undefined, request, action, resource);
+      // A synchronous answer (embedded engine, sync resolver) continues in this tick.
+      if (outcome instanceof Promise) {
+        outcome.then(
+          (settled) => finish(instance, request, reply, done, settled),
+          (error: unknown) => refuse(instance, request, reply, done, instance.authorizer.failure(error)),
+        );
+        return;
+      }
+      finish(instance, request, reply, done, outcome);
+    } as preHandlerHookHandler,
+    action,
+    resource,
+  );
 }
 
 /** Runs the handler on an explicit allow; refuses everything else. */
@@ -89,7 +99,8 @@ function sendProblem(reply: FastifyReply, outcome: RefusalOutcome): void {
   void reply.code(outcome.status).header('content-type', PROBLEM_CONTENT_TYPE).send(JSON.stringify(outcome.problem));
 }
 
-function refuse(
+/** Answers a refused request through the matching hook, the app's error handler (`refusal: 'error'`), or problem+json. */
+export function refuse(
   instance: FastifyInstanceState,
   request: FastifyRequest,
   reply: FastifyReply,
@@ -98,7 +109,9 @@ function refuse(
 ): void {
   const hook = selectRefusalHook(outcome, instance);
   if (hook === undefined) {
-    sendProblem(reply, outcome);
+    // `refusal: 'error'`: Fastify's error handler (the app's setErrorHandler) renders it.
+    if (instance.refusal === 'error') done(new PermissioRefusalError(outcome));
+    else sendProblem(reply, outcome);
     return;
   }
   const failed = (error: unknown): void => {

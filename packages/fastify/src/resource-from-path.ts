@@ -7,6 +7,7 @@ import type { FastifyRequest } from 'fastify';
 import type { CheckResource } from '@permissio/core';
 import {
   assertResourceFromPathArguments,
+  markResourceType,
   resourceFromRequestPath,
   type ResourceFromPathOptions,
 } from '@permissio/core/internal';
@@ -26,10 +27,10 @@ export function resourceFromPath(
 ): (request: FastifyRequest) => CheckResource {
   assertResourceFromPathArguments(type, options, 'fastify');
   const key = options?.key;
-  return function resourceFromPathResolver(request: FastifyRequest): CheckResource {
+  return markResourceType(function resourceFromPathResolver(request: FastifyRequest): CheckResource {
     const params = request.params as Record<string, unknown> | undefined;
     return resourceFromRequestPath(type, rawPath(request.url), options, key === undefined ? undefined : params?.[key]);
-  };
+  }, type);
 }
 
 /** The path part of a request target: no query, no fragment; absolute-form reduced to its path. */

@@ -9,6 +9,7 @@ import {
 import permissioPlugin, {
   requirePermission,
   resourceFromPath,
+  routeManifest,
   type PermissioFastifyHook,
   type PermissioFastifyOptions,
 } from '../src/index.js';
@@ -56,7 +57,9 @@ export const fastifyDriver: AdapterDriver<FastifyRequest> = {
         method: route.method,
         url: route.path,
         ...(route.permission === undefined
-          ? {}
+          ? route.public === true
+            ? { config: { public: true } }
+            : {}
           : usesConfig
             ? { config: { permission: route.permission } }
             : { preHandler: app.requirePermission(route.permission.action, route.permission.resource) }),
@@ -67,6 +70,7 @@ export const fastifyDriver: AdapterDriver<FastifyRequest> = {
     const address = app.server.address();
     const base = typeof address === 'object' && address !== null ? `http://127.0.0.1:${address.port}` : '';
     return {
+      manifest: () => routeManifest(app),
       async request(req): Promise<TestResponse> {
         if (req.raw === true) return rawRequest(base, req);
         const res = await app.inject({

@@ -1,0 +1,182 @@
+/**
+ * Issue 11, items 4, 5, 6 and 11 on Fastify: requireGuard (production style,
+ * child contexts), the manifest recorded by `onRoute`, validation against the
+ * policy at `onReady`, and `refusal: 'error'` reaching `setErrorHandler`.
+ */
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { engineClient } from '@permissio/adapter-testkit';
+import permissioPlugin, {
+  PermissioRefusalError,
+  requirePermission,
+  resourceFromPath,
+  routeManifest,
+  type PermissioFastifyOptions,
+} from '../src/index.js';
+
+const user = (request: FastifyRequest) => request.headers['x-user'] as string | undefined;
+const tenant = (request: FastifyRequest) => request.headers['x-tenant'] as string | undefined;
+const as = (name: string) => ({ 'x-user': name, 'x-tenant': 'acme' });
+
+const apps: FastifyInstance[] = [];
+afterEach(async () => {
+  await Promise.all(apps.splice(0).map((app) => app.close()));
+});
+
+async function create(extra: Partial<PermissioFastifyOptions> = {}, logger?: { warn: (m: string) => void }) {
+  const { client } = engineClient();
+  const app = (
+    logger === undefined ? Fastify() : Fastify({ loggerInstance: fakeLogger(logger.warn) })
+  ) as FastifyInstance;
+  apps.push(app);
+  await app.register(permissioPlugin, { client, user, tenant, ...extra });
+  return app;
+}
+
+function fakeLogger(warn: (m: string) => void) {
+  const noop = () => {};
+  const logger = { info: noop, error: noop, debug: noop, fatal: noop, trace: noop, warn, level: 'warn', silent: noop };
+  return Object.assign(logger, { child: () => logger }) as never;
+}
+
+describe('requireGuard', () => {
+  const env = process.env.NODE_ENV;
+  afterEach(() => {
+    process.env.NODE_ENV = env;
+  });
+
+  it('production: 403 without naming the route; development: 500 naming it; the handler never runs', async () => {
+    const runs: string[] = [];
+    const app = await create({ requireGuard: true });
+    await app.register(
+      async (child) => {
+        child.delete('/items/:id', async () => {
+          runs.push('delete');
+          return {};
+        });
+      },
+      { prefix: '/api' },
+    );
+    process.env.NODE_ENV = 'production';
+    const prod = await app.inject({ method: 'DELETE', url: '/api/items/1', headers: as('alice') });
+    expect(prod.statusCode).toBe(403);
+    expect(prod.body).not.toContain('/api/items');
+    process.env.NODE_ENV = 'development';
+    const dev = await app.inject({ method: 'DELETE', url: '/api/items/1' });
+    expect(dev.statusCode).toBe(500);
+    expect(dev.json().detail).toContain('DELETE /api/items/:id');
+    expect(runs).toEqual([]);
+  });
+
+  it('config.public and a permission guard both pass; config.public must be a boolean', async () => {
+    const app = await create({ requireGuard: true });
+    app.get('/health', { config: { public: true } }, async () => ({ ok: true }));
+    app.get('/docs', { preHandler: requirePermission('read', 'document') }, async () => ({ ok: true }));
+    expect(() => app.get('/bad', { config: { public: 'yes' as never } }, async () => ({}))).toThrow(/config\.public/);
+    expect((await app.inject({ url: '/health' })).statusCode).toBe(200);
+    expect((await app.inject({ url: '/docs', headers: as('alice') })).statusCode).toBe(200);
+  });
+});
+
+describe('routeManifest', () => {
+  it('lists the routes seen by onRoute with prefixes, guards and markers; HEAD mirrors are left out', async () => {
+    const app = await create();
+    app.get('/health', { config: { public: true } }, async () => ({}));
+    app.get('/documents/:id', { config: { permission: { action: 'read', resource: 'document' } } }, async () => ({}));
+    await app.register(
+      async (child) => {
+        child.put(
+          '/:pid/documents/:id',
+          { preHandler: child.requirePermission('write', resourceFromPath('document', { key: 'id' })) },
+          async () => ({}),
+        );
+        child.route({ method: ['POST', 'DELETE'], url: '/:pid', handler: async () => ({}) });
+      },
+      { prefix: '/projects' },
+    );
+    await app.ready();
+    expect(
+      routeManifest(app).map((e) => [e.method, e.path, e.access, e.guards.map((g) => `${g.action} ${g.resource}`)]),
+    ).toEqual([
+      ['GET', '/documents/:id', 'guarded', ['read document']],
+      ['GET', '/health', 'public', []],
+      ['DELETE', '/projects/:pid', 'unguarded', []],
+      ['POST', '/projects/:pid', 'unguarded', []],
+      ['PUT', '/projects/:pid/documents/:id', 'guarded', ['write document']],
+    ]);
+  });
+
+  it('throws when the plugin is not registered', () => {
+    const app = Fastify();
+    apps.push(app);
+    expect(() => routeManifest(app)).toThrow(/not registered/);
+  });
+});
+
+describe('routeValidation at onReady', () => {
+  it('warns through fastify.log by default, naming the route and a suggestion', async () => {
+    const warn = vi.fn();
+    const app = await create({}, { warn });
+    app.get('/documents/:id', { preHandler: requirePermission('raed', 'document') }, async () => ({}));
+    app.put('/documents/:id', { config: { permission: { action: 'editor', resource: 'document' } } }, async () => ({}));
+    await app.ready();
+    const lines = warn.mock.calls.map((call) => String(call[0]));
+    expect(lines).toHaveLength(2);
+    expect(lines.find((l) => l.includes('GET /documents/:id'))).toContain('did you mean "read"');
+    expect(lines.find((l) => l.includes('PUT /documents/:id'))).toContain('no action "editor"');
+  });
+
+  it("'error' makes ready() reject; 'off' skips the check", async () => {
+    const strict = await create({ routeValidation: 'error' });
+    strict.get('/x', { preHandler: requirePermission('read', 'invoice') }, async () => ({}));
+    await expect(strict.ready()).rejects.toMatchObject({ code: 'ROUTE_POLICY_MISMATCH' });
+
+    const off = await create({ routeValidation: 'off' });
+    off.get('/x', { preHandler: requirePermission('read', 'invoice') }, async () => ({}));
+    await expect(off.ready()).resolves.toBeDefined();
+  });
+
+  it('rejects a misspelt mode at registration', async () => {
+    const { client } = engineClient();
+    const app = Fastify();
+    apps.push(app);
+    await expect(app.register(permissioPlugin, { client, user, routeValidation: 'strict' as never })).rejects.toThrow(
+      /"routeValidation"/,
+    );
+  });
+});
+
+describe("refusal: 'error' hands refusals to Fastify's error handler", () => {
+  it('the app error handler renders 401, 403 and unguarded refusals', async () => {
+    const seen: unknown[] = [];
+    const app = await create({ refusal: 'error', requireGuard: true });
+    app.setErrorHandler((error, _request, reply) => {
+      seen.push(error);
+      const refusal = error as unknown as PermissioRefusalError;
+      void reply
+        .code(refusal.statusCode)
+        .send({ rendered: 'by-app', status: refusal.statusCode, problem: refusal.problem });
+    });
+    app.delete('/documents/:id', { preHandler: requirePermission('delete', 'document') }, async () => ({ ran: true }));
+    app.get('/open', async () => ({ ran: true }));
+
+    const denied = await app.inject({ method: 'DELETE', url: '/documents/doc-1', headers: as('bob') });
+    expect(denied.statusCode).toBe(403);
+    expect(denied.json()).toMatchObject({ rendered: 'by-app', problem: { status: 403, title: 'Forbidden' } });
+    expect((await app.inject({ method: 'DELETE', url: '/documents/doc-1' })).json()).toMatchObject({ status: 401 });
+    expect((await app.inject({ url: '/open' })).json()).toMatchObject({ rendered: 'by-app', status: 500 });
+    expect(seen).toHaveLength(3);
+    expect(seen.every((e) => e instanceof PermissioRefusalError)).toBe(true);
+  });
+
+  it("default ('respond') replies problem+json without the error handler", async () => {
+    const app = await create();
+    const handler = vi.fn();
+    app.setErrorHandler(handler);
+    app.delete('/documents/:id', { preHandler: requirePermission('delete', 'document') }, async () => ({ ran: true }));
+    const res = await app.inject({ method: 'DELETE', url: '/documents/doc-1', headers: as('bob') });
+    expect(res.statusCode).toBe(403);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    expect(handler).not.toHaveBeenCalled();
+  });
+});
