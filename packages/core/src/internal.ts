@@ -42,10 +42,12 @@ export {
   validateManifest,
   resolveRouteValidation,
   suggest,
+  validateRoutesWith,
 } from './adapter/policy-check.js';
 export type {
   PolicyCheckResult,
   PolicyIssue,
   RouteValidationMode,
   ValidateManifestOptions,
+  ValidateRoutesOptions,
 } from './adapter/policy-check.js';

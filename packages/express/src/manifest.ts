@@ -4,15 +4,17 @@
  * (`{ action, resource }`), `public`, or `unguarded`; and the check of those
  * guards against the policy of an embedded PDP.
  */
-import type { Logger, Permissio } from '@permissio/core';
 import {
   formatManifest,
   sortManifest,
-  validateManifest,
+  validateRoutesWith,
   type PolicyCheckResult,
   type RouteManifestEntry,
+  type ValidateRoutesOptions,
 } from '@permissio/core/internal';
 import { collectRoutes, routerStack } from './route-table.js';
+
+export type { ValidateRoutesOptions };
 
 /**
  * Lists every route of an Express app (or `Router`), sorted by path then
@@ -36,16 +38,6 @@ export function formatRouteManifest(app: unknown): string {
   return formatManifest(routeManifest(app));
 }
 
-/** Options of {@link validateRoutes}. */
-export interface ValidateRoutesOptions {
-  /** The client whose policy the guards are checked against (an embedded engine; a remote PDP is skipped). */
-  client: Permissio<boolean>;
-  /** `'warn'` logs each problem; `'error'` rejects with one error listing them. @defaultValue 'warn' */
-  mode?: 'warn' | 'error';
-  /** Where warnings go. @defaultValue console */
-  logger?: Pick<Logger, 'warn'>;
-}
-
 /**
  * Checks every `requirePermission(action, resource)` of the app against the
  * policy: an action or resource type the policy does not define (`'raed'`,
@@ -55,23 +47,5 @@ export interface ValidateRoutesOptions {
  * @throws PermissioValidationError (`ROUTE_POLICY_MISMATCH`) in `'error'` mode, listing every problem
  */
 export function validateRoutes(app: unknown, options: ValidateRoutesOptions): Promise<PolicyCheckResult> {
-  if (options === null || typeof options !== 'object' || typeof options.client?.pdp !== 'object') {
-    return Promise.reject(
-      new TypeError('@permissio/express: validateRoutes(app, { client }) needs the Permissio client.'),
-    );
-  }
-  if (options.mode !== undefined && options.mode !== 'warn' && options.mode !== 'error') {
-    return Promise.reject(new TypeError('@permissio/express: validateRoutes option "mode" must be "warn" or "error".'));
-  }
-  let entries: RouteManifestEntry[];
-  try {
-    entries = routeManifest(app);
-  } catch (error) {
-    return Promise.reject(error);
-  }
-  return validateManifest(options.client, entries, {
-    framework: 'express',
-    mode: options.mode ?? 'warn',
-    ...(options.logger === undefined ? {} : { logger: options.logger }),
-  });
+  return validateRoutesWith('express', () => routeManifest(app), options);
 }

@@ -11,7 +11,11 @@ import {
   type AuthorizationContext,
   type PermissioAdapterBaseOptions,
   type RefusalOutcome,
+  unguardedOutcome,
+  unguardedStyle,
 } from '@permissio/core/internal';
+import { problemException } from './require-permission.js';
+import { unguardedEndpoint } from './route-table.js';
 
 /** The variables `permissio()` sets: `c.get('permissio')`. */
 export type PermissioVariables = {
@@ -75,7 +79,16 @@ export function permissio(options: PermissioHonoOptions) {
     onError: options.onError,
   };
   // No async function: when the resolvers answer synchronously (the common case) this adds no extra tick.
+  const requireGuard = authorizer.options.requireGuard;
   return createMiddleware<PermissioEnv>(function permissioMiddleware(c, next) {
+    if (requireGuard) {
+      // requireGuard: no handler matched for this request is a guard or a public marker.
+      const endpoint = unguardedEndpoint(c);
+      if (endpoint !== undefined) {
+        const outcome = unguardedOutcome(`${c.req.method} ${endpoint.path}`, unguardedStyle());
+        return Promise.reject(problemException(outcome));
+      }
+    }
     const started = authorizer.begin(c);
     if (started instanceof Promise) {
       return started.then((context) => {

@@ -11,6 +11,7 @@ import { PermissioError } from '@permissio/core';
 import {
   PROBLEM_CONTENT_TYPE,
   assertPermissionArguments,
+  markGuard,
   type AuthorizationOutcome,
   type RefusalOutcome,
   type ResourceSpec,
@@ -30,7 +31,8 @@ export type HonoResourceSpec = ResourceSpec<Context>;
  */
 export function requirePermission(action: string, resource: HonoResourceSpec) {
   assertPermissionArguments(action, resource, 'hono');
-  return createMiddleware<PermissioEnv>(function requirePermissionMiddleware(c, next) {
+  // Tagged for the route manifest and requireGuard.
+  const middleware = createMiddleware<PermissioEnv>(function requirePermissionMiddleware(c, next) {
     const state = requestState(c);
     if (state === undefined) {
       return Promise.reject(
@@ -46,6 +48,7 @@ export function requirePermission(action: string, resource: HonoResourceSpec) {
     if (outcome instanceof Promise) return outcome.then((settled) => finish(instance, c, next, settled));
     return finish(instance, c, next, outcome);
   });
+  return markGuard(middleware, action, resource);
 }
 
 /** Runs the next handler on an explicit allow; refuses everything else. */

@@ -7,6 +7,7 @@ import type { Context } from 'hono';
 import type { CheckResource } from '@permissio/core';
 import {
   assertResourceFromPathArguments,
+  markResourceType,
   resourceFromRequestPath,
   type ResourceFromPathOptions,
 } from '@permissio/core/internal';
@@ -23,14 +24,14 @@ export type { ResourceFromPathOptions };
 export function resourceFromPath(type: string, options?: ResourceFromPathOptions): (c: Context) => CheckResource {
   assertResourceFromPathArguments(type, options, 'hono');
   const key = options?.key;
-  return function resourceFromPathResolver(c: Context): CheckResource {
+  return markResourceType(function resourceFromPathResolver(c: Context): CheckResource {
     return resourceFromRequestPath(
       type,
       rawPathname(c.req.url),
       options,
       key === undefined ? undefined : c.req.param(key),
     );
-  };
+  }, type);
 }
 
 /** The pathname of an absolute URL, exactly as written (no decoding), without query or fragment. */

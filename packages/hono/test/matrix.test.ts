@@ -10,7 +10,9 @@ import {
 } from '@permissio/adapter-testkit';
 import {
   permissio,
+  publicRoute,
   requirePermission,
+  routeManifest,
   resourceFromPath,
   type PermissioHonoHook,
   type PermissioHonoOptions,
@@ -46,7 +48,8 @@ export const honoDriver: AdapterDriver<Context> = {
     for (const route of routes) {
       const method = route.method.toLowerCase() as 'get' | 'post' | 'delete';
       const handler = async (c: Context) => c.json((await route.handle(c)) as object);
-      if (route.permission === undefined) app[method](route.path, handler);
+      if (route.public === true) app[method](route.path, publicRoute(), handler);
+      else if (route.permission === undefined) app[method](route.path, handler);
       else app[method](route.path, requirePermission(route.permission.action, route.permission.resource), handler);
     }
     let server: ReturnType<typeof serve> | undefined;
@@ -59,6 +62,7 @@ export const honoDriver: AdapterDriver<Context> = {
       return base;
     };
     return {
+      manifest: () => routeManifest(app),
       async request(req): Promise<TestResponse> {
         if (req.raw === true) return rawRequest(await listen(), req);
         const init: RequestInit = { method: req.method, headers: req.headers ?? {} };

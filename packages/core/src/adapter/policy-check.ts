@@ -188,3 +188,42 @@ export async function validateManifest(
   for (const issue of result.issues) logger.warn(`${where}: ${issue.message}`);
   return result;
 }
+
+/** Options of the adapters' `validateRoutes(app, options)` (Express, Hono). */
+export interface ValidateRoutesOptions {
+  /** The client whose policy the guards are checked against (an embedded engine; a remote PDP is skipped). */
+  client: Permissio<boolean>;
+  /** `'warn'` logs each problem; `'error'` rejects with one error listing them. @defaultValue 'warn' */
+  mode?: 'warn' | 'error';
+  /** Where warnings go. @defaultValue console */
+  logger?: Pick<Logger, 'warn'>;
+}
+
+/**
+ * The body of an adapter's `validateRoutes(app, options)`: validates the
+ * options, reads the manifest, checks it. Rejects (never throws synchronously).
+ */
+export function validateRoutesWith(
+  framework: string,
+  manifest: () => readonly RouteManifestEntry[],
+  options: ValidateRoutesOptions,
+): Promise<PolicyCheckResult> {
+  const where = `@permissio/${framework}: validateRoutes(app, { client, mode?, logger? })`;
+  if (options === null || typeof options !== 'object' || typeof options.client?.pdp !== 'object') {
+    return Promise.reject(new TypeError(`${where}: "client" must be the Permissio client.`));
+  }
+  if (options.mode !== undefined && options.mode !== 'warn' && options.mode !== 'error') {
+    return Promise.reject(new TypeError(`${where}: "mode" must be "warn" or "error".`));
+  }
+  let entries: readonly RouteManifestEntry[];
+  try {
+    entries = manifest();
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  return validateManifest(options.client, entries, {
+    framework,
+    mode: options.mode ?? 'warn',
+    ...(options.logger === undefined ? {} : { logger: options.logger }),
+  });
+}
