@@ -2,6 +2,18 @@ export type {} from './permissio.augmentation.js';
 export { PermissioModule } from './permissio.module.js';
 export { PermissioGuard } from './permissio.guard.js';
 export { RequirePermission } from './require-permission.decorator.js';
+export { Public, PERMISSIO_PUBLIC } from './public.decorator.js';
+export { routeManifest } from './route-manifest.js';
+export type { NestAppLike } from './route-manifest.js';
+export { PermissioRouteValidator } from './route-validator.js';
+export { formatManifest } from '@permissio/core/internal';
+export type {
+  RouteManifestEntry,
+  RouteGuard,
+  RouteAccess,
+  PolicyCheckResult,
+  PolicyIssue,
+} from '@permissio/core/internal';
 export type { PermissionRequirement } from './require-permission.decorator.js';
 export { PermissioScope, getPermissioScope, getPermissioContext } from './permissio-scope.decorator.js';
 export { resourceFromPath } from './resource-from-path.js';
@@ -11,6 +23,7 @@ export {
   PermissioForbiddenException,
   PermissioBadRequestException,
   PermissioServiceUnavailableException,
+  PermissioUnguardedRouteException,
   PERMISSIO_EXCEPTIONS,
   createPermissioException,
   isPermissioException,

@@ -63,6 +63,13 @@ export interface PermissioOptions<Req = PermissioRequest> extends PermissioAdapt
    * @defaultValue throws `PermissioServiceUnavailableException` (or `PermissioForbiddenException` when `failureStatus` is 403)
    */
   onError?: PermissioRefusalHook<Req>;
+  /**
+   * At `onApplicationBootstrap` (with an embedded PDP), check every
+   * `@RequirePermission` action and resource type against the policy:
+   * `'warn'` logs each mismatch, `'error'` fails the bootstrap, `'off'` skips it.
+   * @defaultValue 'warn'
+   */
+  routeValidation?: 'off' | 'warn' | 'error';
 }
 
 /** Registration settings that shape the module itself (read when `forRoot`/`forRootAsync` is called). */

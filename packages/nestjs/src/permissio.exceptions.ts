@@ -7,6 +7,7 @@ import {
   BadRequestException,
   ForbiddenException,
   type HttpException,
+  InternalServerErrorException,
   ServiceUnavailableException,
   UnauthorizedException,
 } from '@nestjs/common';
@@ -60,12 +61,22 @@ export class PermissioServiceUnavailableException extends ServiceUnavailableExce
   }
 }
 
+/** 500 (`requireGuard`, outside production): the route has neither `@RequirePermission` nor `@Public()`. */
+export class PermissioUnguardedRouteException extends InternalServerErrorException implements PermissioException {
+  readonly problem: ProblemDetails;
+  constructor(readonly refusal: RefusalOutcome) {
+    super(refusal.problem, options(refusal));
+    this.problem = refusal.problem;
+  }
+}
+
 /** The exception classes above, for `@Catch(...PERMISSIO_EXCEPTIONS)`. */
 export const PERMISSIO_EXCEPTIONS = [
   PermissioUnauthorizedException,
   PermissioForbiddenException,
   PermissioBadRequestException,
   PermissioServiceUnavailableException,
+  PermissioUnguardedRouteException,
 ] as const;
 
 /** Builds the default exception for a refusal, by status. */
@@ -77,6 +88,8 @@ export function createPermissioException(refusal: RefusalOutcome): PermissioExce
       return new PermissioBadRequestException(refusal);
     case 503:
       return new PermissioServiceUnavailableException(refusal);
+    case 500:
+      return new PermissioUnguardedRouteException(refusal);
     default:
       return new PermissioForbiddenException(refusal);
   }

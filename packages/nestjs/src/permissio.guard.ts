@@ -10,7 +10,16 @@
 import { Inject, Injectable, Logger, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { PermissioError } from '@permissio/core';
-import { selectRefusalHook, type AuthorizationContext, type Authorizer, type RefusalOutcome } from '@permissio/core/internal';
+import {
+  selectRefusalHook,
+  unguardedOutcome,
+  unguardedStyle,
+  type AuthorizationContext,
+  type Authorizer,
+  type RefusalOutcome,
+} from '@permissio/core/internal';
+import { PERMISSIO_PUBLIC } from './public.decorator.js';
+import { handlerRoutePath } from './route-manifest.js';
 import { PERMISSIO_AUTHORIZER, PERMISSIO_CONTEXT, PERMISSIO_OPTIONS, PERMISSIO_REQUIREMENT } from './permissio.constants.js';
 import { createPermissioException } from './permissio.exceptions.js';
 import type { PermissioOptions, PermissioRefusalHook, PermissioRequest } from './permissio-options.interface.js';
@@ -40,7 +49,11 @@ export class PermissioGuard implements CanActivate {
       );
     }
     const authorization = await this.getAuthorizationContext(request);
-    if (requirement === undefined) return true;
+    if (requirement === undefined) {
+      const unguarded = this.unguardedRefusal(context, request);
+      if (unguarded !== undefined) throw createPermissioException(unguarded);
+      return true;
+    }
     const outcome = await this.authorizer.authorize(authorization, request, requirement.action, requirement.resource);
     if (outcome.kind === 'allow') return true;
     throw await this.onRefusal(outcome, request, context);
@@ -100,5 +113,23 @@ export class PermissioGuard implements CanActivate {
   protected logFailure(refusal: Extract<RefusalOutcome, { kind: 'error' }>): void {
     const error = refusal.error;
     this.logger.warn(`Authorization failed closed (${refusal.status}): ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+  }
+
+  /**
+   * `requireGuard`: the refusal of a handler with neither `@RequirePermission()`
+   * nor `@Public()` (500 naming the handler outside production, 403 in
+   * production); `undefined` when the route is public or the option is off.
+   */
+  protected unguardedRefusal(context: ExecutionContext, request: PermissioRequest): RefusalOutcome | undefined {
+    if (!this.authorizer.options.requireGuard) return undefined;
+    const isPublic = this.reflector.getAllAndOverride<boolean | undefined>(PERMISSIO_PUBLIC, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    if (isPublic === true) return undefined;
+    const method = (request as { method?: unknown }).method;
+    const path = handlerRoutePath(context.getClass(), context.getHandler());
+    const route = `${typeof method === 'string' ? method : 'HTTP'} ${path} (${context.getClass().name}.${context.getHandler().name})`;
+    return unguardedOutcome(route, unguardedStyle());
   }
 }

@@ -5,10 +5,11 @@
  */
 import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
-import { Authorizer } from '@permissio/core/internal';
+import { Authorizer, resolveRouteValidation } from '@permissio/core/internal';
 import { FRAMEWORK, HOOK_NAMES, PERMISSIO_AUTHORIZER, PERMISSIO_OPTIONS } from './permissio.constants.js';
 import { PermissioExceptionFilter } from './permissio-exception.filter.js';
 import { PermissioGuard } from './permissio.guard.js';
+import { PermissioRouteValidator } from './route-validator.js';
 import type {
   PermissioModuleAsyncOptions,
   PermissioModuleOptions,
@@ -22,6 +23,7 @@ const WHERE = `@permissio/${FRAMEWORK}`;
 
 /** Validates options and builds the decision logic. @throws TypeError naming the bad option */
 function createAuthorizer(options: PermissioOptions<never>): Authorizer<PermissioRequest> {
+  resolveRouteValidation(options?.routeValidation, FRAMEWORK);
   return new Authorizer(options as unknown as PermissioOptions<PermissioRequest>, FRAMEWORK, HOOK_NAMES);
 }
 
@@ -34,7 +36,7 @@ function assertSettings(settings: PermissioModuleSettings, call: string): void {
 }
 
 function sharedProviders(settings: PermissioModuleSettings, authorizer: Provider): Provider[] {
-  const providers: Provider[] = [authorizer, PermissioGuard];
+  const providers: Provider[] = [authorizer, PermissioGuard, PermissioRouteValidator];
   if (settings.global !== false) providers.push({ provide: APP_GUARD, useExisting: PermissioGuard });
   if (settings.exceptionFilter !== false) providers.push({ provide: APP_FILTER, useClass: PermissioExceptionFilter });
   return providers;

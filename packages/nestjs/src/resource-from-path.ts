@@ -5,6 +5,7 @@
 import type { CheckResource } from '@permissio/core';
 import {
   assertResourceFromPathArguments,
+  markResourceType,
   resourceFromRequestPath,
   type ResourceFromPathOptions,
 } from '@permissio/core/internal';
@@ -28,7 +29,7 @@ export function resourceFromPath(
 ): (request: PermissioRequest) => CheckResource {
   assertResourceFromPathArguments(type, options, FRAMEWORK);
   const key = options?.key;
-  return function resourceFromPathResolver(request: PermissioRequest): CheckResource {
+  return markResourceType(function resourceFromPathResolver(request: PermissioRequest): CheckResource {
     const path = matchedPath(request);
     if (typeof path !== 'string') throw new TypeError('resourceFromPath: the request has no URL.');
     return resourceFromRequestPath(
@@ -37,7 +38,7 @@ export function resourceFromPath(
       options,
       key === undefined ? undefined : routeParam(request.params, key),
     );
-  };
+  }, type);
 }
 
 /** Fastify routes `request.url` (after any `rewriteUrl`); Express keeps the received URL in `req.originalUrl`. */

@@ -15,7 +15,9 @@ import { rawRequest } from '@permissio/adapter-testkit';
 import {
   getPermissioScope,
   PermissioModule,
+  Public,
   RequirePermission,
+  routeManifest,
   resourceFromPath,
   type PermissioModuleOptions,
   type PermissioRequest,
@@ -54,6 +56,7 @@ function controllerFor(routes: readonly TestRoute<NestHttpRequest>[], platform: 
     const decorators: MethodDecorator[] = [METHODS[route.method](nestPath(route.path, platform)), HttpCode(200)];
     if (route.permission !== undefined)
       decorators.push(RequirePermission(route.permission.action, route.permission.resource));
+    else if (route.public === true) decorators.push(Public());
     for (const decorate of decorators) decorate(proto, name, descriptor);
   });
   Controller()(MatrixController);
@@ -64,6 +67,7 @@ export function nestDriver(platform: Platform): AdapterDriver<NestHttpRequest> {
   return {
     name: `nestjs (${platform})`,
     caseInsensitiveRouting: platform === 'express',
+    routePath: (path) => nestPath(path, platform),
     access: {
       param: (req, name) => field(req.params, name),
       header: (req, name) => {
@@ -88,6 +92,7 @@ export function nestDriver(platform: Platform): AdapterDriver<NestHttpRequest> {
       await app.listen(0, '127.0.0.1');
       const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
       return {
+        manifest: () => routeManifest(app),
         request: (request) => rawRequest(url, request),
         close: () => app.close(),
       };
