@@ -12,6 +12,7 @@ import { performance } from 'node:perf_hooks';
 import { generateApiKey, startServer, type PermissioServer } from '@permissio/server';
 import { policy } from '../../shared/policy.js';
 import { SCENARIO, type ScenarioStep } from '../../shared/scenario.js';
+import { exampleManifest } from '../../express/src/manifest.js';
 import { mintTokens } from './tokens.js';
 
 export const FRAMEWORKS = ['express', 'fastify', 'hono', 'nestjs'] as const;
@@ -201,6 +202,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   write(
     `${paint.bold('Permissio demo')}: ${SCENARIO.length} requests × ${runs.length} runs, every app on 127.0.0.1 (ephemeral ports)\n\n`,
   );
+  // The route manifest of one example: every route with its guard, `public`, or `UNGUARDED`.
+  write(`${paint.bold('Route manifest of the Express example')} (routeManifest(app)):\n${exampleManifest()}\n\n`);
   try {
     for (const run of runs) {
       const name = runName(run);

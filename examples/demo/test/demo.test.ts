@@ -17,6 +17,10 @@ describe('pnpm demo', () => {
     // Plain text when colour is off, and the summary line.
     expect(output).not.toMatch(/\u001b\[/);
     expect(output).toMatch(/✓ 55\/55 rows matched/);
+    // The Express example's route manifest: every route guarded or public, none unguarded.
+    expect(output).toMatch(/GET\s+\/documents\s+read document/);
+    expect(output).toMatch(/GET\s+\/health\s+public/);
+    expect(output).not.toContain('UNGUARDED');
     expect(result.durationMs).toBeLessThan(60_000);
   }, 90_000);
 

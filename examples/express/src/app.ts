@@ -10,7 +10,7 @@
  * and GET /documents/:id asks three more questions through the request scope.
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { permissio, requirePermission, resourceFromPath } from '@permissio/express';
+import { permissio, publicRoute, requirePermission, resourceFromPath } from '@permissio/express';
 import { DocumentStore, findProject, stringField, type Document } from '../../shared/policy.js';
 import { authenticate, demoSecret, type Principal } from '@permissio/example-shared/auth';
 import { documentResource, type ExampleAppOptions } from '@permissio/example-shared/app';
@@ -38,7 +38,8 @@ export function createApp({
 
   if (demo) app.use(exposePdpCalls);
 
-  app.get('/health', (_req, res) => {
+  // Deliberately public: listed as `public` in the route manifest.
+  app.get('/health', publicRoute(), (_req, res) => {
     res.json({ status: 'ok' });
   });
 
@@ -54,6 +55,8 @@ export function createApp({
       client,
       user: (req) => req.auth?.user,
       tenant: (req) => req.auth?.tenant,
+      // Every route after this must have requirePermission(...) or publicRoute(): a forgotten guard is refused.
+      requireGuard: true,
     }),
   );
 

@@ -10,11 +10,14 @@
  */
 import type { AddressInfo } from 'node:net';
 import { clientFromEnv } from '@permissio/example-shared/app';
+import { validateRoutes } from '@permissio/express';
 import { createApp } from './app.js';
 
 // A remote PDP when PERMISSIO_API_URL and PERMISSIO_TOKEN are set, else the embedded engine.
 const { client, pdp } = clientFromEnv();
 const app = createApp({ client, demo: process.env.PERMISSIO_DEMO === '1' });
+// Every requirePermission(...) checked against the policy before listening: a misspelt action stops the start.
+await validateRoutes(app, { client, mode: 'error' });
 
 const server = app.listen(Number(process.env.PORT ?? 3000), '127.0.0.1', () => {
   const { port } = server.address() as AddressInfo;

@@ -46,6 +46,10 @@ export async function createApp({
     client,
     user: (request) => request.auth?.user,
     tenant: (request) => request.auth?.tenant,
+    // Every route must have a permission or config.public: a forgotten guard is refused.
+    requireGuard: true,
+    // The guards are checked against the policy at ready(): a misspelt action fails the start.
+    routeValidation: 'error',
   });
 
   if (demo) {
@@ -59,7 +63,7 @@ export async function createApp({
   // Async resolver: as a database call would be.
   const loadDocument = async (request: FastifyRequest) => documentResource(await documents.load(param(request, 'id')));
 
-  app.get('/health', async () => ({ status: 'ok' }));
+  app.get('/health', { config: { public: true } }, async () => ({ status: 'ok' }));
 
   // Type string: a tenant-wide question ("may I read documents here?").
   app.get('/documents', { preHandler: requirePermission('read', 'document') }, async (request) => {

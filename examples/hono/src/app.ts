@@ -14,7 +14,7 @@
  */
 import { Hono, type Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
-import { permissio, requirePermission, resourceFromPath } from '@permissio/hono';
+import { permissio, publicRoute, requirePermission, resourceFromPath } from '@permissio/hono';
 import { DocumentStore, findProject, stringField, type Document } from '../../shared/policy.js';
 import { authenticate, demoSecret, type Principal } from '@permissio/example-shared/auth';
 import { documentResource, type ExampleAppOptions } from '@permissio/example-shared/app';
@@ -63,6 +63,8 @@ export function createApp({
       client,
       user: (c) => c.get('auth')?.user,
       tenant: (c) => c.get('auth')?.tenant,
+      // Every route must have requirePermission(...) or publicRoute(): a forgotten guard is refused.
+      requireGuard: true,
     }),
   );
 
@@ -71,7 +73,7 @@ export function createApp({
   // Async resolver: as a database call would be.
   const loadDocument = async (c: Context) => documentResource(await documents.load(c.req.param('id')));
 
-  app.get('/health', (c) => c.json({ status: 'ok' }));
+  app.get('/health', publicRoute(), (c) => c.json({ status: 'ok' }));
 
   // Type string: a tenant-wide question ("may I read documents here?").
   app.get('/documents', requirePermission('read', 'document'), (c) => {

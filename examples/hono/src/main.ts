@@ -10,11 +10,14 @@
  */
 import { serve } from '@hono/node-server';
 import { clientFromEnv } from '@permissio/example-shared/app';
+import { validateRoutes } from '@permissio/hono';
 import { createApp } from './app.js';
 
 // A remote PDP when PERMISSIO_API_URL and PERMISSIO_TOKEN are set, else the embedded engine.
 const { client, pdp } = clientFromEnv();
 const app = createApp({ client, demo: process.env.PERMISSIO_DEMO === '1' });
+// Every requirePermission(...) checked against the policy before listening: a misspelt action stops the start.
+await validateRoutes(app, { client, mode: 'error' });
 
 const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: Number(process.env.PORT ?? 3000) }, (info) => {
   process.stdout.write(`LISTENING http://127.0.0.1:${info.port}\n`);

@@ -27,6 +27,10 @@ export class AppModule implements NestModule {
           client,
           user: (req: ExampleRequest) => req.auth?.user,
           tenant: (req: ExampleRequest) => req.auth?.tenant,
+          // Every handler must have @RequirePermission or @Public(): a forgotten guard is refused.
+          requireGuard: true,
+          // The guards are checked against the policy at bootstrap: a misspelt action fails the start.
+          routeValidation: 'error',
         }),
       ],
       controllers: [HealthController, DocumentsController, ProjectDocumentsController],

@@ -1,6 +1,8 @@
 import { Controller, Get } from '@nestjs/common';
+import { Public } from '@permissio/nestjs';
 
-/** Public: no `@RequirePermission`, so the guard lets it through. */
+/** Deliberately public: with `requireGuard`, a handler without `@RequirePermission` needs `@Public()`. */
+@Public()
 @Controller('health')
 export class HealthController {
   @Get()
