@@ -1,11 +1,10 @@
 /**
- * Reads Hono's own route table (`app.routes`, and `matchedRoutes(c)` per
+ * Reads Hono's own route table (`app.routes`, and `c.req.matchedRoutes` per
  * request) for the route manifest and `requireGuard`. Endpoints are told from
  * middleware as Hono's own `inspectRoutes` does: a handler taking `(c, next)`
  * is middleware.
  */
 import type { Context } from 'hono';
-import { matchedRoutes } from 'hono/route';
 import {
   guardOf,
   isPublicMarker,
@@ -75,7 +74,9 @@ export function collectRoutes(routes: readonly HonoRoute[]): RouteManifestEntry[
  */
 export function unguardedEndpoint(c: Context): HonoRoute | undefined {
   let endpoint: HonoRoute | undefined;
-  for (const route of matchedRoutes(c) as readonly HonoRoute[]) {
+  // `c.req.matchedRoutes` exists in every Hono 4 release (the `hono/route` helper only in recent ones).
+  const matched = (c.req as unknown as { matchedRoutes: readonly HonoRoute[] }).matchedRoutes;
+  for (const route of matched) {
     const handler = target(route.handler);
     if (guardOf(handler) !== undefined || isPublicMarker(handler)) return undefined;
     if (endpoint === undefined && isEndpoint(route)) endpoint = route;
