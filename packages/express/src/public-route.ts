@@ -5,6 +5,7 @@
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { markPublic } from '@permissio/core/internal';
+import { requestState } from './middleware.js';
 import { markRequest } from './route-marks.js';
 
 /**
@@ -15,7 +16,7 @@ import { markRequest } from './route-marks.js';
  */
 export function publicRoute(): RequestHandler {
   return markPublic(function publicRouteMarker(req: Request, _res: Response, next: NextFunction): void {
-    markRequest(req);
+    if (requestState(req)?.instance.authorizer.options.requireGuard === true) markRequest(req);
     next();
   });
 }

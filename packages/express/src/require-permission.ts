@@ -31,7 +31,6 @@ export function requirePermission(action: string, resource: ExpressResourceSpec)
   // Tagged for the route manifest and requireGuard.
   return markGuard(
     function requirePermissionMiddleware(req: Request, res: Response, next: NextFunction): void {
-      markRequest(req);
       const state = requestState(req);
       if (state === undefined) {
         next(
@@ -43,6 +42,8 @@ export function requirePermission(action: string, resource: ExpressResourceSpec)
         return;
       }
       const { instance } = state;
+      // requireGuard: this request met a guard (the unguarded-route check lets it through).
+      if (instance.authorizer.options.requireGuard) markRequest(req);
       const outcome = instance.authorizer.authorize(state.context, req, action, resource);
       // A synchronous answer (embedded engine, sync resolver) calls next() in this tick.
       if (outcome instanceof Promise) {

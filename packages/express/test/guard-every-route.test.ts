@@ -1,15 +1,13 @@
 /**
- * Issue 11, items 4, 5, 6 and 11 on Express: requireGuard (production style,
+ * Issue 11, items 4, 5 and 6 on Express: requireGuard (production style,
  * app- and router-level markers), the route manifest of a real router stack,
- * startup validation against the policy, and `refusal: 'error'` reaching the
- * app's own error handler.
+ * and startup validation against the policy.
  */
-import express, { type ErrorRequestHandler, type Request } from 'express';
+import express, { type Request } from 'express';
 import request from 'supertest';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { engineClient, httpClient, startFixtureServer } from '@permissio/adapter-testkit';
 import {
-  PermissioRefusalError,
   formatRouteManifest,
   permissio,
   publicRoute,
@@ -208,52 +206,5 @@ describe('validateRoutes (startup validation against the policy)', () => {
       await remote.close();
       await server.close();
     }
-  });
-});
-
-describe("refusal: 'error' hands refusals to the app's error handler", () => {
-  const handler: ErrorRequestHandler = (err, _req, res, _next) => {
-    res
-      .status(err.statusCode ?? 500)
-      .json({ rendered: 'by-app', status: err.status, problem: err.problem, name: err.name });
-  };
-
-  it('401, 403 and unguarded refusals reach the handler as PermissioRefusalError', async () => {
-    const seen: unknown[] = [];
-    const { app: a } = app({ refusal: 'error', requireGuard: true });
-    a.delete('/documents/:id', requirePermission('delete', 'document'), (_q, r) => r.json({ ran: true }));
-    a.get('/open', (_q, r) => r.json({ ran: true }));
-    a.use(((err, req, res, next) => {
-      seen.push(err);
-      handler(err, req, res, next);
-    }) as ErrorRequestHandler);
-
-    const denied = await request(a).delete('/documents/doc-1').set('x-user', 'bob').set('x-tenant', 'acme');
-    expect(denied.status).toBe(403);
-    expect(denied.body).toMatchObject({
-      rendered: 'by-app',
-      status: 403,
-      problem: { status: 403, title: 'Forbidden' },
-    });
-    const anonymous = await request(a).delete('/documents/doc-1');
-    expect(anonymous.body).toMatchObject({ rendered: 'by-app', status: 401 });
-    const unguarded = await request(a).get('/open');
-    expect(unguarded.body).toMatchObject({ rendered: 'by-app', status: 500 });
-    expect(seen.every((e) => e instanceof PermissioRefusalError)).toBe(true);
-  });
-
-  it("default ('respond') still writes problem+json without calling the error handler", async () => {
-    const { app: a } = app();
-    a.delete('/documents/:id', requirePermission('delete', 'document'), (_q, r) => r.json({ ran: true }));
-    a.use(handler);
-    const res = await request(a).delete('/documents/doc-1').set('x-user', 'bob').set('x-tenant', 'acme');
-    expect(res.status).toBe(403);
-    expect(res.headers['content-type']).toContain('application/problem+json');
-    expect(res.body.rendered).toBeUndefined();
-  });
-
-  it('rejects a misspelt mode', () => {
-    const { client } = engineClient();
-    expect(() => permissio({ client, user, refusal: 'throw' as never })).toThrow(/"refusal"/);
   });
 });

@@ -1,13 +1,12 @@
 /**
- * Issue 11, items 4, 5, 6 and 11 on Fastify: requireGuard (production style,
- * child contexts), the manifest recorded by `onRoute`, validation against the
- * policy at `onReady`, and `refusal: 'error'` reaching `setErrorHandler`.
+ * Issue 11, items 4, 5 and 6 on Fastify: requireGuard (production style,
+ * child contexts), the manifest recorded by `onRoute`, and validation against
+ * the policy at `onReady`.
  */
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { engineClient } from '@permissio/adapter-testkit';
 import permissioPlugin, {
-  PermissioRefusalError,
   requirePermission,
   resourceFromPath,
   routeManifest,
@@ -143,40 +142,5 @@ describe('routeValidation at onReady', () => {
     await expect(app.register(permissioPlugin, { client, user, routeValidation: 'strict' as never })).rejects.toThrow(
       /"routeValidation"/,
     );
-  });
-});
-
-describe("refusal: 'error' hands refusals to Fastify's error handler", () => {
-  it('the app error handler renders 401, 403 and unguarded refusals', async () => {
-    const seen: unknown[] = [];
-    const app = await create({ refusal: 'error', requireGuard: true });
-    app.setErrorHandler((error, _request, reply) => {
-      seen.push(error);
-      const refusal = error as unknown as PermissioRefusalError;
-      void reply
-        .code(refusal.statusCode)
-        .send({ rendered: 'by-app', status: refusal.statusCode, problem: refusal.problem });
-    });
-    app.delete('/documents/:id', { preHandler: requirePermission('delete', 'document') }, async () => ({ ran: true }));
-    app.get('/open', async () => ({ ran: true }));
-
-    const denied = await app.inject({ method: 'DELETE', url: '/documents/doc-1', headers: as('bob') });
-    expect(denied.statusCode).toBe(403);
-    expect(denied.json()).toMatchObject({ rendered: 'by-app', problem: { status: 403, title: 'Forbidden' } });
-    expect((await app.inject({ method: 'DELETE', url: '/documents/doc-1' })).json()).toMatchObject({ status: 401 });
-    expect((await app.inject({ url: '/open' })).json()).toMatchObject({ rendered: 'by-app', status: 500 });
-    expect(seen).toHaveLength(3);
-    expect(seen.every((e) => e instanceof PermissioRefusalError)).toBe(true);
-  });
-
-  it("default ('respond') replies problem+json without the error handler", async () => {
-    const app = await create();
-    const handler = vi.fn();
-    app.setErrorHandler(handler);
-    app.delete('/documents/:id', { preHandler: requirePermission('delete', 'document') }, async () => ({ ran: true }));
-    const res = await app.inject({ method: 'DELETE', url: '/documents/doc-1', headers: as('bob') });
-    expect(res.statusCode).toBe(403);
-    expect(res.headers['content-type']).toContain('application/problem+json');
-    expect(handler).not.toHaveBeenCalled();
   });
 });
