@@ -2,9 +2,9 @@
  * `requireGuard: true` on Express. When the router dispatches a route it sets
  * `req.route`; `permissio()` watches that assignment and, the first time a
  * route is dispatched for a method without a guard or public marker in its
- * own stack, puts a refusal handler in front of that route's handlers. The
+ * own stack, wraps the first handler of that route so that it refuses. The
  * refusal lets the request through only when a guard or public marker ran
- * earlier for it (at app or router level); otherwise the handler never runs.
+ * earlier for it (at app or router level); otherwise no handler runs.
  */
 import type { NextFunction, Request, Response } from 'express';
 import { unguardedOutcome, unguardedStyle } from '@permissio/core/internal';
@@ -15,55 +15,72 @@ import { dispatchMethod, routeMarks, routePath, type ExpressRoute } from './rout
 
 const REFUSAL_MARK = Symbol.for('@permissio/express.unguardedRefusal');
 
+/** A route layer handler wrapped by {@link protect}: the methods it refuses for. */
+type Wrapped = ((req: Request, res: Response, next: NextFunction) => unknown) & {
+  [REFUSAL_MARK]: { readonly methods: Set<string> };
+};
+
 function isRoute(value: unknown): value is ExpressRoute {
   if (value === null || typeof value !== 'object') return false;
   const route = value as Partial<ExpressRoute>;
   return Array.isArray(route.stack) && typeof route.methods === 'object' && route.methods !== null;
 }
 
-function refusalFor(method: string, path: string) {
-  return Object.assign(
-    function permissioUnguardedRoute(req: Request, res: Response, next: NextFunction): void {
-      const state = requestState(req);
-      if (isRequestMarked(req) || state === undefined || !state.instance.authorizer.options.requireGuard) {
-        next();
-        return;
-      }
-      refuse(
-        state.instance,
-        req,
-        res,
-        next,
-        unguardedOutcome(`${method.toUpperCase()} ${req.baseUrl}${path}`, unguardedStyle()),
-      );
-    },
-    { [REFUSAL_MARK]: true },
-  );
+/**
+ * Wraps `handle` (the first handler of an unguarded route for some methods):
+ * for those methods the request is refused unless a guard or public marker
+ * already ran for it; everything else reaches `handle` unchanged.
+ */
+function wrap(route: ExpressRoute, handle: (...args: unknown[]) => unknown): Wrapped {
+  const methods = new Set<string>();
+  const path = routePath(route.path);
+  const wrapped = function permissioUnguardedRoute(req: Request, res: Response, next: NextFunction): unknown {
+    const method = dispatchMethod(route, req.method);
+    const state = requestState(req);
+    if (
+      !methods.has(method) ||
+      isRequestMarked(req) ||
+      state === undefined ||
+      !state.instance.authorizer.options.requireGuard
+    ) {
+      return handle(req, res, next);
+    }
+    refuse(
+      state.instance,
+      req,
+      res,
+      next,
+      unguardedOutcome(`${method.toUpperCase()} ${req.baseUrl}${path}`, unguardedStyle()),
+    );
+    return undefined;
+  };
+  return Object.assign(wrapped, { [REFUSAL_MARK]: { methods } });
 }
 
-/** Puts the refusal in front of `route`'s handlers for `method` when nothing there guards or marks it. */
+/**
+ * Makes the first handler `route` runs for `requestMethod` refuse when nothing
+ * in the route's own stack guards or marks that method. The handler is
+ * wrapped in place (no layer is added or moved: requests already inside the
+ * route keep their position).
+ */
 function protect(route: ExpressRoute, requestMethod: string): void {
   const method = dispatchMethod(route, requestMethod);
-  let refused = false;
-  for (const layer of route.stack) {
-    if (
-      (layer.method === undefined || layer.method === method) &&
-      (layer.handle as { [REFUSAL_MARK]?: boolean })[REFUSAL_MARK] === true
-    ) {
-      refused = true;
-      break;
-    }
-  }
-  if (refused) return;
+  // The first layer that runs for this method (an error handler, with 4 parameters, does not run).
+  const layer = route.stack.find(
+    (l) => (l.method === undefined || l.method === method) && typeof l.handle === 'function' && l.handle.length < 4,
+  ) as { handle: unknown } | undefined;
+  if (layer === undefined) return;
+  const marked = (layer.handle as Partial<Wrapped>)[REFUSAL_MARK];
+  if (marked?.methods.has(method)) return;
   const marks = routeMarks(route, method);
   if (marks.guards.length > 0 || marks.isPublic) return;
-  const add = (route as unknown as Record<string, unknown>)[method];
-  if (typeof add !== 'function') return;
-  // The route's own method registration (keeps `route.methods` right), then moved to the front:
-  // the router's dispatch has not read its stack yet when it assigns `req.route`.
-  (add as (handler: unknown) => unknown).call(route, refusalFor(method, routePath(route.path)));
-  const layer = route.stack.pop();
-  if (layer !== undefined) route.stack.unshift(layer);
+  if (marked !== undefined) {
+    marked.methods.add(method);
+    return;
+  }
+  const wrapped = wrap(route, layer.handle as (...args: unknown[]) => unknown);
+  wrapped[REFUSAL_MARK].methods.add(method);
+  layer.handle = wrapped;
 }
 
 /** Watches `req.route` for this request (installed by `permissio()` when `requireGuard` is on). */

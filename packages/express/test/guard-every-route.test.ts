@@ -86,6 +86,36 @@ describe('requireGuard', () => {
     expect((await request(a).get('/mixed')).status).toBe(200);
   });
 
+  it('a route covered by an earlier marker runs each of its handlers once, also under concurrency', async () => {
+    const { app: a, runs } = app({ requireGuard: true });
+    a.use('/m', publicRoute());
+    a.get(
+      '/m/chain',
+      async (_req, _res, next) => {
+        runs.push('h1');
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        next();
+      },
+      (_req, res) => {
+        runs.push('h2');
+        res.json({ ok: true });
+      },
+    );
+    a.get(
+      '/bare/chain',
+      (_req, _res, next) => next(),
+      (_req, res) => res.json({ ran: true }),
+    );
+    const answers = await Promise.all([
+      request(a).get('/m/chain'),
+      request(a).get('/bare/chain'),
+      request(a).get('/m/chain'),
+      request(a).get('/bare/chain'),
+    ]);
+    expect(answers.map((r) => r.status)).toEqual([200, 500, 200, 500]);
+    expect(runs.sort()).toEqual(['h1', 'h1', 'h2', 'h2']);
+  });
+
   it('off by default: the same unguarded route runs', async () => {
     const { app: a } = app();
     a.get('/x', (_req, res) => res.json({ ran: true }));
