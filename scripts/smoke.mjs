@@ -122,6 +122,29 @@ try {
       dir,
     );
   }
+  // A plain CommonJS TypeScript project (`module: commonjs`, `moduleResolution: node10`): subpath exports are
+  // invisible there, so the packages' types must resolve without them (typesVersions).
+  writeFileSync(join(dir, 'consumer-node10.ts'), tsSource);
+  run(
+    'npx',
+    [
+      'tsc',
+      '--noEmit',
+      '--strict',
+      '--skipLibCheck',
+      '--module',
+      'commonjs',
+      '--moduleResolution',
+      'node10',
+      '--esModuleInterop',
+      '--target',
+      'es2022',
+      '--types',
+      'node',
+      'consumer-node10.ts',
+    ],
+    dir,
+  );
   process.stdout.write(run('node', ['esm.mjs'], dir));
   process.stdout.write(run('node', ['cjs.cjs'], dir));
   // The packages actually work from the tarballs, not just import.
