@@ -1,5 +1,5 @@
 /**
- * The Permissio error hierarchy (SEMANTICS.md, "Errors").
+ * The Permissio error hierarchy (docs/CLIENT.md, "Errors").
  *
  * ```
  * PermissioError

@@ -29,7 +29,7 @@ export interface RequestScopeOptions {
   user?: string | CheckUser;
   /**
    * Default tenant of the scope's checks. A check's own `tenant` option wins,
-   * and `resource.tenant` wins over both (SEMANTICS.md).
+   * and `resource.tenant` wins over both (docs/MODEL.md, "Tenants").
    */
   tenant?: string;
   /**

@@ -1,5 +1,5 @@
 /**
- * Input rules of SEMANTICS.md shared by every part: keys, permissions,
+ * Input rules of docs/MODEL.md shared by every part: keys, permissions,
  * resource instances and resource URIs. One implementation, used by the
  * engine (to validate writes and checks), the server and the adapters'
  * `resourceFromPath` (to canonicalise a request path).
@@ -125,7 +125,7 @@ export function parseResourceInstance(value: unknown): ParsedInstance {
 }
 
 /**
- * Brings a resource URI to canonical form (SEMANTICS.md, "URIs are data, not
+ * Brings a resource URI to canonical form (docs/MODEL.md, "URIs are data, not
  * patterns") or throws `PermissioValidationError`:
  *
  * - starts with `/`; one trailing `/` is dropped (`/a/` → `/a`), the root `/` stays;

@@ -1,5 +1,5 @@
 /**
- * Check evaluation (SEMANTICS.md, "Rules of a check").
+ * Check evaluation (docs/MODEL.md, "Rules of a check").
  *
  * `check` is the hot path: it looks up the user's holdings in the tenant and
  * tries, in order, tenant roles, instance roles, URI roles, direct grants —

@@ -1,5 +1,5 @@
 /**
- * List paging (SEMANTICS.md): `page` 1-based (default 1), `perPage` default
+ * List paging (docs/MODEL.md, "Lists"): `page` 1-based (default 1), `perPage` default
  * 10 and at most 100, `search` a case-insensitive substring of key or name,
  * results ordered by key.
  */

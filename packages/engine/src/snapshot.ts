@@ -1,5 +1,5 @@
 /**
- * Policy snapshots (API.md): `load` builds a complete new state from a
+ * Policy snapshots (docs/MODEL.md, "Policy snapshots"): `load` builds a complete new state from a
  * snapshot — or throws one `PermissioValidationError` naming the offending
  * entry, leaving the caller's state untouched — and `exportSnapshot` writes
  * the state back in the same shape (every list ordered by key, so equal

@@ -1,5 +1,5 @@
 /**
- * A deliberately naive evaluator written straight from SEMANTICS.md: no
+ * A deliberately naive evaluator written straight from docs/MODEL.md: no
  * indexes, no caches, it scans every assignment and grant of the snapshot
  * for every question. The property tests compare the engine against it.
  * Inputs are assumed valid (the generators only produce valid ones).

@@ -199,7 +199,7 @@ export async function startServer(options: ServerOptions = {}): Promise<Permissi
   });
 
   // An empty body with a JSON content type is "no body" (PUT …/extends/{parent} has none).
-  // `__proto__` and `constructor` keys are ordinary data (SEMANTICS.md, "Keys"), as in
+  // `__proto__` and `constructor` keys are ordinary data (docs/MODEL.md, "Keys"), as in
   // the embedded engine: JSON.parse makes them own properties, and nothing here
   // assigns a body into another object (the engine defines keys, never assigns them).
   const jsonParser = app.getDefaultJsonParser('ignore', 'ignore');

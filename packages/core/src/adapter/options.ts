@@ -1,5 +1,5 @@
 /**
- * Options shared by the four framework adapters (API.md, "Adapters"), and
+ * Options shared by the four framework adapters (docs/ADAPTERS.md, "Options"), and
  * their eager validation: a bad option throws a `TypeError` naming it when
  * the factory is called, never on the first request.
  */
