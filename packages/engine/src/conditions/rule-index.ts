@@ -1,0 +1,139 @@
+/**
+ * Condition set rules indexed by permission, and rule 5 of the decision:
+ * "some rule has the asked permission, its tenant is absent or equals the
+ * check's tenant, the user matches its userset and the resource matches its
+ * resourceset".
+ *
+ * Order (deterministic, and the rule reported in explanations): rules are
+ * tried by userSet key, then resourceSet key (both by UTF-16 code units, not
+ * locale), then a tenant-specific rule before the same rule without tenant.
+ * Within one call every condition set is evaluated at most once.
+ */
+import { PermissioValidationError, parsePermission } from '@permissio/core';
+import type { CompiledConditionSet } from './condition-set.js';
+import { Tri } from './tri.js';
+import type { ConditionSetRule, EvalInput } from './types.js';
+
+interface IndexedRule {
+  readonly rule: ConditionSetRule;
+  readonly tenant: string | undefined;
+  readonly userSet: number;
+  readonly resourceSet: number;
+}
+
+/** Rules by permission, with per-set memo slots for one call. */
+export interface ConditionRuleIndex {
+  readonly byPermission: ReadonlyMap<string, readonly IndexedRule[]>;
+  readonly sets: readonly CompiledConditionSet[];
+  /** memo[i] holds set i's result when stamp[i] equals the current call's epoch. */
+  readonly memo: Int8Array;
+  readonly stamp: Float64Array;
+  epoch: number;
+}
+
+/**
+ * Checks a rule against the sets: the userSet is a userset, the resourceSet a
+ * resourceset, and the permission's type is the resourceset's type.
+ * Throws `PermissioValidationError`.
+ */
+export function validateConditionSetRule(
+  rule: ConditionSetRule,
+  sets: ReadonlyMap<string, CompiledConditionSet>,
+): void {
+  const label = `conditionSetRules[${rule.userSet} → ${rule.permission} → ${rule.resourceSet}]`;
+  const fail = (message: string, field: string): never => {
+    throw new PermissioValidationError(`Invalid condition set rule ${label}: ${message}.`, { details: { field } });
+  };
+  const { type } = parsePermission(rule.permission);
+  const userSet = sets.get(rule.userSet);
+  if (userSet === undefined) fail(`condition set ${JSON.stringify(rule.userSet)} does not exist`, 'userSet');
+  else if (userSet.set.type !== 'userset') fail(`${JSON.stringify(rule.userSet)} is not a userset`, 'userSet');
+  const resourceSet = sets.get(rule.resourceSet);
+  if (resourceSet === undefined) {
+    fail(`condition set ${JSON.stringify(rule.resourceSet)} does not exist`, 'resourceSet');
+  } else if (resourceSet.set.type !== 'resourceset') {
+    fail(`${JSON.stringify(rule.resourceSet)} is not a resourceset`, 'resourceSet');
+  } else if (resourceSet.set.resourceType !== type) {
+    fail(
+      `the permission is on ${JSON.stringify(type)} but resource set ${JSON.stringify(rule.resourceSet)} holds ${JSON.stringify(resourceSet.set.resourceType)} resources`,
+      'permission',
+    );
+  }
+}
+
+/** Builds the index; every rule must pass {@link validateConditionSetRule}. */
+export function buildConditionRuleIndex(
+  sets: Iterable<CompiledConditionSet>,
+  rules: Iterable<ConditionSetRule>,
+): ConditionRuleIndex {
+  const list = [...sets];
+  const ordinal = new Map<string, number>();
+  const byKey = new Map<string, CompiledConditionSet>();
+  list.forEach((s, i) => {
+    ordinal.set(s.set.key, i);
+    byKey.set(s.set.key, s);
+  });
+  const byPermission = new Map<string, IndexedRule[]>();
+  for (const rule of rules) {
+    validateConditionSetRule(rule, byKey);
+    const entry: IndexedRule = {
+      rule,
+      tenant: rule.tenant,
+      userSet: ordinal.get(rule.userSet) as number,
+      resourceSet: ordinal.get(rule.resourceSet) as number,
+    };
+    const bucket = byPermission.get(rule.permission);
+    if (bucket === undefined) byPermission.set(rule.permission, [entry]);
+    else bucket.push(entry);
+  }
+  for (const bucket of byPermission.values()) bucket.sort(compareRules);
+  return {
+    byPermission,
+    sets: list,
+    memo: new Int8Array(list.length),
+    stamp: new Float64Array(list.length),
+    epoch: 0,
+  };
+}
+
+function compareRules(a: IndexedRule, b: IndexedRule): number {
+  return (
+    cmp(a.rule.userSet, b.rule.userSet) ||
+    cmp(a.rule.resourceSet, b.rule.resourceSet) ||
+    (a.tenant === undefined ? 1 : 0) - (b.tenant === undefined ? 1 : 0) ||
+    cmp(a.tenant ?? '', b.tenant ?? '')
+  );
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * The first rule (in the documented order) that grants `permission` in
+ * `tenant` for `input`, or undefined. Synchronous; not re-entrant.
+ */
+export function findMatchingRule(
+  index: ConditionRuleIndex,
+  permission: string,
+  tenant: string,
+  input: EvalInput,
+): ConditionSetRule | undefined {
+  const bucket = index.byPermission.get(permission);
+  if (bucket === undefined) return undefined;
+  const epoch = ++index.epoch;
+  for (const entry of bucket) {
+    if (entry.tenant !== undefined && entry.tenant !== tenant) continue;
+    if (result(index, entry.userSet, epoch, input) !== Tri.TRUE) continue;
+    if (result(index, entry.resourceSet, epoch, input) === Tri.TRUE) return entry.rule;
+  }
+  return undefined;
+}
+
+function result(index: ConditionRuleIndex, set: number, epoch: number, input: EvalInput): Tri {
+  if (index.stamp[set] === epoch) return index.memo[set] as Tri;
+  const value = (index.sets[set] as CompiledConditionSet).evaluate(input);
+  index.stamp[set] = epoch;
+  index.memo[set] = value;
+  return value;
+}
