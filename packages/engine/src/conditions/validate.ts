@@ -158,17 +158,18 @@ class Validator {
   /** Parses a path, checks it is allowed in this set, records declared attributes. */
   private path(text: string, at: string, asRef: boolean): PathInfo {
     const { scope } = this;
-    const parsed = parsePath(text, scope.catalog, scope.setType === 'resourceset' ? scope.resourceType : undefined);
-    if (typeof parsed === 'string') this.fail(at, parsed);
-    if (scope.setType === 'userset' && parsed.root === 'resource') {
-      this.fail(at, `a userset cannot read ${parsed.text}: it may use user.*, tenant.* and context.*`);
+    const root = text.split('.', 1)[0];
+    if (scope.setType === 'userset' && root === 'resource') {
+      this.fail(at, `a userset cannot read ${text}: it may use user.*, tenant.* and context.*`);
     }
-    if (scope.setType === 'resourceset' && !asRef && (parsed.root === 'user' || parsed.root === 'tenant')) {
+    if (scope.setType === 'resourceset' && !asRef && (root === 'user' || root === 'tenant')) {
       this.fail(
         at,
-        `a resourceset compares resource.* and context.*; ${parsed.text} may only appear as an operand {"ref": "${parsed.text}"}`,
+        `a resourceset compares resource.* and context.*; ${text} may only appear as an operand {"ref": "${text}"}`,
       );
     }
+    const parsed = parsePath(text, scope.catalog, scope.setType === 'resourceset' ? scope.resourceType : undefined);
+    if (typeof parsed === 'string') this.fail(at, parsed);
     if (!parsed.builtin && parsed.type !== undefined && parsed.root !== 'context')
       this.uses[parsed.root].add(parsed.name);
     return parsed;
