@@ -1,0 +1,139 @@
+/**
+ * The condition-rule index: rules by permission, tenant scoping, the
+ * documented order, each set evaluated at most once per call, and rule
+ * validation against the sets.
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  buildConditionRuleIndex,
+  compileConditionSet,
+  findMatchingRule,
+  validateConditionSetRule,
+} from '../src/conditions/index.js';
+import type { CompiledConditionSet, ConditionSetRule } from '../src/conditions/index.js';
+import { CATALOG, expectInvalid, input } from './conditions-helpers.js';
+
+const sets = [
+  { key: 'engineers', type: 'userset', conditions: { 'user.dept': { equals: 'eng' } } },
+  { key: 'seniors', type: 'userset', conditions: { 'user.level': { 'greater-than-equals': 5 } } },
+  { key: 'anyone', type: 'userset', conditions: { 'user.key': { exists: true } } },
+  {
+    key: 'public-docs',
+    type: 'resourceset',
+    resourceType: 'document',
+    conditions: { 'resource.public': { equals: true } },
+  },
+  {
+    key: 'own-docs',
+    type: 'resourceset',
+    resourceType: 'document',
+    conditions: { 'resource.ownerId': { equals: { ref: 'user.key' } } },
+  },
+  {
+    key: 'red-folders',
+    type: 'resourceset',
+    resourceType: 'folder',
+    conditions: { 'resource.color': { equals: 'red' } },
+  },
+].map((s) => compileConditionSet(s, CATALOG));
+
+/** Wraps each set's evaluator with a call counter. */
+function counted(list: CompiledConditionSet[]): { sets: CompiledConditionSet[]; calls: Map<string, number> } {
+  const calls = new Map<string, number>();
+  return {
+    calls,
+    sets: list.map((s) => ({
+      ...s,
+      evaluate: (i) => {
+        calls.set(s.set.key, (calls.get(s.set.key) ?? 0) + 1);
+        return s.evaluate(i);
+      },
+    })),
+  };
+}
+
+const rules: ConditionSetRule[] = [
+  { userSet: 'seniors', permission: 'document:read', resourceSet: 'public-docs' },
+  { userSet: 'engineers', permission: 'document:read', resourceSet: 'public-docs', tenant: 'acme' },
+  { userSet: 'engineers', permission: 'document:read', resourceSet: 'public-docs' },
+  { userSet: 'anyone', permission: 'document:edit', resourceSet: 'own-docs' },
+  { userSet: 'engineers', permission: 'document:edit', resourceSet: 'public-docs', tenant: 'acme' },
+  { userSet: 'engineers', permission: 'folder:read', resourceSet: 'red-folders' },
+];
+
+describe('findMatchingRule', () => {
+  const index = buildConditionRuleIndex(sets, rules);
+  const eng = input({ user: { dept: 'eng', level: 9 }, resource: { public: true } });
+  it('first rule in order: userSet key, resourceSet key, tenant-specific before global', () => {
+    expect(findMatchingRule(index, 'document:read', 'acme', eng)).toEqual(rules[1]);
+    expect(findMatchingRule(index, 'document:read', 'default', eng)).toEqual(rules[2]);
+    const seniorOnly = input({ user: { dept: 'ops', level: 9 }, resource: { public: true } });
+    expect(findMatchingRule(index, 'document:read', 'acme', seniorOnly)).toEqual(rules[0]);
+  });
+  it('a tenant rule applies only in its tenant', () => {
+    expect(findMatchingRule(index, 'document:edit', 'acme', eng)).toEqual(rules[4]);
+    expect(findMatchingRule(index, 'document:edit', 'other', eng)).toBeUndefined();
+  });
+  it('only the rules of the asked permission are looked at, and only TRUE matches', () => {
+    expect(findMatchingRule(index, 'document:delete', 'acme', eng)).toBeUndefined();
+    expect(findMatchingRule(index, 'document:read', 'acme', input({ user: { dept: 'eng' } }))).toBeUndefined();
+    const owner = input({ userKey: 'bob', resource: { ownerId: 'bob' } });
+    expect(findMatchingRule(index, 'document:edit', 'x', owner)).toEqual(rules[3]);
+    expect(findMatchingRule(index, 'document:edit', 'x', input({ userKey: 'bob' }))).toBeUndefined();
+  });
+  it('evaluates each set at most once per call', () => {
+    const { sets: spied, calls } = counted(sets);
+    const many: ConditionSetRule[] = [];
+    for (const u of ['engineers', 'seniors', 'anyone']) {
+      for (const t of [undefined, 'acme']) {
+        many.push({ userSet: u, permission: 'document:read', resourceSet: 'own-docs', ...(t ? { tenant: t } : {}) });
+        many.push({ userSet: u, permission: 'document:read', resourceSet: 'public-docs', ...(t ? { tenant: t } : {}) });
+      }
+    }
+    const spiedIndex = buildConditionRuleIndex(spied, many);
+    expect(findMatchingRule(spiedIndex, 'document:read', 'acme', input({ user: { dept: 'eng' } }))).toBeUndefined();
+    expect(Object.fromEntries(calls)).toEqual({ engineers: 1, seniors: 1, anyone: 1, 'own-docs': 1, 'public-docs': 1 });
+    calls.clear();
+    expect(findMatchingRule(spiedIndex, 'document:read', 'acme', input({ user: { dept: 'eng' } }))).toBeUndefined();
+    expect(Object.fromEntries(calls)).toEqual({ engineers: 1, seniors: 1, anyone: 1, 'own-docs': 1, 'public-docs': 1 });
+  });
+});
+
+describe('validateConditionSetRule', () => {
+  const byKey = new Map(sets.map((s) => [s.set.key, s]));
+  it('refuses missing sets, swapped kinds and a permission on another type', () => {
+    expectInvalid(
+      () =>
+        validateConditionSetRule({ userSet: 'nope', permission: 'document:read', resourceSet: 'public-docs' }, byKey),
+      '"nope" does not exist',
+    );
+    expectInvalid(
+      () =>
+        validateConditionSetRule(
+          { userSet: 'public-docs', permission: 'document:read', resourceSet: 'public-docs' },
+          byKey,
+        ),
+      'is not a userset',
+    );
+    expectInvalid(
+      () =>
+        validateConditionSetRule({ userSet: 'engineers', permission: 'document:read', resourceSet: 'seniors' }, byKey),
+      'is not a resourceset',
+    );
+    expectInvalid(
+      () =>
+        validateConditionSetRule(
+          { userSet: 'engineers', permission: 'folder:read', resourceSet: 'public-docs' },
+          byKey,
+        ),
+      'holds "document" resources',
+    );
+    expectInvalid(
+      () => validateConditionSetRule({ userSet: 'engineers', permission: 'read', resourceSet: 'public-docs' }, byKey),
+      'Invalid permission',
+    );
+    expect(() =>
+      buildConditionRuleIndex(sets, [{ userSet: 'x', permission: 'document:read', resourceSet: 'own-docs' }]),
+    ).toThrow('does not exist');
+  });
+});
