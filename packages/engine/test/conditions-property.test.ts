@@ -363,7 +363,7 @@ function depth(cond: any): number {
 }
 
 describe('compiled evaluator = reference interpreter', () => {
-  it('on random trees and records', () => {
+  it('on random trees and records', { timeout: 120_000 }, () => {
     fc.assert(
       fc.property(
         tree.filter((t) => depth(t) <= 8),
@@ -376,7 +376,7 @@ describe('compiled evaluator = reference interpreter', () => {
       { numRuns: 3000 },
     );
   });
-  it('never TRUE through not when every read attribute is missing', () => {
+  it('never TRUE through not when every read attribute is missing', { timeout: 60_000 }, () => {
     fc.assert(
       fc.property(
         tree.filter((t) => depth(t) <= 8),

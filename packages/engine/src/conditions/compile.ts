@@ -100,6 +100,8 @@ function compare(
         return set.has(value) ? TRUE : FALSE;
       };
     }
+    const special = specialized(get, op, kind, literal);
+    if (special !== undefined) return special;
     const test = literalTest(op, kind);
     return function compareLiteral(input) {
       const value = normalize(get(input));
@@ -117,6 +119,49 @@ function compare(
     if (other === BAD) return UNKNOWN;
     return test(value, other) ? TRUE : FALSE;
   };
+}
+
+/** Closures for the frequent literal comparisons that need no normalisation step. */
+function specialized(
+  get: (input: EvalInput) => unknown,
+  op: ConditionOperator,
+  kind: ValueKind,
+  literal: unknown,
+): Evaluator | undefined {
+  if (kind === 'number' && typeof literal === 'number') {
+    const n = literal;
+    switch (op) {
+      case 'greater-than':
+        return (input) => {
+          const v = get(input);
+          return typeof v !== 'number' || !Number.isFinite(v) ? UNKNOWN : v > n ? TRUE : FALSE;
+        };
+      case 'greater-than-equals':
+        return (input) => {
+          const v = get(input);
+          return typeof v !== 'number' || !Number.isFinite(v) ? UNKNOWN : v >= n ? TRUE : FALSE;
+        };
+      case 'less-than':
+        return (input) => {
+          const v = get(input);
+          return typeof v !== 'number' || !Number.isFinite(v) ? UNKNOWN : v < n ? TRUE : FALSE;
+        };
+      case 'less-than-equals':
+        return (input) => {
+          const v = get(input);
+          return typeof v !== 'number' || !Number.isFinite(v) ? UNKNOWN : v <= n ? TRUE : FALSE;
+        };
+      default:
+        return undefined;
+    }
+  }
+  if (op === 'contains' && kind === 'array') {
+    return function arrayContains(input) {
+      const v = get(input);
+      return Array.isArray(v) ? (v.includes(literal) ? TRUE : FALSE) : UNKNOWN;
+    };
+  }
+  return undefined;
 }
 
 /** Tests shared by literal and ref operands (operand already in comparable form). */

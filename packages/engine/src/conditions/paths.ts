@@ -157,8 +157,11 @@ function contextPath(text: string, name: string): PathInfo | string {
 
 // ---------------------------------------------------------------- accessors
 
+/** An own property of `record`, never an inherited one (`constructor`, `__proto__`, `toString` …). */
 function own(record: Attributes | undefined, key: string): unknown {
-  return record !== undefined && record !== null && Object.hasOwn(record, key) ? record[key] : undefined;
+  if (record === undefined || record === null) return undefined;
+  const value = record[key];
+  return value !== undefined && Object.hasOwn(record, key) ? value : undefined;
 }
 
 function userGetter(name: string): (input: EvalInput) => unknown {

@@ -21,11 +21,17 @@ interface IndexedRule {
   readonly resourceSet: number;
 }
 
-/** Rules by permission, with per-set memo slots for one call. */
+/** The rules of one permission that share a userset, in order. */
+interface RuleGroup {
+  readonly userSet: number;
+  readonly rules: readonly IndexedRule[];
+}
+
+/** Rules by permission (grouped by userset), with per-set memo slots for one call. */
 export interface ConditionRuleIndex {
-  readonly byPermission: ReadonlyMap<string, readonly IndexedRule[]>;
+  readonly byPermission: ReadonlyMap<string, readonly RuleGroup[]>;
   readonly sets: readonly CompiledConditionSet[];
-  /** memo[i] holds set i's result when stamp[i] equals the current call's epoch. */
+  /** memo[i] holds resource set i's result when stamp[i] equals the current call's epoch. */
   readonly memo: Int8Array;
   readonly stamp: Float64Array;
   epoch: number;
@@ -73,7 +79,7 @@ export function buildConditionRuleIndex(
     ordinal.set(s.set.key, i);
     byKey.set(s.set.key, s);
   });
-  const byPermission = new Map<string, IndexedRule[]>();
+  const flat = new Map<string, IndexedRule[]>();
   for (const rule of rules) {
     validateConditionSetRule(rule, byKey);
     const entry: IndexedRule = {
@@ -82,11 +88,21 @@ export function buildConditionRuleIndex(
       userSet: ordinal.get(rule.userSet) as number,
       resourceSet: ordinal.get(rule.resourceSet) as number,
     };
-    const bucket = byPermission.get(rule.permission);
-    if (bucket === undefined) byPermission.set(rule.permission, [entry]);
+    const bucket = flat.get(rule.permission);
+    if (bucket === undefined) flat.set(rule.permission, [entry]);
     else bucket.push(entry);
   }
-  for (const bucket of byPermission.values()) bucket.sort(compareRules);
+  const byPermission = new Map<string, RuleGroup[]>();
+  for (const [permission, bucket] of flat) {
+    bucket.sort(compareRules);
+    const groups: { userSet: number; rules: IndexedRule[] }[] = [];
+    for (const entry of bucket) {
+      const last = groups[groups.length - 1];
+      if (last !== undefined && last.userSet === entry.userSet) last.rules.push(entry);
+      else groups.push({ userSet: entry.userSet, rules: [entry] });
+    }
+    byPermission.set(permission, groups);
+  }
   return {
     byPermission,
     sets: list,
@@ -119,13 +135,20 @@ export function findMatchingRule(
   tenant: string,
   input: EvalInput,
 ): ConditionSetRule | undefined {
-  const bucket = index.byPermission.get(permission);
-  if (bucket === undefined) return undefined;
+  const groups = index.byPermission.get(permission);
+  if (groups === undefined) return undefined;
   const epoch = ++index.epoch;
-  for (const entry of bucket) {
-    if (entry.tenant !== undefined && entry.tenant !== tenant) continue;
-    if (result(index, entry.userSet, epoch, input) !== Tri.TRUE) continue;
-    if (result(index, entry.resourceSet, epoch, input) === Tri.TRUE) return entry.rule;
+  for (const group of groups) {
+    // Each userset heads exactly one group of a permission: evaluated at most once, and only if a rule applies.
+    let userMatched: boolean | undefined;
+    for (const entry of group.rules) {
+      if (entry.tenant !== undefined && entry.tenant !== tenant) continue;
+      if (userMatched === undefined) {
+        userMatched = (index.sets[group.userSet] as CompiledConditionSet).evaluate(input) === Tri.TRUE;
+      }
+      if (!userMatched) break;
+      if (result(index, entry.resourceSet, epoch, input) === Tri.TRUE) return entry.rule;
+    }
   }
   return undefined;
 }
