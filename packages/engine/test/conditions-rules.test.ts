@@ -94,6 +94,13 @@ describe('findMatchingRule', () => {
     expect(findMatchingRule(spiedIndex, 'document:read', 'acme', input({ user: { dept: 'eng' } }))).toBeUndefined();
     expect(Object.fromEntries(calls)).toEqual({ engineers: 1, seniors: 1, anyone: 1, 'own-docs': 1, 'public-docs': 1 });
     calls.clear();
+    // No rule of the permission applies in this tenant: no set is evaluated at all.
+    const acmeOnly = buildConditionRuleIndex(
+      spied,
+      many.filter((r) => r.tenant === 'acme'),
+    );
+    expect(findMatchingRule(acmeOnly, 'document:read', 'other', input({ user: { dept: 'eng' } }))).toBeUndefined();
+    expect(calls.size).toBe(0);
     expect(findMatchingRule(spiedIndex, 'document:read', 'acme', input({ user: { dept: 'eng' } }))).toBeUndefined();
     expect(Object.fromEntries(calls)).toEqual({ engineers: 1, seniors: 1, anyone: 1, 'own-docs': 1, 'public-docs': 1 });
   });
