@@ -3,6 +3,7 @@
  * documented order, each set evaluated at most once per call, and rule
  * validation against the sets.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   buildConditionRuleIndex,
@@ -142,5 +143,103 @@ describe('validateConditionSetRule', () => {
     expect(() =>
       buildConditionRuleIndex(sets, [{ userSet: 'x', permission: 'document:read', resourceSet: 'own-docs' }]),
     ).toThrow('does not exist');
+  });
+});
+
+describe('index = naive scan (property)', () => {
+  const USERSETS: Record<string, unknown> = {
+    eng: { 'user.dept': { equals: 'eng' } },
+    engOrOps: { 'user.dept': { in: ['eng', 'ops'] } },
+    engSenior: { allOf: [{ 'user.level': { 'greater-than': 2 } }, { 'user.dept': { equals: 'eng' } }] },
+    lvl3: { 'user.level': { equals: 3 } },
+    admin: { 'user.admin': { equals: true } },
+    notOps: { not: { 'user.dept': { equals: 'ops' } } },
+    anyDept: { anyOf: [{ 'user.dept': { equals: 'eng' } }, { 'user.level': { in: [1, 2] } }] },
+    ctx: { 'context.ip': { in: ['a', 'b'] } },
+  };
+  const RESOURCESETS: Record<string, unknown> = {
+    pub: { 'resource.public': { equals: true } },
+    own: { 'resource.ownerId': { equals: { ref: 'user.key' } } },
+    big: { 'resource.size': { 'greater-than': 10 } },
+  };
+  const compiled = [
+    ...Object.entries(USERSETS).map(([key, conditions]) =>
+      compileConditionSet({ key, type: 'userset', conditions }, CATALOG),
+    ),
+    ...Object.entries(RESOURCESETS).map(([key, conditions]) =>
+      compileConditionSet({ key, type: 'resourceset', resourceType: 'document', conditions }, CATALOG),
+    ),
+  ];
+  const byKey = new Map(compiled.map((s) => [s.set.key, s]));
+  const rule = fc
+    .record({
+      userSet: fc.constantFrom(...Object.keys(USERSETS)),
+      permission: fc.constantFrom('document:read', 'document:edit'),
+      resourceSet: fc.constantFrom(...Object.keys(RESOURCESETS)),
+      tenant: fc.constantFrom(undefined, 't1', 't2'),
+    })
+    .map(({ tenant, ...r }): ConditionSetRule => (tenant === undefined ? r : { ...r, tenant }));
+  const anyOf = <T>(...v: T[]) => fc.constantFrom(...v);
+  const evalInput = fc
+    .record({
+      dept: anyOf<unknown>('eng', 'ops', 'hr', undefined, 5),
+      level: anyOf<unknown>(1, 2, 3, 4, '3', undefined),
+      admin: anyOf<unknown>(true, false, 'true', undefined),
+      key: anyOf('alice', 'bob'),
+      ownerId: anyOf<unknown>('alice', 'bob', undefined),
+      public: anyOf<unknown>(true, false, undefined),
+      size: anyOf<unknown>(5, 50, undefined),
+      ip: anyOf<unknown>('a', 'c', undefined),
+    })
+    .map((v) =>
+      input({
+        userKey: v.key,
+        user: Object.fromEntries(
+          Object.entries({ dept: v.dept, level: v.level, admin: v.admin }).filter(([, x]) => x !== undefined),
+        ),
+        resource: Object.fromEntries(
+          Object.entries({ ownerId: v.ownerId, public: v.public, size: v.size }).filter(([, x]) => x !== undefined),
+        ),
+        context: v.ip === undefined ? {} : { ip: v.ip },
+      }),
+    );
+  const order = (a: ConditionSetRule, b: ConditionSetRule) =>
+    (a.userSet < b.userSet ? -1 : a.userSet > b.userSet ? 1 : 0) ||
+    (a.resourceSet < b.resourceSet ? -1 : a.resourceSet > b.resourceSet ? 1 : 0) ||
+    (a.tenant === undefined ? 1 : 0) - (b.tenant === undefined ? 1 : 0);
+  it('findMatchingRule returns the first match of the documented order', () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(rule, { maxLength: 25, selector: (r) => JSON.stringify(r) }),
+        fc.array(fc.tuple(evalInput, anyOf('document:read', 'document:edit'), anyOf('t1', 't2', 'default')), {
+          minLength: 1,
+          maxLength: 10,
+        }),
+        (rules, checks) => {
+          const index = buildConditionRuleIndex(compiled, rules);
+          const sorted = [...rules].sort(order);
+          for (const [i, permission, tenant] of checks) {
+            const naive = sorted.find(
+              (r) =>
+                r.permission === permission &&
+                (r.tenant === undefined || r.tenant === tenant) &&
+                byKey.get(r.userSet)?.evaluate(i) === 1 &&
+                byKey.get(r.resourceSet)?.evaluate(i) === 1,
+            );
+            expect(findMatchingRule(index, permission, tenant, i)).toEqual(naive);
+          }
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+  it('usersets with an equals/in discriminator are skipped without evaluation', () => {
+    const { sets: spied, calls } = counted(compiled);
+    const index = buildConditionRuleIndex(
+      spied,
+      Object.keys(USERSETS).map((userSet) => ({ userSet, permission: 'document:read', resourceSet: 'pub' })),
+    );
+    findMatchingRule(index, 'document:read', 'default', input({ user: { dept: 'hr', level: 7 } }));
+    expect([...calls.keys()].sort()).toEqual(['anyDept', 'notOps', 'pub']);
   });
 });

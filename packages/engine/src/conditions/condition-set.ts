@@ -4,6 +4,8 @@
  */
 import { PermissioValidationError, assertKey } from '@permissio/core';
 import { compileIR } from './compile.js';
+import { discriminatorOf } from './discriminator.js';
+import type { Discriminator } from './discriminator.js';
 import { cloneJson } from './equality.js';
 import { isPlainObject, MAX_SET_BYTES, utf8Length } from './limits.js';
 import { asResolvedCatalog } from './paths.js';
@@ -21,6 +23,8 @@ export interface CompiledConditionSet {
   readonly evaluate: ConditionEvaluator<EvalInput>;
   /** Declared attributes the condition reads (a delete of one of them must be refused). */
   readonly uses: AttributeUses;
+  /** A comparison the set cannot be TRUE without (usersets; lets the rule index skip sets cheaply). */
+  readonly discriminator?: Discriminator | undefined;
 }
 
 const FIELDS: ReadonlySet<string> = new Set(['key', 'name', 'type', 'resourceType', 'conditions']);
@@ -73,5 +77,5 @@ export function compileConditionSet(input: unknown, catalog: AttributeCatalog | 
   const set: ConditionSet = { key, type: scope.setType, conditions: cloneJson(conditions) as Condition };
   if (typeof name === 'string') set.name = name;
   if (scope.resourceType !== undefined) set.resourceType = scope.resourceType;
-  return { set, evaluate: compileIR(ir), uses };
+  return { set, evaluate: compileIR(ir), uses, discriminator: discriminatorOf(ir) };
 }

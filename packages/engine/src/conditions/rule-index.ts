@@ -25,11 +25,27 @@ interface IndexedRule {
 interface RuleGroup {
   readonly userSet: number;
   readonly rules: readonly IndexedRule[];
+  /** The userset has a discriminator: the group is tried only when a filter marked it in this call. */
+  readonly filtered: boolean;
+}
+
+/** Groups whose usersets discriminate on one path, by the value that lets them through. */
+interface GroupFilter {
+  readonly get: (input: EvalInput) => unknown;
+  readonly byValue: ReadonlyMap<unknown, readonly number[]>;
+}
+
+/** The rules of one permission. */
+interface PermissionRules {
+  readonly groups: readonly RuleGroup[];
+  readonly filters: readonly GroupFilter[];
+  /** groupStamp[g] equals the call's epoch when a filter let group g through. */
+  readonly groupStamp: Float64Array;
 }
 
 /** Rules by permission (grouped by userset), with per-set memo slots for one call. */
 export interface ConditionRuleIndex {
-  readonly byPermission: ReadonlyMap<string, readonly RuleGroup[]>;
+  readonly byPermission: ReadonlyMap<string, PermissionRules>;
   readonly sets: readonly CompiledConditionSet[];
   /** memo[i] holds resource set i's result when stamp[i] equals the current call's epoch. */
   readonly memo: Int8Array;
@@ -92,16 +108,36 @@ export function buildConditionRuleIndex(
     if (bucket === undefined) flat.set(rule.permission, [entry]);
     else bucket.push(entry);
   }
-  const byPermission = new Map<string, RuleGroup[]>();
+  const byPermission = new Map<string, PermissionRules>();
   for (const [permission, bucket] of flat) {
     bucket.sort(compareRules);
-    const groups: { userSet: number; rules: IndexedRule[] }[] = [];
+    const groups: { userSet: number; rules: IndexedRule[]; filtered: boolean }[] = [];
     for (const entry of bucket) {
       const last = groups[groups.length - 1];
       if (last !== undefined && last.userSet === entry.userSet) last.rules.push(entry);
-      else groups.push({ userSet: entry.userSet, rules: [entry] });
+      else groups.push({ userSet: entry.userSet, rules: [entry], filtered: false });
     }
-    byPermission.set(permission, groups);
+    const filters = new Map<string, { get: (input: EvalInput) => unknown; byValue: Map<unknown, number[]> }>();
+    groups.forEach((group, position) => {
+      const discriminator = list[group.userSet]?.discriminator;
+      if (discriminator === undefined) return;
+      group.filtered = true;
+      let filter = filters.get(discriminator.path);
+      if (filter === undefined) {
+        filter = { get: discriminator.get, byValue: new Map() };
+        filters.set(discriminator.path, filter);
+      }
+      for (const value of discriminator.values) {
+        const positions = filter.byValue.get(value);
+        if (positions === undefined) filter.byValue.set(value, [position]);
+        else positions.push(position);
+      }
+    });
+    byPermission.set(permission, {
+      groups,
+      filters: [...filters.values()],
+      groupStamp: new Float64Array(groups.length),
+    });
   }
   return {
     byPermission,
@@ -135,10 +171,17 @@ export function findMatchingRule(
   tenant: string,
   input: EvalInput,
 ): ConditionSetRule | undefined {
-  const groups = index.byPermission.get(permission);
-  if (groups === undefined) return undefined;
+  const rules = index.byPermission.get(permission);
+  if (rules === undefined) return undefined;
   const epoch = ++index.epoch;
-  for (const group of groups) {
+  const { groups, filters, groupStamp } = rules;
+  for (const filter of filters) {
+    const passed = filter.byValue.get(filter.get(input));
+    if (passed !== undefined) for (const position of passed) groupStamp[position] = epoch;
+  }
+  for (let position = 0; position < groups.length; position++) {
+    const group = groups[position] as RuleGroup;
+    if (group.filtered && groupStamp[position] !== epoch) continue;
     // Each userset heads exactly one group of a permission: evaluated at most once, and only if a rule applies.
     let userMatched: boolean | undefined;
     for (const entry of group.rules) {
