@@ -110,7 +110,11 @@ for (let i = 0; i < 50; i++) {
 }
 const rules: ConditionSetRule[] = [];
 for (let i = 0; i < 500; i++) {
-  rules.push({ userSet: `us-${i % 50}`, permission: `document:a${i % 5}`, resourceSet: `rs-${(i * 7) % 50}` });
+  rules.push({
+    userSet: `us-${i % 50}`,
+    permission: `document:a${i % 5}`,
+    resourceSet: `rs-${(i * 7 + Math.floor(i / 50)) % 50}`,
+  });
 }
 const index = buildConditionRuleIndex(sets, rules);
 
