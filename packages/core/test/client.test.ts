@@ -15,13 +15,11 @@ import {
   PermissioValidationError,
   ResourceBuilder,
   UserBuilder,
-  apiErrorFromStatus,
-  backoffDelay,
-  parseRetryAfter,
   type Decision,
   type RoleAssignment,
   type User,
 } from '../src/index.js';
+import { apiErrorFromStatus, backoffDelay, parseRetryAfter } from '../src/internal.js';
 import { fakePdp } from './fake-pdp.js';
 import { TOKEN, captureLogger } from './helpers.js';
 

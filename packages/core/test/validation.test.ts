@@ -1,14 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  PermissioValidationError,
-  assertKey,
-  canonicalizeResourceUri,
-  isUriAncestorOrSelf,
-  parsePermission,
-  parseResourceInstance,
-  uriAncestors,
-} from '../src/index.js';
+import { PermissioValidationError, isUriAncestorOrSelf, parseResourceInstance } from '../src/index.js';
+import { assertKey, canonicalizeResourceUri, parsePermission, uriAncestors } from '../src/internal.js';
 
 describe('canonicalizeResourceUri', () => {
   it.each([
