@@ -38,6 +38,7 @@ export {
   DEFAULT_TIMEOUT,
   DEFAULT_CHECK_TIMEOUT,
   DEFAULT_RETRY_ATTEMPTS,
+  DEFAULT_MAX_RESPONSE_BYTES,
 } from './options.js';
 export type { PermissioOptions, PermissioConfig, FetchFunction } from './options.js';
 export { UserBuilder, ResourceBuilder, ContextBuilder } from './builders.js';

@@ -9,7 +9,8 @@
  */
 import { PermissioValidationError } from '../errors.js';
 import { consoleLogger, type Logger } from '../logger.js';
-import type { FetchFunction, PermissioConfig } from '../options.js';
+import { assertWellFormed } from '../validation.js';
+import { MAX_DECISION_BYTES, type FetchFunction, type PermissioConfig } from '../options.js';
 import type {
   CheckPermissionsRequest,
   CheckPermissionsResult,
@@ -54,6 +55,8 @@ import { Transport, malformed, type TransportRequest } from './transport.js';
 export const MAX_BULK = 1000;
 
 const REASONS: ReadonlySet<string> = new Set(DECISION_REASONS);
+/** Paths whose answers are decisions, read under the 1 MiB decision cap. */
+const DECISION_PATHS: ReadonlySet<string> = new Set(['/check', '/check/explain', '/check/bulk']);
 
 /** Options of {@link HttpPdp}: a validated config plus the logger and `fetch`. */
 export interface HttpPdpOptions {
@@ -64,7 +67,11 @@ export interface HttpPdpOptions {
   fetch?: FetchFunction;
 }
 
-const enc = encodeURIComponent;
+/** A path segment; a lone surrogate is a validation error, never a `URIError`. */
+function enc(segment: string): string {
+  assertWellFormed(String(segment), 'path segment');
+  return encodeURIComponent(segment);
+}
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -74,7 +81,10 @@ function query(params: Record<string, string | number | undefined> | undefined):
   if (!params) return '';
   const search = new URLSearchParams();
   for (const [key, value] of Object.entries(params)) {
-    if (value !== undefined) search.append(key, String(value));
+    if (value === undefined) continue;
+    // URLSearchParams would replace a lone surrogate with U+FFFD: another value.
+    assertWellFormed(String(value), key);
+    search.append(key, String(value));
   }
   const text = search.toString();
   return text === '' ? '' : `?${text}`;
@@ -134,13 +144,23 @@ export class HttpPdp implements Pdp {
   }
 
   async #detectScope(budget: number): Promise<string> {
-    const { body } = await this.#transport.request({ method: 'GET', path: '/v1/api-key/scope', budget, retry: true });
+    const { body } = await this.#transport.request({
+      method: 'GET',
+      path: '/v1/api-key/scope',
+      budget,
+      retry: true,
+      maxBytes: this.#decisionBytes,
+    });
     if (!isRecord(body) || typeof body.projectId !== 'string' || typeof body.environmentId !== 'string') {
       throw malformed('GET /v1/api-key/scope', 200, 'expected {projectId, environmentId}');
     }
     const projectId = this.#config.projectId ?? body.projectId;
     const environmentId = this.#config.environmentId ?? body.environmentId;
     return `/v1/projects/${enc(projectId)}/environments/${enc(environmentId)}`;
+  }
+
+  get #decisionBytes(): number {
+    return Math.min(MAX_DECISION_BYTES, this.#config.maxResponseBytes);
   }
 
   /** One call under `P`, with the whole budget covering scope detection too. */
@@ -155,7 +175,9 @@ export class HttpPdp implements Pdp {
     const started = Date.now();
     const base = this.#base ?? (await this.#basePath(budget));
     const left = budget - (Date.now() - started);
-    const request: TransportRequest = { method, path: base + path, budget: Math.max(left, 1), retry };
+    // Decisions are small; lists and exports are bounded by paging and the option.
+    const maxBytes = DECISION_PATHS.has(path) ? this.#decisionBytes : this.#config.maxResponseBytes;
+    const request: TransportRequest = { method, path: base + path, budget: Math.max(left, 1), retry, maxBytes };
     if (body !== undefined) request.body = body;
     return (await this.#transport.request(request)).body;
   }
