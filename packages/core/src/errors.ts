@@ -51,6 +51,13 @@ function hasKind(value: unknown, kind: unknown): boolean {
   return false;
 }
 
+/** `value instanceof type`: the prototype chain, then the brand of Permissio's own classes. */
+function isInstance(type: unknown, value: unknown): boolean {
+  if (Function.prototype[Symbol.hasInstance].call(type, value)) return true;
+  const kind = kindOf(type);
+  return kind !== undefined && hasKind(value, kind);
+}
+
 /** Base class of every error thrown by Permissio packages. */
 export class PermissioError extends Error {
   /**
@@ -58,9 +65,8 @@ export class PermissioError extends Error {
    * then, for Permissio's own classes, the brand of the class.
    */
   static override [Symbol.hasInstance](value: unknown): boolean {
-    if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
-    const kind = kindOf(this);
-    return kind !== undefined && hasKind(value, kind);
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class right of `instanceof` (maybe a subclass)
+    return isInstance(this, value);
   }
 
   override name = 'PermissioError';

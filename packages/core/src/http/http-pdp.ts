@@ -7,7 +7,12 @@
  * bulk answer of the wrong length) is a `PermissioApiError` with code
  * `MALFORMED_RESPONSE` — never an allow.
  */
-import { PermissioValidationError } from '../errors.js';
+import {
+  PermissioApiError,
+  PermissioAuthenticationError,
+  PermissioPermissionError,
+  PermissioValidationError,
+} from '../errors.js';
 import { consoleLogger, type Logger } from '../logger.js';
 import { assertWellFormed } from '../validation.js';
 import { MAX_DECISION_BYTES, type FetchFunction, type PermissioConfig } from '../options.js';
@@ -129,6 +134,37 @@ export class HttpPdp implements Pdp {
   }
 
   // ------------------------------------------------------------ plumbing
+
+  /** See `Permissio.verify()`: one `GET /v1/api-key/scope`, every failure explained. */
+  async verify(): Promise<void> {
+    const origin = originOf(this.#config.apiUrl);
+    const label = 'GET /v1/api-key/scope';
+    let body: unknown;
+    try {
+      ({ body } = await this.#transport.request({
+        method: 'GET',
+        path: '/v1/api-key/scope',
+        budget: this.#config.timeout,
+        retry: true,
+        maxBytes: this.#decisionBytes,
+      }));
+    } catch (error) {
+      throw verifyFailure(error, origin);
+    }
+    if (!isRecord(body) || typeof body.projectId !== 'string' || typeof body.environmentId !== 'string') {
+      throw notAPdp(origin, `it answered ${label} without {projectId, environmentId}`);
+    }
+    const { projectId, environmentId } = this.#config;
+    if (
+      (projectId !== undefined && projectId !== body.projectId) ||
+      (environmentId !== undefined && environmentId !== body.environmentId)
+    ) {
+      throw new PermissioPermissionError(
+        `Permissio: the API key belongs to project ${JSON.stringify(body.projectId)}, environment ${JSON.stringify(body.environmentId)}, but the client is configured for project ${JSON.stringify(projectId ?? body.projectId)}, environment ${JSON.stringify(environmentId ?? body.environmentId)}: use a key of that environment, or fix "projectId"/"environmentId".`,
+        { code: 'SCOPE_MISMATCH' },
+      );
+    }
+  }
 
   /** `/v1/projects/{p}/environments/{e}`: given, or detected once from the key. */
   #basePath(budget: number): string | Promise<string> {
@@ -366,6 +402,49 @@ export class HttpPdp implements Pdp {
       },
     };
   }
+}
+
+function originOf(apiUrl: string): string {
+  try {
+    return new URL(apiUrl).origin;
+  } catch {
+    return apiUrl;
+  }
+}
+
+function notAPdp(origin: string, why: string, cause?: unknown): PermissioApiError {
+  return new PermissioApiError(
+    `Permissio: ${origin} is not a Permissio PDP: ${why}. Check "apiUrl": it is the API root (e.g. https://api.permissio.io, or http://127.0.0.1:7766 for a local permissio-server), without /v1.`,
+    {
+      statusCode: cause instanceof PermissioApiError ? cause.statusCode : 200,
+      code: 'NOT_A_PDP',
+      ...(cause === undefined ? {} : { cause }),
+    },
+  );
+}
+
+/** The error `verify()` rejects with: what is wrong and how to fix it. */
+function verifyFailure(error: unknown, origin: string): unknown {
+  if (error instanceof PermissioAuthenticationError) {
+    return new PermissioAuthenticationError(
+      `Permissio: the PDP at ${origin} rejected the API key (401): it is wrong or revoked. Check the "token" option (PERMISSIO_API_KEY …); the key itself is never printed.`,
+      { cause: error },
+    );
+  }
+  if (error instanceof PermissioPermissionError) {
+    return new PermissioPermissionError(
+      `Permissio: the PDP at ${origin} refused the API key (403): it is not allowed on this project or environment. Use a key of the environment you configured.`,
+      { cause: error },
+    );
+  }
+  if (error instanceof PermissioApiError && error.code === 'UNEXPECTED_REDIRECT') return error;
+  if (error instanceof PermissioApiError && error.code === 'MALFORMED_RESPONSE') {
+    return notAPdp(origin, 'its answer is not the JSON a Permissio PDP sends', error);
+  }
+  if (error instanceof PermissioApiError && !error.isServerError && error.statusCode !== 429) {
+    return notAPdp(origin, `it answered HTTP ${error.statusCode} to GET /v1/api-key/scope`, error);
+  }
+  return error; // network errors and timeouts already name the origin; 5xx and 429 are the PDP's own answer
 }
 
 /** Only a JSON boolean `true` allows; `false` denies; anything else is malformed. */
