@@ -200,6 +200,7 @@ export function assertToken(token: unknown): asserts token is string {
   if (!token.startsWith(TOKEN_PREFIX) || token.length === TOKEN_PREFIX.length) {
     fail(`"token" is not a Permissio API key: it must start with "${TOKEN_PREFIX}".`);
   }
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
   if (/[\s\u0000-\u001f\u007f]/.test(token)) {
     fail('"token" contains whitespace or a control character.');
   }
@@ -266,6 +267,7 @@ function checkHeaders(value: unknown): Readonly<Record<string, string>> {
     if (name.toLowerCase() === 'authorization') {
       fail('"customHeaders" must not set Authorization; pass the API key as "token".');
     }
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting NUL (header injection) is the point
     if (typeof headerValue !== 'string' || /[\r\n\u0000]/.test(headerValue)) {
       fail(`"customHeaders": the value of ${JSON.stringify(name)} must be a string without line breaks.`);
     }

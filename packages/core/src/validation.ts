@@ -13,7 +13,7 @@ export const MAX_URI_BYTES = 2048;
 /** Most segments in a resource URI. */
 export const MAX_URI_SEGMENTS = 32;
 
-// eslint-disable-next-line no-control-regex
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point (C0, DEL, C1)
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 /** A UTF-16 surrogate that is not half of a pair (in `u` mode a pair is one code point and does not match). */
 const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
