@@ -168,7 +168,7 @@ describe('response bodies are capped (#8)', () => {
     const before = process.memoryUsage().rss;
     const error = await failure(permissio.check('alice', 'read', 'document'));
     const grown = process.memoryUsage().rss - before;
-    expect(error).toMatchObject({ code: 'RESPONSE_TOO_LARGE' });
+    expect(error).toMatchObject({ code: 'RESPONSE_TOO_LARGE', statusCode: 200, isRetryable: false });
     expect((error as Error).message).toMatch(/larger than 1048576 bytes/);
     // Stopped reading at the cap: the server could only fill the socket buffers beyond it.
     expect(huge.written()).toBeLessThan(32 * 1024 * 1024);

@@ -65,7 +65,10 @@ class AttemptTimeout extends Error {}
 
 /** A body over the size cap: not retried (the next answer would be the same). */
 class BodyTooLarge extends Error {
-  constructor(readonly limit: number) {
+  constructor(
+    readonly limit: number,
+    readonly status: number,
+  ) {
     super('response body too large');
   }
 }
@@ -182,7 +185,7 @@ export class Transport {
           this.#trace(label, 'body too large', attemptStarted, attempt);
           throw new PermissioApiError(
             `Permissio: ${label}: the answer of ${this.#origin} is larger than ${caught.limit} bytes; it was abandoned unread (raise "maxResponseBytes" if the PDP is trusted and the answer legitimately that large).`,
-            { statusCode: 502, code: 'RESPONSE_TOO_LARGE' },
+            { statusCode: caught.status, code: 'RESPONSE_TOO_LARGE' },
           );
         }
         if (caught instanceof AttemptTimeout) {
@@ -243,7 +246,7 @@ export class Transport {
       // A 3xx, or the opaque answer a browser gives for one under `manual`.
       const redirected = response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400);
       if (redirected) {
-        await response.body?.cancel().catch(() => {});
+        await discard(response);
         return { status: response.status, text: '', retryAfter: undefined, redirected };
       }
       // The body read is covered by the same timer: a server that sends
@@ -351,14 +354,14 @@ export class Transport {
 async function readBody(response: Response, maxBytes: number): Promise<string> {
   const declared = Number(response.headers.get('content-length'));
   if (Number.isFinite(declared) && declared > maxBytes) {
-    await response.body?.cancel().catch(() => {});
-    throw new BodyTooLarge(maxBytes);
+    await discard(response);
+    throw new BodyTooLarge(maxBytes, response.status);
   }
   const stream = response.body;
   if (stream === null || typeof stream?.getReader !== 'function') {
     // A fetch double without a body stream: read, then check.
     const text = await response.text();
-    if (text.length > maxBytes) throw new BodyTooLarge(maxBytes);
+    if (text.length > maxBytes) throw new BodyTooLarge(maxBytes, response.status);
     return text;
   }
   const reader = stream.getReader();
@@ -371,11 +374,20 @@ async function readBody(response: Response, maxBytes: number): Promise<string> {
     received += value.byteLength;
     if (received > maxBytes) {
       await reader.cancel().catch(() => {});
-      throw new BodyTooLarge(maxBytes);
+      throw new BodyTooLarge(maxBytes, response.status);
     }
     text += decoder.decode(value, { stream: true });
   }
   return text + decoder.decode();
+}
+
+/** Drops an unread body so its connection is released. */
+async function discard(response: Response): Promise<void> {
+  try {
+    await response.body?.cancel();
+  } catch {
+    // Already consumed, or a fetch double without a stream: nothing to release.
+  }
 }
 
 /** `" (ECONNREFUSED)"` from a fetch failure's cause, when it has a code. */
