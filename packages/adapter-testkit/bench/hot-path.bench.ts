@@ -6,7 +6,8 @@
  * Run: `node --conditions=@permissio/source --import tsx bench/hot-path.bench.ts`
  * Env: HOT_PATH_ITERATIONS (200000), HOT_PATH_REPEATS (5; the median is reported).
  */
-import { Permissio, checkCacheKey, type CheckRequest, type Pdp } from '@permissio/core';
+import { Permissio, type CheckRequest, type Pdp } from '@permissio/core';
+import { checkCacheKey } from '@permissio/core/internal';
 import { Authorizer } from '@permissio/core/internal';
 import { createEngine } from '@permissio/engine';
 import { policySnapshot } from '../src/fixture.js';

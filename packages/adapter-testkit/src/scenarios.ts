@@ -295,6 +295,13 @@ export const SCENARIOS: readonly Scenario[] = [
     expect: { status: 403 },
   },
   pathTrick('__proto__ as a path segment', '/files/__proto__/p1', 403),
+  // --- an invalid key rejected by the engine is a 400 under every build (issue 10, #10: CJS answered 503)
+  {
+    name: 'instance key with a NUL (engine validation error) → 400',
+    variant: 'default',
+    request: get('/documents/doc%00', as('alice')),
+    expect: { status: 400 },
+  },
   // --- duplicated query parameters
   {
     name: 'query param once: allowed',

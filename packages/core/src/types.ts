@@ -388,6 +388,13 @@ export interface Pdp {
   /** The whole policy, in snapshot form. */
   export(): Promise<PolicySnapshot>;
 
+  /**
+   * Startup check: resolves when the PDP is reachable and accepts the
+   * credentials, rejects with a typed error saying what is wrong otherwise.
+   * A PDP without it (the embedded engine) has nothing to verify.
+   */
+  verify?(): Promise<void>;
+
   /** Releases resources (sockets, timers). Idempotent. */
   close?(): Promise<void>;
 }

@@ -13,8 +13,12 @@ export const MAX_URI_BYTES = 2048;
 /** Most segments in a resource URI. */
 export const MAX_URI_SEGMENTS = 32;
 
-// eslint-disable-next-line no-control-regex
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point (C0, DEL, C1)
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+/** A UTF-16 surrogate that is not half of a pair (in `u` mode a pair is one code point and does not match). */
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+const LONE_SURROGATE_WHY =
+  'it contains a lone UTF-16 surrogate (half of a surrogate pair), which has no UTF-8 or URL encoding; use well-formed Unicode text.';
 const ENCODED_TRIPLET = /%[0-9a-fA-F]{2}/;
 const encoder = new TextEncoder();
 
@@ -50,6 +54,11 @@ export function assertKey(value: unknown, kind: KeyKind = 'key'): asserts value 
       },
     );
   }
+  if (LONE_SURROGATE.test(value)) {
+    throw new PermissioValidationError(`Invalid ${kind} key ${JSON.stringify(value)}: ${LONE_SURROGATE_WHY}`, {
+      details: { kind },
+    });
+  }
   if ((kind === 'resource type' || kind === 'action') && value.includes(':')) {
     throw new PermissioValidationError(
       `Invalid ${kind} key ${JSON.stringify(value)}: it must not contain ":" (permissions are written "<type>:<action>").`,
@@ -60,7 +69,26 @@ export function assertKey(value: unknown, kind: KeyKind = 'key'): asserts value 
 
 /** Returns `true` when `value` is a valid key (see {@link assertKey}). */
 export function isValidKey(value: unknown): value is string {
-  return typeof value === 'string' && value.length > 0 && value.length <= MAX_KEY_LENGTH && !CONTROL.test(value);
+  return (
+    typeof value === 'string' &&
+    value.length > 0 &&
+    value.length <= MAX_KEY_LENGTH &&
+    !CONTROL.test(value) &&
+    !LONE_SURROGATE.test(value)
+  );
+}
+
+/**
+ * Asserts that `value` is well-formed Unicode (no lone surrogate), so it
+ * can be put in a URL path or query: `encodeURIComponent` would throw a
+ * `URIError` and `URLSearchParams` would silently replace it with U+FFFD.
+ */
+export function assertWellFormed(value: string, what: string): void {
+  if (LONE_SURROGATE.test(value)) {
+    throw new PermissioValidationError(`Invalid ${what} ${JSON.stringify(value)}: ${LONE_SURROGATE_WHY}`, {
+      details: { [what]: value },
+    });
+  }
 }
 
 /** A parsed permission `"<type>:<action>"`. */
@@ -150,6 +178,7 @@ export function canonicalizeResourceUri(input: unknown): string {
   if (encoder.encode(input).length > MAX_URI_BYTES) fail(`it is longer than ${MAX_URI_BYTES} bytes.`);
   if (CONTROL.test(input)) fail('it contains a control character.');
   if (input.includes('\\')) fail('it contains a backslash.');
+  if (LONE_SURROGATE.test(input)) fail(LONE_SURROGATE_WHY);
   if (input === '/') return '/';
 
   const body = input.endsWith('/') ? input.slice(1, -1) : input.slice(1);

@@ -1,14 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  PermissioValidationError,
-  assertKey,
-  canonicalizeResourceUri,
-  isUriAncestorOrSelf,
-  parsePermission,
-  parseResourceInstance,
-  uriAncestors,
-} from '../src/index.js';
+import { PermissioValidationError, isUriAncestorOrSelf, isValidKey, parseResourceInstance } from '../src/index.js';
+import { assertKey, canonicalizeResourceUri, parsePermission, uriAncestors } from '../src/internal.js';
 
 describe('canonicalizeResourceUri', () => {
   it.each([
@@ -125,5 +118,30 @@ describe('keys, permissions, instances', () => {
     expect(parseResourceInstance('/p/1/')).toEqual({ kind: 'uri', uri: '/p/1', value: '/p/1' });
     expect(() => parseResourceInstance('document')).toThrow(PermissioValidationError);
     expect(() => parseResourceInstance('/p/../x')).toThrow(PermissioValidationError);
+  });
+});
+
+describe('lone UTF-16 surrogates (issue 10, #11)', () => {
+  const lone = ['a\uD800', '\uDC00b', 'x\uDBFFy', '\uDFFF'];
+
+  it.each(lone)('key %j is invalid everywhere, with a typed error', (key) => {
+    expect(isValidKey(key)).toBe(false);
+    expect(() => assertKey(key, 'user')).toThrow(PermissioValidationError);
+    expect(() => assertKey(key, 'user')).toThrow(/lone UTF-16 surrogate/);
+    expect(() => parsePermission(`document:${key}`)).toThrow(PermissioValidationError);
+    expect(() => parseResourceInstance(`document:${key}`)).toThrow(PermissioValidationError);
+    expect(() => canonicalizeResourceUri(`/docs/${key}`)).toThrow(PermissioValidationError);
+    expect(() => parseResourceInstance(`/docs/${key}`)).toThrow(PermissioValidationError);
+  });
+
+  it('a surrogate pair (an astral character) stays valid', () => {
+    expect(isValidKey('doc-\u{1F600}')).toBe(true);
+    expect(() => assertKey('doc-\u{1F600}', 'user')).not.toThrow();
+    expect(canonicalizeResourceUri('/docs/\u{1F600}')).toBe('/docs/\u{1F600}');
+    expect(canonicalizeResourceUri('/docs/%F0%9F%98%80')).toBe('/docs/\u{1F600}');
+  });
+
+  it('an encoded lone surrogate in a URI is a validation error, not a URIError', () => {
+    expect(() => canonicalizeResourceUri('/docs/%ED%A0%80')).toThrow(PermissioValidationError);
   });
 });

@@ -19,14 +19,8 @@
  * unknown user → unknown resource type → unknown action is reported before
  * `no_matching_grant` (an unknown tenant is `no_matching_grant`).
  */
-import {
-  DEFAULT_TENANT,
-  PermissioValidationError,
-  assertKey,
-  isValidKey,
-  parsePermission,
-  parseResourceInstance,
-} from '@permissio/core';
+import { DEFAULT_TENANT, PermissioValidationError, isValidKey, parseResourceInstance } from '@permissio/core';
+import { assertKey, parsePermission } from '@permissio/core/internal';
 import type {
   CheckPermissionsRequest,
   CheckPermissionsResult,

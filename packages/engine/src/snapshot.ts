@@ -14,7 +14,8 @@ import { createResource, resourceOut } from './ops/resources.js';
 import { createRole, roleOut } from './ops/roles.js';
 import { createTenant, ensureTenant, tenantOut } from './ops/tenants.js';
 import { createUser, ensureUser, userOut } from './ops/users.js';
-import { DEFAULT_TENANT, assertKey } from '@permissio/core';
+import { DEFAULT_TENANT } from '@permissio/core';
+import { assertKey } from '@permissio/core/internal';
 import { State } from './state.js';
 import { assertObject, conflict, notFound, optionalArray } from './values.js';
 

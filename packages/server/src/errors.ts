@@ -5,7 +5,8 @@
  * (a Permissio error from the engine, a Fastify validation or parsing error,
  * anything else) into that answer.
  */
-import { PermissioError, PermissioRateLimitError, statusForError } from '@permissio/core';
+import { PermissioError, PermissioRateLimitError } from '@permissio/core';
+import { statusForError } from '@permissio/core/internal';
 
 /** The JSON error body. */
 export interface ErrorBody {

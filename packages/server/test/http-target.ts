@@ -3,7 +3,8 @@
  * the REST API of docs/REST.md. (The client team's `HttpPdp` is the real
  * one; this exists so the server can run the vectors on its own.)
  */
-import { apiErrorFromStatus, PermissioError } from '@permissio/core';
+import { PermissioError } from '@permissio/core';
+import { apiErrorFromStatus } from '@permissio/core/internal';
 import type { ConformanceTarget } from '@permissio/conformance';
 
 export function httpTarget(

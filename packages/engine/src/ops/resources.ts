@@ -5,7 +5,7 @@
  * direct grant; deleting a type also removes the role assignments on its
  * instances (`<type>:<key>`).
  */
-import { assertKey } from '@permissio/core';
+import { assertKey } from '@permissio/core/internal';
 import type {
   AttributeType,
   ResourceAction,

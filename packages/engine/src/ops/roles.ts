@@ -3,7 +3,7 @@
  * cascade of a delete, and keeping the precomputed closure current after
  * every change.
  */
-import { assertKey, parsePermission } from '@permissio/core';
+import { assertKey, parsePermission } from '@permissio/core/internal';
 import type { Role, RoleCreate, RolesOperations, RoleUpdate } from '@permissio/core';
 import { compareKeys } from '../closure.js';
 import { matchesSearch, pageRequest, paginate, searchTerm } from '../pagination.js';

@@ -1,5 +1,6 @@
 /** Tenants: records, management operations, and the cascade of a delete. */
-import { DEFAULT_TENANT, assertKey } from '@permissio/core';
+import { DEFAULT_TENANT } from '@permissio/core';
+import { assertKey } from '@permissio/core/internal';
 import type { Tenant, TenantCreate, TenantsOperations, TenantUpdate } from '@permissio/core';
 import { compareKeys } from '../closure.js';
 import { matchesSearch, pageRequest, paginate, searchTerm } from '../pagination.js';

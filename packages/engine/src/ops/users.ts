@@ -1,5 +1,6 @@
 /** Users: records, their management operations and the cascade of a delete. */
-import { DEFAULT_TENANT, assertKey } from '@permissio/core';
+import { DEFAULT_TENANT } from '@permissio/core';
+import { assertKey } from '@permissio/core/internal';
 import type { Tenant, User, UserCreate, UsersOperations, UserSync, UserUpdate } from '@permissio/core';
 import { compareKeys } from '../closure.js';
 import { matchesSearch, pageRequest, paginate, searchTerm } from '../pagination.js';
