@@ -4,7 +4,7 @@
  * this function's output (`pnpm --filter @permissio/server openapi` rewrites
  * it; a test fails when it is stale).
  */
-import { routes as allRoutes, type RouteDef } from './routes.js';
+import { routes as allRoutes, type RouteDef } from './routes/index.js';
 import { componentSchemas, errorSchema, keySchema, type JsonSchema } from './schemas.js';
 import { SERVER_VERSION } from './version.js';
 

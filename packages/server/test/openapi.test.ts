@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildOpenApiDocument, SERVER_VERSION, type PermissioServer } from '../src/index.js';
-import { routes } from '../src/routes.js';
+import { routes } from '../src/routes/index.js';
 import { client, KEY_A, loadAjv, PACKAGE_DIR, POLICY, SCOPE_A, scopePath, startTestServer } from './helpers.js';
 
 type Doc = { paths: Record<string, Record<string, { responses: Record<string, any> }>> };
