@@ -1,8 +1,12 @@
-/** The permissio-server CLI: help, usage errors, start-up failures, the one-time generated key. */
+/**
+ * The permissio-server CLI: help, usage errors, start-up failures, the one-time generated key.
+ * Most cases run `main` in-process; two spawn the real entry point (help, and a signal).
+ */
 import { createServer, type Server } from 'node:net';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { main } from '../src/cli/main.js';
 import { client, spawnCli, tempDir } from './helpers.js';
 
 const cleanups: (() => unknown)[] = [];
@@ -10,7 +14,40 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
+/** Runs the CLI in this process; `stop(signal)` plays the part of SIGINT/SIGTERM. */
 function run(args: string[]) {
+  let out = '';
+  let err = '';
+  let stop: (signal: string) => void = () => undefined;
+  const stopped = new Promise<string>((resolve) => {
+    stop = resolve;
+  });
+  let listening: (url: string) => void = () => undefined;
+  const url = new Promise<string>((resolve) => {
+    listening = resolve;
+  });
+  const exit = main({
+    argv: args,
+    env: {},
+    stdout: { write: (text: string) => (out += text) },
+    stderr: { write: (text: string) => (err += text) },
+    stop: stopped,
+    onListening: (server) => listening(server.url),
+  });
+  const failed = exit.then((code) => {
+    throw new Error(`CLI exited with ${code} before listening: ${err}`);
+  });
+  failed.catch(() => undefined);
+  cleanups.push(() => {
+    stop('SIGTERM');
+    return exit;
+  });
+  const ready = Promise.race([url, failed]);
+  ready.catch(() => undefined);
+  return { stdout: () => out, stderr: () => err, exit, url: ready, stop };
+}
+
+function spawned(args: string[]) {
   const proc = spawnCli(args);
   cleanups.push(() => {
     if (proc.child.exitCode === null && proc.child.signalCode === null) proc.child.kill('SIGKILL');
@@ -20,8 +57,8 @@ function run(args: string[]) {
 }
 
 describe('permissio-server CLI', () => {
-  it('--help prints usage and exits 0', async () => {
-    const proc = run(['--help']);
+  it('--help prints usage and exits 0 (the real entry point)', async () => {
+    const proc = spawned(['--help']);
     expect(await proc.exit).toBe(0);
     expect(proc.stdout()).toContain('Usage: permissio-server');
     for (const flag of ['--port', '--host', '--db', '--seed', '--api-key', '--no-rate-limit'])
@@ -96,24 +133,23 @@ describe('permissio-server CLI', () => {
     const db = join(dir, 'cli.db');
     const first = run(['--port', '0', '--db', db, '--log-level', 'silent']);
     const url = await first.url;
-    await new Promise((r) => setTimeout(r, 200));
     expect(first.stdout()).toMatch(/Health: http:\/\/127\.0\.0\.1:\d+\/healthz → 200/);
     const key = /Generated API key \(shown once, store it now\): (permis_key_\S+)/.exec(first.stdout())?.[1];
     expect(key).toBeDefined();
     const api = client(url, key, { projectId: 'default', environmentId: 'default' });
     expect((await api('GET', '/v1/api-key/scope')).body).toEqual({ projectId: 'default', environmentId: 'default' });
     expect((await api('POST', 'P/users', { key: 'u1' })).status).toBe(201);
-    first.child.kill('SIGINT');
+    first.stop('SIGINT');
     expect(await first.exit).toBe(0);
+    expect(first.stdout()).toContain('Received SIGINT, shutting down');
 
     const second = run(['--port', '0', '--db', db, '--log-level', 'silent']);
     const url2 = await second.url;
-    await new Promise((r) => setTimeout(r, 200));
     expect(second.stdout()).not.toContain('Generated API key');
     expect(second.stdout()).toContain('Using 1 API key(s) stored in the database.');
     const api2 = client(url2, key, { projectId: 'default', environmentId: 'default' });
     expect((await api2('GET', 'P/users/u1')).status).toBe(200);
-    second.child.kill('SIGTERM');
+    second.stop('SIGTERM');
     expect(await second.exit).toBe(0);
   });
 
@@ -135,7 +171,6 @@ describe('permissio-server CLI', () => {
       'silent',
     ]);
     const url = await proc.url;
-    await new Promise((r) => setTimeout(r, 200));
     expect(proc.stdout()).toContain('Rate limits are OFF.');
     expect(proc.stdout()).not.toContain(key);
     const api = client(url, key, { projectId: 'p1', environmentId: 'prod' });
@@ -169,6 +204,15 @@ describe('permissio-server CLI', () => {
     expect(allowed.body).toEqual({ allowed: true });
     const denied = await api('POST', 'P/check', { user: 'alice', action: 'write', resource: 'document' });
     expect(denied.body).toEqual({ allowed: false });
+  });
+
+  it('the real binary stops cleanly on SIGTERM', async () => {
+    const proc = spawned(['--port', '0', '--db', ':memory:', '--log-level', 'silent']);
+    const url = await proc.url;
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    proc.child.kill('SIGTERM');
+    expect(await proc.exit).toBe(0);
+    expect(proc.stdout()).toContain('Received SIGTERM, shutting down');
   });
 
   it('a seed that is not valid YAML exits 1 naming the problem', async () => {
