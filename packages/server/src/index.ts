@@ -5,7 +5,7 @@ export { API_KEY_PREFIX, generateApiKey, hashApiKey } from './auth.js';
 export type { ApiKeyConfig } from './auth.js';
 export { DEFAULT_RATE_LIMITS } from './rate-limit.js';
 export type { RateLimitOptions, RateClass } from './rate-limit.js';
-export { SqliteStorage, SCHEMA_VERSION } from './storage.js';
+export { DatabaseLockedError, SqliteStorage, SCHEMA_VERSION } from './storage.js';
 export type { Storage, SqliteStorageOptions, Scope, StoredScope, StoredApiKey, JournalEntry } from './storage.js';
 export type { PdpFactory } from './registry.js';
 export { SERVER_VERSION } from './version.js';

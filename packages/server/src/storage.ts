@@ -115,7 +115,7 @@ export class SqliteStorage implements Storage {
   constructor(path: string, options: SqliteStorageOptions = {}) {
     this.#db = new Database(path);
     try {
-      if (path !== ':memory:') this.#db.pragma('journal_mode = WAL');
+      if (path !== ':memory:') lockExclusively(this.#db, path);
       this.#db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
       this.#db.pragma('busy_timeout = 5000');
       this.#db.pragma('foreign_keys = ON');
@@ -223,6 +223,36 @@ export class SqliteStorage implements Storage {
     if (this.#closed) return;
     this.#closed = true;
     this.#db.close();
+  }
+}
+
+/** Thrown when another process (or another storage in this one) has the database file open. */
+export class DatabaseLockedError extends Error {
+  override name = 'DatabaseLockedError';
+}
+
+/**
+ * Takes an exclusive lock on the database file for as long as it stays open
+ * (`locking_mode = EXCLUSIVE`, then WAL, then one exclusive transaction), so
+ * a second server on the same file refuses to start instead of writing next
+ * to the first one. The operating system releases the lock when the process
+ * dies, even on SIGKILL.
+ */
+function lockExclusively(db: Database.Database, path: string): void {
+  db.pragma('busy_timeout = 0');
+  try {
+    db.pragma('locking_mode = EXCLUSIVE');
+    db.pragma('journal_mode = WAL');
+    db.exec('BEGIN EXCLUSIVE; COMMIT;');
+  } catch (error) {
+    if ((error as { code?: string }).code?.startsWith('SQLITE_BUSY')) {
+      throw new DatabaseLockedError(
+        `The database ${JSON.stringify(path)} is in use by another permissio-server (it holds an exclusive lock). ` +
+          'Stop that server first, or give this one another --db file; several servers on one SQLite file would lose writes.',
+        { cause: error },
+      );
+    }
+    throw error;
   }
 }
 
