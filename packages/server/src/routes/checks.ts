@@ -1,6 +1,7 @@
 /** Check routes: single, bulk, explained, permissions, user permissions. */
 import type { CheckPermissionsRequest, CheckRequest } from '@permissio/core';
 import * as S from '../schemas.js';
+import { checkPermissionsInSlices, checkPermissionsWork } from './check-permissions.js';
 import { keyParam, ok, P, param } from './shared.js';
 import type { RouteDef } from './types.js';
 
@@ -61,8 +62,9 @@ export const checkRoutes: readonly RouteDef[] = [
     scoped: true,
     rateClass: 'checks',
     body: S.checkPermissionsRequestSchema,
+    cost: checkPermissionsWork,
     responses: { 200: { description: 'Passed, and what is missing', schema: S.checkPermissionsResultSchema } },
-    handler: async (ctx) => ok(await ctx.pdp().checkPermissions(ctx.body as CheckPermissionsRequest)),
+    handler: async (ctx) => ok(await checkPermissionsInSlices(ctx.pdp(), ctx.body as CheckPermissionsRequest)),
   },
   {
     method: 'GET',

@@ -52,6 +52,11 @@ export interface RouteDef {
   /** Path starts with `/v1/projects/{projectId}/environments/{environmentId}`. */
   scoped: boolean;
   rateClass?: RateClass;
+  /**
+   * Rate-limit units the request costs, from its validated body (default 1).
+   * Routes with a cost are counted after body validation, not on arrival.
+   */
+  cost?: (body: unknown) => number;
   /** Schemas of the path parameters, by name (defaults to a key schema). */
   params?: Record<string, JsonSchema>;
   querystring?: JsonSchema;

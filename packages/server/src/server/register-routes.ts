@@ -3,7 +3,7 @@ import { PermissioPermissionError, PermissioRateLimitError } from '@permissio/co
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthenticatedKey, KeyRing } from '../auth.js';
 import { buildOpenApiDocument, paramSchema, pathParams } from '../openapi.js';
-import type { RateLimiter } from '../rate-limit.js';
+import type { RateClass, RateLimiter } from '../rate-limit.js';
 import type { ScopeRegistry } from '../registry.js';
 import type { RouteContext, RouteDef } from '../routes/index.js';
 import type { Scope } from '../storage.js';
@@ -61,8 +61,27 @@ function routeSchema(route: RouteDef): Record<string, unknown> {
   return schema;
 }
 
+/** Counts `cost` units of `route`'s rate class for `key`; throws a 429 error over the limit. */
+function charge(limiter: RateLimiter, route: RouteDef, key: AuthenticatedKey, reply: FastifyReply, cost: number): void {
+  const rateClass = route.rateClass as RateClass;
+  const decision = limiter.hit(key.id, rateClass, Date.now(), cost);
+  if (!decision.ok) {
+    throw new PermissioRateLimitError(
+      route.cost
+        ? `Rate limit of ${decision.limit} ${rateClass} per window exceeded (this request counts ${cost}: ` +
+            `resources × permissions); retry in ${decision.retryAfter} s.`
+        : `Rate limit of ${decision.limit} ${rateClass} requests per window exceeded; retry in ${decision.retryAfter} s.`,
+      { retryAfter: decision.retryAfter, details: { class: rateClass, limit: decision.limit } },
+    );
+  }
+  void reply.header('x-ratelimit-limit', decision.limit);
+  void reply.header('x-ratelimit-remaining', decision.remaining);
+}
+
 function authHook(route: RouteDef, deps: RouteDeps) {
   const { keys, limiter } = deps;
+  // Routes whose cost depends on the body are charged once it is validated (see `costHook`).
+  const chargeOnArrival = limiter !== undefined && route.rateClass !== undefined && route.cost === undefined;
   return async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const key = authenticateRequest(keys, request);
     if (route.scoped) {
@@ -73,18 +92,18 @@ function authHook(route: RouteDef, deps: RouteDeps) {
         );
       }
     }
-    if (limiter !== undefined && route.rateClass !== undefined) {
-      const decision = limiter.hit(key.id, route.rateClass);
-      if (!decision.ok) {
-        throw new PermissioRateLimitError(
-          `Rate limit of ${decision.limit} ${route.rateClass} requests per window exceeded; retry in ${decision.retryAfter} s.`,
-          { retryAfter: decision.retryAfter, details: { class: route.rateClass, limit: decision.limit } },
-        );
-      }
-      void reply.header('x-ratelimit-limit', decision.limit);
-      void reply.header('x-ratelimit-remaining', decision.remaining);
-    }
+    if (chargeOnArrival) charge(limiter as RateLimiter, route, key, reply, 1);
     request.permissioKey = key;
+  };
+}
+
+/** For routes with a `cost`: checks the body's work (it may be refused) and charges it to the rate limit. */
+function costHook(route: RouteDef, cost: (body: unknown) => number, limiter: RateLimiter | undefined) {
+  return async function chargeWork(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const units = cost(request.body);
+    const key = request.permissioKey;
+    if (limiter !== undefined && route.rateClass !== undefined && key !== null)
+      charge(limiter, route, key, reply, units);
   };
 }
 
@@ -111,6 +130,7 @@ export function registerRoutes(app: FastifyInstance, routes: readonly RouteDef[]
       ...(route.bodyLimit === undefined ? {} : { bodyLimit: route.bodyLimit }),
       ...(route.auth ? { onRequest: authHook(route, deps) } : {}),
       ...(integers.length > 0 ? { preValidation: coerceHook(integers) } : {}),
+      ...(route.cost ? { preHandler: costHook(route, route.cost, deps.limiter) } : {}),
       handler: async function handle(request, reply) {
         const p = request.params as Record<string, string>;
         const scope: Scope = { projectId: p.projectId ?? '', environmentId: p.environmentId ?? '' };
