@@ -105,9 +105,11 @@ export async function startServer(options: ServerOptions = {}): Promise<Permissi
 }
 
 function distinctScopes(keys: readonly ApiKeyConfig[]): Scope[] {
-  const seen = new Map<string, Scope>();
+  const scopes: Scope[] = [];
   for (const k of keys) {
-    seen.set(`${k.projectId}\u0000${k.environmentId}`, { projectId: k.projectId, environmentId: k.environmentId });
+    if (!scopes.some((s) => s.projectId === k.projectId && s.environmentId === k.environmentId)) {
+      scopes.push({ projectId: k.projectId, environmentId: k.environmentId });
+    }
   }
-  return [...seen.values()];
+  return scopes;
 }

@@ -1,6 +1,6 @@
 /** The command line of `permissio-server`: flags, help text, usage errors. */
 import { parseArgs } from 'node:util';
-import { API_KEY_PREFIX, assertApiKeyFormat } from '../auth.js';
+import { API_KEY_PREFIX, assertApiKeyFormat, assertScopeId } from '../auth.js';
 import { SERVER_VERSION } from '../version.js';
 
 const HELP = `permissio-server ${SERVER_VERSION} — local Permissio PDP server
@@ -108,13 +108,22 @@ export function parseCli(argv: readonly string[], io: CliIo): CliOptions | undef
     if (value.length === 0) throw new UsageError(`--${name} must not be empty.`);
     return value;
   };
+  const scopeId = (name: 'project' | 'environment'): string => {
+    const value = nonEmpty(name, 'default');
+    try {
+      assertScopeId(value, `--${name}`);
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+    return value;
+  };
   const options: CliOptions = {
     port: Number(portText),
     host: nonEmpty('host', '127.0.0.1'),
     db: nonEmpty('db', './permissio.db'),
     apiKeys,
-    project: nonEmpty('project', 'default'),
-    environment: nonEmpty('environment', 'default'),
+    project: scopeId('project'),
+    environment: scopeId('environment'),
     reset: values.reset === true,
     rateLimit: !values['no-rate-limit'],
     logLevel,

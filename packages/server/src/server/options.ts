@@ -1,7 +1,7 @@
 /** Options of `startServer`, and their validation (at start, never on the first request). */
 import { createEngine } from '@permissio/engine';
 import type { Pdp, PolicySnapshot } from '@permissio/core';
-import { assertApiKeyFormat, type ApiKeyConfig } from '../auth.js';
+import { type ApiKeyConfig, assertApiKeyFormat, assertScopeId } from '../auth.js';
 import { resolveRateLimits, type RateLimitOptions, type ResolvedRateLimits } from '../rate-limit.js';
 import type { PdpFactory } from '../registry.js';
 import type { Scope, Storage } from '../storage.js';
@@ -67,11 +67,10 @@ export function resolveServerOptions(options: ServerOptions): ResolvedServerOpti
   const apiKeys = options.apiKeys ?? [];
   for (const key of apiKeys) {
     assertApiKeyFormat(key.key);
-    for (const field of SCOPE_PARAMS) {
-      if (typeof key[field] !== 'string' || key[field].length === 0) {
-        throw new TypeError(`apiKeys[].${field} must be a non-empty string.`);
-      }
-    }
+    for (const field of SCOPE_PARAMS) assertScopeId(key[field], `apiKeys[].${field}`);
+  }
+  for (const scope of options.seedScopes ?? []) {
+    for (const field of SCOPE_PARAMS) assertScopeId(scope[field], `seedScopes[].${field}`);
   }
   return {
     host,
