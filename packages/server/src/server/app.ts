@@ -6,7 +6,9 @@ import Fastify, {
   type FastifyServerOptions,
 } from 'fastify';
 import { errorBody, toErrorAnswer } from '../errors.js';
+import { DuplicateKeyError, findDuplicateKey } from './duplicate-keys.js';
 import type { ServerLoggerOptions, ServerOptions } from './options.js';
+import { redactUrl } from './redact-url.js';
 
 function loggerOptions(logger: ServerLoggerOptions | undefined): FastifyServerOptions['logger'] {
   if (logger === undefined || logger === false) return false;
@@ -16,8 +18,8 @@ function loggerOptions(logger: ServerLoggerOptions | undefined): FastifyServerOp
     ...base,
     redact: { paths: ['req.headers.authorization', 'headers.authorization', 'authorization'], censor: '[redacted]' },
     serializers: {
-      // Method, URL and peer only: never headers (the API key travels in one).
-      req: (req: FastifyRequest) => ({ method: req.method, url: req.url, remoteAddress: req.ip }),
+      // Method, URL and peer only: never headers (the API key travels in one); a key in the query is redacted.
+      req: (req: FastifyRequest) => ({ method: req.method, url: redactUrl(req.url), remoteAddress: req.ip }),
     },
   } as FastifyServerOptions['logger'];
 }
@@ -71,8 +73,15 @@ export function createApp(options: ServerOptions): AppHandle {
       done(null, undefined);
       return;
     }
-    jsonParser(request, text, done);
+    jsonParser(request, text, (error, value) => {
+      if (error) return done(error, undefined);
+      const duplicate = findDuplicateKey(text);
+      if (duplicate !== undefined) return done(new DuplicateKeyError(duplicate.key, duplicate.field), undefined);
+      done(null, value);
+    });
   });
+  // Only JSON bodies: anything else (text/plain included) is a 415, not a string body.
+  app.removeContentTypeParser('text/plain');
 
   app.setErrorHandler((error, request, reply) => {
     const answer = toErrorAnswer(error);
