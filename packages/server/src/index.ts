@@ -8,4 +8,5 @@ export type { RateLimitOptions, RateClass } from './rate-limit.js';
 export { DatabaseLockedError, SqliteStorage, SCHEMA_VERSION } from './storage.js';
 export type { Storage, SqliteStorageOptions, Scope, StoredScope, StoredApiKey, JournalEntry } from './storage.js';
 export type { PdpFactory } from './registry.js';
+export { SqliteBindingError } from './sqlite-driver.js';
 export { SERVER_VERSION } from './version.js';

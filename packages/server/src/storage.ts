@@ -13,8 +13,9 @@
  * PostgreSQL implementation would instead serialise through the per-scope
  * write lock the server already holds, see `ScopeRegistry`).
  */
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { PolicySnapshot } from '@permissio/core';
+import { openSqlite } from './sqlite-driver.js';
 
 /** A project + environment: the unit of isolation. */
 export interface Scope {
@@ -113,7 +114,7 @@ export class SqliteStorage implements Storage {
 
   /** Opens (creating if needed) the database at `path`, or an in-memory one for `':memory:'`, and migrates it. */
   constructor(path: string, options: SqliteStorageOptions = {}) {
-    this.#db = new Database(path);
+    this.#db = openSqlite(path);
     try {
       if (path !== ':memory:') lockExclusively(this.#db, path);
       this.#db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);

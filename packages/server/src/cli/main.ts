@@ -9,6 +9,7 @@
 import type { PolicySnapshot } from '@permissio/core';
 import { type ApiKeyConfig, generateApiKey } from '../auth.js';
 import { type PermissioServer, startServer } from '../server.js';
+import { SqliteBindingError } from '../sqlite-driver.js';
 import { SqliteStorage } from '../storage.js';
 import { SERVER_VERSION } from '../version.js';
 import { type CliIo, type CliOptions, parseCli } from './args.js';
@@ -68,6 +69,7 @@ function openStorage(db: string): SqliteStorage {
   try {
     return new SqliteStorage(db);
   } catch (error) {
+    if (error instanceof SqliteBindingError) throw error;
     throw new Error(`Cannot open the database ${JSON.stringify(db)}: ${(error as Error).message}`);
   }
 }
