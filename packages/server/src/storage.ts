@@ -220,6 +220,18 @@ export class SqliteStorage implements Storage {
     this.#stmts.putKey.run(key.hash, key.projectId, key.environmentId);
   }
 
+  /** Number of scopes that hold data. */
+  scopeCount(): number {
+    return this.#stmts.scopes.all().length;
+  }
+
+  /** Deletes every scope's journal and snapshot (the whole policy); API keys stay. */
+  reset(): void {
+    this.#db.transaction(() => {
+      this.#db.exec('DELETE FROM journal; DELETE FROM snapshots;');
+    })();
+  }
+
   close(): void {
     if (this.#closed) return;
     this.#closed = true;

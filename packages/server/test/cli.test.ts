@@ -6,8 +6,10 @@ import { createServer, type Server } from 'node:net';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { policy as examplePolicy } from '../../../examples/shared/policy.js';
 import { main } from '../src/cli/main.js';
-import { client, spawnCli, tempDir } from './helpers.js';
+import { readSeed } from '../src/cli/seed.js';
+import { client, PACKAGE_DIR, spawnCli, tempDir } from './helpers.js';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -223,5 +225,81 @@ describe('permissio-server CLI', () => {
     const proc = run(['--port', '0', '--db', ':memory:', '--seed', seed]);
     expect(await proc.exit).toBe(1);
     expect(proc.stderr()).toMatch(/is not valid YAML/);
+  });
+
+  describe('seed feedback and --reset', () => {
+    const key = 'permis_key_cli_seed_0123456789';
+    const base = (db: string) => ['--port', '0', '--db', db, '--api-key', key, '--log-level', 'silent'];
+    const viewerOnly = (user: string) => ({
+      resources: [{ key: 'document', actions: ['read', 'write'] }],
+      roles: [{ key: 'viewer', permissions: ['document:read'] }],
+      roleAssignments: [{ user, role: 'viewer' }],
+    });
+
+    it('says when a seed is loaded, skipped or replaced, and what was loaded', async () => {
+      const { dir, cleanup } = tempDir();
+      cleanups.push(cleanup);
+      const db = join(dir, 'seeded.db');
+      const seedA = join(dir, 'a.json');
+      const seedB = join(dir, 'b.json');
+      writeFileSync(seedA, JSON.stringify(viewerOnly('alice')));
+      writeFileSync(seedB, JSON.stringify(viewerOnly('bob')));
+      const scope = { projectId: 'default', environmentId: 'default' };
+      const check = async (url: string, user: string) =>
+        (await client(url, key, scope)('POST', 'P/check', { user, action: 'read', resource: 'document' })).body;
+
+      const first = run([...base(db), '--seed', seedA]);
+      await first.url;
+      expect(first.stdout()).toContain(
+        `Loaded seed ${JSON.stringify(seedA)} into project "default", environment "default": ` +
+          '1 resource type, 1 role, 0 tenants, 0 users, 1 role assignment, 0 grants.',
+      );
+      first.stop('SIGTERM');
+      expect(await first.exit).toBe(0);
+
+      const second = run([...base(db), '--seed', seedB]);
+      const url2 = await second.url;
+      expect(second.stdout()).toContain(
+        `Seed ${JSON.stringify(seedB)} NOT loaded: the database ${JSON.stringify(db)} already holds a policy`,
+      );
+      expect(second.stdout()).toContain('Run with --reset to replace the stored policy with the seed.');
+      expect(second.stdout()).toContain(
+        `Restored the policy of 1 project/environment scope(s) from ${JSON.stringify(db)}.`,
+      );
+      expect(await check(url2, 'alice')).toEqual({ allowed: true });
+      second.stop('SIGTERM');
+      await second.exit;
+
+      // An invalid seed with --reset fails and leaves the stored policy alone.
+      const invalid = join(dir, 'invalid.json');
+      writeFileSync(invalid, JSON.stringify({ roles: [{ key: 'r', permissions: ['nope:read'] }] }));
+      const failed = run([...base(db), '--seed', invalid, '--reset']);
+      expect(await failed.exit).toBe(1);
+      expect(failed.stderr()).toContain('Invalid seed snapshot');
+
+      const third = run([...base(db), '--seed', seedB, '--reset']);
+      const url3 = await third.url;
+      expect(third.stdout()).toContain(`--reset: emptied the policy stored in ${JSON.stringify(db)} (API keys kept).`);
+      expect(third.stdout()).toContain(`Loaded seed ${JSON.stringify(seedB)}`);
+      expect(await check(url3, 'alice')).toEqual({ allowed: false });
+      expect(await check(url3, 'bob')).toEqual({ allowed: true });
+    });
+
+    it('an empty database without a seed says how to load one; --reset needs --seed', async () => {
+      const empty = run(['--port', '0', '--db', ':memory:', '--log-level', 'silent']);
+      await empty.url;
+      expect(empty.stdout()).toContain('No policy loaded: the database ":memory:" is empty. Start with --seed <file>');
+      const usage = run(['--reset']);
+      expect(await usage.exit).toBe(2);
+      expect(usage.stderr()).toContain('--reset needs --seed');
+    });
+
+    it("examples/seed.yaml is the examples' shared policy, and loads", async () => {
+      const seedFile = join(PACKAGE_DIR, '..', '..', 'examples', 'seed.yaml');
+      expect(readSeed(seedFile)).toEqual(JSON.parse(JSON.stringify(examplePolicy)));
+      const proc = run(['--port', '0', '--db', ':memory:', '--seed', seedFile, '--log-level', 'silent']);
+      await proc.url;
+      expect(proc.stdout()).toContain(': 2 resource types, 3 roles, 2 tenants, 5 users, 5 role assignments, 1 grant.');
+    });
   });
 });

@@ -7,13 +7,14 @@
  * start (unreadable seed, invalid snapshot, port in use, bad database).
  */
 import type { PolicySnapshot } from '@permissio/core';
+import { createEngine } from '@permissio/engine';
 import { type ApiKeyConfig, generateApiKey } from '../auth.js';
 import { type PermissioServer, startServer } from '../server.js';
 import { SqliteBindingError } from '../sqlite-driver.js';
 import { SqliteStorage } from '../storage.js';
 import { SERVER_VERSION } from '../version.js';
 import { type CliIo, type CliOptions, parseCli } from './args.js';
-import { readSeed } from './seed.js';
+import { describeSnapshot, readSeed } from './seed.js';
 
 /** A writable stream, as far as the CLI needs one. */
 export interface CliStream {
@@ -88,6 +89,30 @@ async function start(options: CliOptions, io: CliIo, logStream: CliStream): Prom
     apiKeys.push({ key: generated, projectId: options.project, environmentId: options.environment });
   }
   const storedKeys = storage.listApiKeys().length;
+  const scope = { projectId: options.project, environmentId: options.environment };
+  const db = JSON.stringify(options.db);
+  let seeding = false;
+  if (seed !== undefined) {
+    if (options.reset && !storage.isEmpty()) {
+      // Validated first: an invalid seed must not cost the stored policy.
+      try {
+        createEngine(seed);
+      } catch (error) {
+        storage.close();
+        throw error;
+      }
+      storage.reset();
+      io.out(`--reset: emptied the policy stored in ${db} (API keys kept).`);
+    }
+    seeding = storage.isEmpty();
+    if (!seeding) {
+      io.out(
+        `Seed ${JSON.stringify(options.seed)} NOT loaded: the database ${db} already holds a policy ` +
+          '(a seed only fills an empty database). Run with --reset to replace the stored policy with the seed.',
+      );
+    }
+  }
+  const restored = seeding ? 0 : storage.scopeCount();
   let server: PermissioServer;
   try {
     server = await startServer({
@@ -95,7 +120,7 @@ async function start(options: CliOptions, io: CliIo, logStream: CliStream): Prom
       port: options.port,
       storage,
       apiKeys,
-      ...(seed === undefined ? {} : { seed }),
+      ...(seed === undefined ? {} : { seed, seedScopes: [scope] }),
       rateLimits: options.rateLimit ? {} : false,
       logger:
         options.logLevel === 'silent'
@@ -114,6 +139,16 @@ async function start(options: CliOptions, io: CliIo, logStream: CliStream): Prom
   io.out(`Health: ${server.url}/healthz → ${health}`);
   io.out(`OpenAPI: ${server.url}/openapi.json`);
   io.out(`Scope of API keys: project "${options.project}", environment "${options.environment}"`);
+  if (seeding && seed !== undefined) {
+    io.out(
+      `Loaded seed ${JSON.stringify(options.seed)} into project "${options.project}", ` +
+        `environment "${options.environment}": ${describeSnapshot(seed)}.`,
+    );
+  } else if (restored > 0) {
+    io.out(`Restored the policy of ${restored} project/environment scope(s) from ${db}.`);
+  } else {
+    io.out(`No policy loaded: the database ${db} is empty. Start with --seed <file> (see examples/seed.yaml).`);
+  }
   if (generated !== undefined) {
     io.out(`Generated API key (shown once, store it now): ${generated}`);
   } else if (options.apiKeys.length === 0) {
