@@ -39,6 +39,7 @@ export function assertApiKeyFormat(key: unknown): asserts key is string {
   if (typeof key !== 'string' || !key.startsWith(API_KEY_PREFIX) || key.length <= API_KEY_PREFIX.length) {
     throw new TypeError(`An API key must be a string starting with "${API_KEY_PREFIX}".`);
   }
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this refuses.
   if (/[\s\u0000-\u001f\u007f]/.test(key)) {
     throw new TypeError('An API key must not contain whitespace or control characters.');
   }

@@ -118,7 +118,8 @@ function withRefs(value: unknown, self?: unknown): unknown {
 export function buildOpenApiDocument(routes: readonly RouteDef[] = allRoutes): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
-    const item = (paths[route.path] ??= {});
+    const item = paths[route.path] ?? {};
+    paths[route.path] = item;
     item[route.method.toLowerCase()] = operation(route);
   }
   return {

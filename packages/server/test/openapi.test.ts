@@ -10,7 +10,9 @@ import { buildOpenApiDocument, SERVER_VERSION, type PermissioServer } from '../s
 import { routes } from '../src/routes/index.js';
 import { client, KEY_A, loadAjv, PACKAGE_DIR, POLICY, SCOPE_A, scopePath, startTestServer } from './helpers.js';
 
-type Doc = { paths: Record<string, Record<string, { responses: Record<string, any> }>> };
+/** A documented response, as far as the walk reads it. */
+type DocResponse = { content?: Record<string, { schema?: unknown }> };
+type Doc = { paths: Record<string, Record<string, { responses: Record<string, DocResponse> }>> };
 
 interface Sample {
   params?: Record<string, string>;

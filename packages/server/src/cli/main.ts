@@ -50,7 +50,7 @@ function describeStartError(error: unknown, options: CliOptions): string {
 
 /** The first SIGINT/SIGTERM of this process; `dispose` removes the listeners. */
 function processSignals(): { stopped: Promise<string>; dispose: () => void } {
-  let dispose = () => undefined as void;
+  let dispose: () => void = () => undefined;
   const stopped = new Promise<string>((resolve) => {
     const stop = (signal: NodeJS.Signals) => {
       dispose();
