@@ -3,7 +3,8 @@
  * Most cases run `main` in-process; two spawn the real entry point (help, and a signal).
  */
 import { createServer, type Server } from 'node:net';
-import { writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { policy as examplePolicy } from '../../../examples/shared/policy.js';
@@ -301,5 +302,20 @@ describe('permissio-server CLI', () => {
       await proc.url;
       expect(proc.stdout()).toContain(': 2 resource types, 3 roles, 2 tenants, 5 users, 5 role assignments, 1 grant.');
     });
+  });
+
+  it('the committed bin shim says how to build when dist/cli.js is missing', async () => {
+    const pkg = JSON.parse(readFileSync(join(PACKAGE_DIR, 'package.json'), 'utf8')) as { bin: Record<string, string> };
+    expect(pkg.bin['permissio-server']).toBe('./bin/permissio-server.mjs');
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    mkdirSync(join(dir, 'bin'));
+    copyFileSync(join(PACKAGE_DIR, 'bin', 'permissio-server.mjs'), join(dir, 'bin', 'permissio-server.mjs'));
+    const child = spawnSync(process.execPath, [join(dir, 'bin', 'permissio-server.mjs'), '--help'], {
+      encoding: 'utf8',
+    });
+    expect(child.status).toBe(1);
+    expect(child.stderr).toContain('the CLI is not built yet (dist/cli.js is missing)');
+    expect(child.stderr).toContain('pnpm build');
   });
 });
