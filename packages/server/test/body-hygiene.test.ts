@@ -82,6 +82,12 @@ describe('duplicate keys', () => {
     expect(findDuplicateKey('[0,[1,{"k":"\\"","k":2}]]')).toEqual({ key: 'k', field: 'body[1][1]' });
     expect(findDuplicateKey('{"__proto__":1,"__proto__":2}')).toEqual({ key: '__proto__', field: 'body' });
     expect(findDuplicateKey('"just a string"')).toBeUndefined();
+    // A key ending in an escaped backslash, and a value holding escaped quotes and a key-like text.
+    expect(findDuplicateKey('{"x\\\\":1,"y":"\\"x\\":2","x\\\\":3}')).toEqual({ key: 'x\\', field: 'body' });
+    // Large objects (a Set past 16 keys) and a repeat found late.
+    const many = Array.from({ length: 40 }, (_, i) => `"k${i}":${i}`).join(',');
+    expect(findDuplicateKey(`{${many}}`)).toBeUndefined();
+    expect(findDuplicateKey(`{${many},"k3":0}`)).toEqual({ key: 'k3', field: 'body' });
   });
 });
 

@@ -8,20 +8,39 @@
 import { fieldName } from '../errors.js';
 
 interface Frame {
-  /** The keys seen so far (objects), or `null` (arrays). */
-  keys: Set<string> | null;
+  /** The keys seen so far (objects: an array while small, then a Set), or `null` (arrays). */
+  keys: string[] | Set<string> | null;
   /** The current key (objects) or index (arrays), for the error path. */
   at: string | number;
 }
 
 /** Index just past the string literal that starts at `start` (a `"`). */
 function stringEnd(text: string, start: number): number {
-  let i = start + 1;
+  let quote = text.indexOf('"', start + 1);
   for (;;) {
-    const c = text.charCodeAt(i);
-    if (c === 0x22) return i + 1;
-    i += c === 0x5c ? 2 : 1;
+    // A quote is escaped when an odd number of backslashes precede it.
+    let slashes = 0;
+    while (text.charCodeAt(quote - 1 - slashes) === 0x5c) slashes++;
+    if (slashes % 2 === 0) return quote + 1;
+    quote = text.indexOf('"', quote + 1);
   }
+}
+
+/** Objects with more keys than this switch from an array to a Set. */
+const SMALL_OBJECT = 16;
+
+/** Records `key` in `frame`; `false` when it was already there. */
+function addKey(frame: Frame, key: string): boolean {
+  const keys = frame.keys as string[] | Set<string>;
+  if (Array.isArray(keys)) {
+    if (keys.includes(key)) return false;
+    keys.push(key);
+    if (keys.length > SMALL_OBJECT) frame.keys = new Set(keys);
+    return true;
+  }
+  if (keys.has(key)) return false;
+  keys.add(key);
+  return true;
 }
 
 function pointer(stack: readonly Frame[]): string {
@@ -44,8 +63,7 @@ export function findDuplicateKey(text: string, context = 'body'): { key: string;
       if (expectKey && top?.keys) {
         const raw = text.slice(i, end);
         const key = raw.includes('\\') ? (JSON.parse(raw) as string) : raw.slice(1, -1);
-        if (top.keys.has(key)) return { key, field: fieldName(context, pointer(stack)) };
-        top.keys.add(key);
+        if (!addKey(top, key)) return { key, field: fieldName(context, pointer(stack)) };
         top.at = key;
         expectKey = false;
       }
@@ -53,7 +71,7 @@ export function findDuplicateKey(text: string, context = 'body'): { key: string;
       continue;
     }
     if (c === 0x7b) {
-      stack.push({ keys: new Set(), at: '' });
+      stack.push({ keys: [], at: '' });
       expectKey = true;
     } else if (c === 0x5b) {
       stack.push({ keys: null, at: 0 });
