@@ -64,9 +64,10 @@ export class RateLimiter {
    * most routes; the number of checks for `check/permissions`). A request
    * costing more than what is left waits for the next window, except in an
    * untouched window (so one request larger than the whole limit still runs,
-   * once per window). `retryAfter` is in whole seconds (≥ 1).
+   * once per window). `counted` is what this request was already charged (on
+   * arrival, before its cost was known). `retryAfter` is in whole seconds (≥ 1).
    */
-  hit(keyId: string, rateClass: RateClass, now = Date.now(), cost = 1): RateDecision {
+  hit(keyId: string, rateClass: RateClass, now = Date.now(), cost = 1, counted = 0): RateDecision {
     const limit = this.#limits[rateClass];
     const id = `${rateClass}:${keyId}`;
     let window = this.#windows.get(id);
@@ -74,7 +75,7 @@ export class RateLimiter {
       window = { start: now, count: 0 };
       this.#windows.set(id, window);
     }
-    if (window.count >= limit || (window.count > 0 && window.count + cost > limit)) {
+    if (window.count >= limit || (window.count - counted > 0 && window.count + cost > limit)) {
       const retryAfter = Math.max(1, Math.ceil((window.start + this.#limits.windowMs - now) / 1000));
       return { ok: false, limit, retryAfter };
     }

@@ -89,6 +89,13 @@ describe('check/permissions: rate limit charged by work', () => {
     expect((await other('POST', 'P/check', { user: 'alice', action: 'a0', resource: 'doc' })).status).toBe(200);
   });
 
+  it('requests refused by validation still count one each', async () => {
+    const server = await start({ rateLimits: { checks: 3 } });
+    const api = client(server.url, KEY_A);
+    for (let i = 0; i < 3; i++) expect((await api('POST', 'P/check/permissions', { user: 'alice' })).status).toBe(422);
+    expect((await api('POST', 'P/check/permissions', { user: 'alice' })).status).toBe(429);
+  });
+
   it('a request larger than what is left waits for the next window; one larger than the limit runs once', async () => {
     const server = await start({ rateLimits: { checks: 1000 } });
     const api = client(server.url, KEY_A);

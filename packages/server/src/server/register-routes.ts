@@ -61,14 +61,24 @@ function routeSchema(route: RouteDef): Record<string, unknown> {
   return schema;
 }
 
-/** Counts `cost` units of `route`'s rate class for `key`; throws a 429 error over the limit. */
-function charge(limiter: RateLimiter, route: RouteDef, key: AuthenticatedKey, reply: FastifyReply, cost: number): void {
+/**
+ * Counts `units` of `route`'s rate class for `key` (`counted` of the request
+ * were charged already); throws a 429 error over the limit.
+ */
+function charge(
+  limiter: RateLimiter,
+  route: RouteDef,
+  key: AuthenticatedKey,
+  reply: FastifyReply,
+  units: number,
+  counted = 0,
+): void {
   const rateClass = route.rateClass as RateClass;
-  const decision = limiter.hit(key.id, rateClass, Date.now(), cost);
+  const decision = limiter.hit(key.id, rateClass, Date.now(), units, counted);
   if (!decision.ok) {
     throw new PermissioRateLimitError(
-      route.cost
-        ? `Rate limit of ${decision.limit} ${rateClass} per window exceeded (this request counts ${cost}: ` +
+      counted > 0
+        ? `Rate limit of ${decision.limit} ${rateClass} per window exceeded (this request counts ${units + counted}: ` +
             `resources × permissions); retry in ${decision.retryAfter} s.`
         : `Rate limit of ${decision.limit} ${rateClass} requests per window exceeded; retry in ${decision.retryAfter} s.`,
       { retryAfter: decision.retryAfter, details: { class: rateClass, limit: decision.limit } },
@@ -80,8 +90,7 @@ function charge(limiter: RateLimiter, route: RouteDef, key: AuthenticatedKey, re
 
 function authHook(route: RouteDef, deps: RouteDeps) {
   const { keys, limiter } = deps;
-  // Routes whose cost depends on the body are charged once it is validated (see `costHook`).
-  const chargeOnArrival = limiter !== undefined && route.rateClass !== undefined && route.cost === undefined;
+  const limited = limiter !== undefined && route.rateClass !== undefined;
   return async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const key = authenticateRequest(keys, request);
     if (route.scoped) {
@@ -92,18 +101,20 @@ function authHook(route: RouteDef, deps: RouteDeps) {
         );
       }
     }
-    if (chargeOnArrival) charge(limiter as RateLimiter, route, key, reply, 1);
+    // Every request counts one on arrival (invalid ones too); a route with a `cost` is charged the rest in `costHook`.
+    if (limited) charge(limiter as RateLimiter, route, key, reply, 1);
     request.permissioKey = key;
   };
 }
 
-/** For routes with a `cost`: checks the body's work (it may be refused) and charges it to the rate limit. */
+/** For routes with a `cost`: checks the body's work (it may be refused) and charges the rest of it. */
 function costHook(route: RouteDef, cost: (body: unknown) => number, limiter: RateLimiter | undefined) {
   return async function chargeWork(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const units = cost(request.body);
     const key = request.permissioKey;
-    if (limiter !== undefined && route.rateClass !== undefined && key !== null)
-      charge(limiter, route, key, reply, units);
+    if (limiter !== undefined && route.rateClass !== undefined && key !== null && units > 1) {
+      charge(limiter, route, key, reply, units - 1, 1);
+    }
   };
 }
 
