@@ -242,7 +242,8 @@ export class ScopeRegistry {
       } catch (error) {
         const why = error instanceof Error ? error.message : String(error);
         throw new Error(
-          `Cannot rebuild project ${JSON.stringify(scope.projectId)} / environment ${JSON.stringify(scope.environmentId)}: ` +
+          `Cannot rebuild project ${JSON.stringify(scope.projectId)} / ` +
+            `environment ${JSON.stringify(scope.environmentId)}: ` +
             `journal entry #${entry.seq} (${entry.op}) failed on replay: ${why}`,
           { cause: error },
         );

@@ -18,8 +18,17 @@ export class SqliteBindingError extends Error {
 }
 
 const NOT_BUILT = /Could not locate the bindings file|Cannot find module .*better_sqlite3\.node/i;
-const WRONG_ABI =
-  /NODE_MODULE_VERSION|compiled against a different Node\.js version|Module did not self-register|invalid ELF header|wrong ELF class|not a valid Win32 application/i;
+const WRONG_ABI = new RegExp(
+  [
+    'NODE_MODULE_VERSION',
+    'compiled against a different Node\\.js version',
+    'Module did not self-register',
+    'invalid ELF header',
+    'wrong ELF class',
+    'not a valid Win32 application',
+  ].join('|'),
+  'i',
+);
 
 const HOW_TO_BUILD =
   'Fix it with your package manager:\n' +
@@ -27,22 +36,23 @@ const HOW_TO_BUILD =
   '        "onlyBuiltDependencies: [better-sqlite3]" to pnpm-workspace.yaml, or\n' +
   '        "pnpm": { "onlyBuiltDependencies": ["better-sqlite3"] } to package.json),\n' +
   '        then run "pnpm rebuild better-sqlite3"\n' +
-  '  npm:  run "npm rebuild better-sqlite3"\n' +
-  '  yarn: run "yarn rebuild better-sqlite3"';
+  '  npm:  run "npm rebuild better-sqlite3"';
 
-/** Turns a failure to load better-sqlite3's binding into a {@link SqliteBindingError}; other errors are returned as they are. */
+/** A failure to load better-sqlite3's binding as a {@link SqliteBindingError}; other errors as they are. */
 export function explainSqliteLoadError(error: unknown): unknown {
   const message = error instanceof Error ? error.message : String(error);
   if (NOT_BUILT.test(message)) {
     return new SqliteBindingError(
-      "The SQLite driver better-sqlite3 is installed without its native binding: its build script did not run (pnpm 10 skips dependencies' build scripts unless they are allowed).\n" +
+      'The SQLite driver better-sqlite3 is installed without its native binding: its build script did not run ' +
+        "(pnpm 10 skips dependencies' build scripts unless they are allowed).\n" +
         HOW_TO_BUILD,
       { cause: error },
     );
   }
   if (WRONG_ABI.test(message)) {
     return new SqliteBindingError(
-      `The SQLite driver better-sqlite3 was built for another Node.js version or platform than this one (${process.version}, ${process.platform}-${process.arch}).\n` +
+      'The SQLite driver better-sqlite3 was built for another Node.js version or platform than this one ' +
+        `(${process.version}, ${process.platform}-${process.arch}).\n` +
         HOW_TO_BUILD,
       { cause: error },
     );

@@ -261,7 +261,8 @@ function lockExclusively(db: Database.Database, path: string): void {
     if ((error as { code?: string }).code?.startsWith('SQLITE_BUSY')) {
       throw new DatabaseLockedError(
         `The database ${JSON.stringify(path)} is in use by another permissio-server (it holds an exclusive lock). ` +
-          'Stop that server first, or give this one another --db file; several servers on one SQLite file would lose writes.',
+          'Stop that server first, or give this one another --db file; ' +
+          'several servers on one SQLite file would lose writes.',
         { cause: error },
       );
     }
@@ -283,7 +284,8 @@ function migrate(db: Database.Database): void {
   const from = currentVersion(db);
   if (from > MIGRATIONS.length) {
     throw new Error(
-      `The database schema is version ${from}, newer than this server understands (${MIGRATIONS.length}). Upgrade @permissio/server.`,
+      `The database schema is version ${from}, newer than this server understands (${MIGRATIONS.length}). ` +
+        'Upgrade @permissio/server.',
     );
   }
   for (let version = from + 1; version <= MIGRATIONS.length; version++) {

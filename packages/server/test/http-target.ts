@@ -11,7 +11,8 @@ export function httpTarget(
   key: string,
   scope: { projectId: string; environmentId: string },
 ): ConformanceTarget {
-  const prefix = `${baseUrl}/v1/projects/${encodeURIComponent(scope.projectId)}/environments/${encodeURIComponent(scope.environmentId)}`;
+  const project = encodeURIComponent(scope.projectId);
+  const prefix = `${baseUrl}/v1/projects/${project}/environments/${encodeURIComponent(scope.environmentId)}`;
   const e = encodeURIComponent;
 
   async function call<T>(method: string, path: string, body?: unknown, query?: Record<string, unknown>): Promise<T> {

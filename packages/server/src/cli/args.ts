@@ -52,7 +52,10 @@ export interface CliOptions {
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
-/** Parses argv (without node and script); throws `UsageError` on a bad flag or value. `undefined` = help/version printed. */
+/**
+ * Parses argv (without node and script); throws `UsageError` on a bad flag or
+ * value. `undefined` = help/version printed.
+ */
 export function parseCli(argv: readonly string[], io: CliIo): CliOptions | undefined {
   let values: Record<string, string | boolean | string[] | undefined>;
   try {

@@ -147,7 +147,10 @@ async function start(options: CliOptions, io: CliIo, logStream: CliStream): Prom
   } else if (restored > 0) {
     io.out(`Restored the policy of ${restored} project/environment scope(s) from ${db}.`);
   } else {
-    io.out(`No policy loaded: the database ${db} is empty. Start with --seed <file> (see examples/seed.yaml).`);
+    io.out(
+      `No policy loaded: the database ${db} is empty. Start with --seed <file> ` +
+        '(example: "Seed file" in the README of @permissio/server).',
+    );
   }
   if (generated !== undefined) {
     io.out(`Generated API key (shown once, store it now): ${generated}`);

@@ -38,7 +38,10 @@ export interface ServerOptions {
   bodyLimit?: number;
   /** Milliseconds to receive a whole request. @defaultValue 30_000 */
   requestTimeout?: number;
-  /** Milliseconds an idle keep-alive connection stays open (above common 60 s proxy idle timeouts). @defaultValue 72_000 */
+  /**
+   * Milliseconds an idle keep-alive connection stays open (above common 60 s
+   * proxy idle timeouts). @defaultValue 72_000
+   */
   keepAliveTimeout?: number;
   /** Advanced: the engine of each scope. @defaultValue `createEngine()` from `@permissio/engine` */
   createPdp?: PdpFactory;

@@ -80,7 +80,8 @@ function charge(
       counted > 0
         ? `Rate limit of ${decision.limit} ${rateClass} per window exceeded (this request counts ${units + counted}: ` +
             `resources × permissions); retry in ${decision.retryAfter} s.`
-        : `Rate limit of ${decision.limit} ${rateClass} requests per window exceeded; retry in ${decision.retryAfter} s.`,
+        : `Rate limit of ${decision.limit} ${rateClass} requests per window exceeded; ` +
+            `retry in ${decision.retryAfter} s.`,
       { retryAfter: decision.retryAfter, details: { class: rateClass, limit: decision.limit } },
     );
   }
