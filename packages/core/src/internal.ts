@@ -3,7 +3,9 @@
  * adapters. Public enough for a community adapter, but not part of the
  * semver-stable client API.
  */
-export { Authorizer, selectRefusalHook } from './adapter/authorizer.js';
+export { Authorizer, scopeOf, selectRefusalHook } from './adapter/authorizer.js';
+export { createRegistration, notRegisteredError, NOT_REGISTERED } from './adapter/registration.js';
+export type { AdapterRegistration } from './adapter/registration.js';
 export type { AuthorizationContext, AuthorizationOutcome, RefusalHooks, RefusalOutcome } from './adapter/authorizer.js';
 export { resolveAdapterOptions, assertPermissionArguments } from './adapter/options.js';
 export type {

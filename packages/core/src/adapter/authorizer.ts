@@ -151,18 +151,16 @@ export class Authorizer<Req> {
    * never allows on a failure. Answers with a plain outcome when every step
    * was synchronous (sync resolver, embedded engine or memoised answer), so
    * adapters can call `next()` in the same tick; a Promise otherwise.
+   * `context` is what {@link begin} answered (or is still answering).
    */
   authorize(
-    context: AuthorizationContext | undefined,
+    context: MaybePromise<AuthorizationContext>,
     req: Req,
     action: string,
     resource: ResourceSpec<Req>,
   ): MaybePromise<AuthorizationOutcome> {
-    if (context === undefined) {
-      return this.failure(
-        new PermissioError('Permissio middleware did not run for this request; register it before requirePermission.'),
-      );
-    }
+    // begin() never rejects: a pending context only delays the decision.
+    if (isThenable(context)) return context.then((settled) => this.authorize(settled, req, action, resource));
     if (context.user === undefined) return this.unauthenticated();
     if (context.tenantFailed) return this.denied('tenant_failed', 'The request tenant could not be resolved.');
     if (typeof resource === 'function') {
@@ -254,6 +252,19 @@ export class Authorizer<Req> {
       : problem(status, 'Authorization is temporarily unavailable.');
     return { kind: 'error', status, problem: body, error };
   }
+}
+
+/**
+ * The request scope of a started context, for the handler's own checks
+ * (`req.permissio`). Throws a clear error when the user or tenant resolver is
+ * still answering (asynchronous resolvers and no decision yet).
+ */
+export function scopeOf(context: MaybePromise<AuthorizationContext>, framework: string): RequestScope {
+  if (!isThenable(context)) return context.scope;
+  throw new PermissioError(
+    `@permissio/${framework}: the request scope is not ready: the user or tenant resolver is asynchronous and no permission check has run for this request yet. Read it after requirePermission, or make the resolvers synchronous.`,
+    { code: 'SCOPE_NOT_READY' },
+  );
 }
 
 /**
