@@ -8,7 +8,7 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { Authorizer } from '@permissio/core/internal';
 import { FRAMEWORK, HOOK_NAMES, PERMISSIO_AUTHORIZER, PERMISSIO_OPTIONS } from './permissio.constants.js';
 import { PermissioExceptionFilter } from './permissio-exception.filter.js';
-import { PermissioGuard } from './permissio.guard.js';
+import { PermissioGlobalGuard, PermissioGuard } from './permissio.guard.js';
 import type {
   PermissioModuleAsyncOptions,
   PermissioModuleOptions,
@@ -35,7 +35,7 @@ function assertSettings(settings: PermissioModuleSettings, call: string): void {
 
 function sharedProviders(settings: PermissioModuleSettings, authorizer: Provider): Provider[] {
   const providers: Provider[] = [authorizer, PermissioGuard];
-  if (settings.global !== false) providers.push({ provide: APP_GUARD, useExisting: PermissioGuard });
+  if (settings.global !== false) providers.push({ provide: APP_GUARD, useClass: PermissioGlobalGuard });
   if (settings.exceptionFilter !== false) providers.push({ provide: APP_FILTER, useClass: PermissioExceptionFilter });
   return providers;
 }

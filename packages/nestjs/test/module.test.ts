@@ -207,7 +207,7 @@ describe.each(PLATFORMS)('PermissioModule on %s', (platform) => {
     expect(handlerRuns).toBe(0);
   });
 
-  it('global: false leaves guarding to @UseGuards(PermissioGuard)', async () => {
+  it('global: false still guards every @RequirePermission handler, with or without @UseGuards(PermissioGuard)', async () => {
     const pdp = programmablePdp(aliceReadsDocuments);
     @Controller('guarded')
     @UseGuards(PermissioGuard)
@@ -229,7 +229,9 @@ describe.each(PLATFORMS)('PermissioModule on %s', (platform) => {
     const app = await boot([PermissioModule.forRoot({ client: pdp.client, user: userFromHeader, global: false })], [GuardedController, UnguardedController]);
     expect((await app.request('GET', '/guarded', { 'x-user': 'bob' })).status).toBe(403);
     expect((await app.request('GET', '/guarded', { 'x-user': 'alice' })).status).toBe(200);
-    expect((await app.request('GET', '/unguarded', { 'x-user': 'bob' })).status).toBe(200);
+    expect((await app.request('GET', '/unguarded', { 'x-user': 'bob' })).status).toBe(403);
+    expect((await app.request('GET', '/unguarded')).status).toBe(401);
+    expect((await app.request('GET', '/unguarded', { 'x-user': 'alice' })).status).toBe(200);
   });
 
   it('a subclassed guard can override its protected hooks', async () => {
