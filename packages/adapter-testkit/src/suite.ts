@@ -5,7 +5,7 @@
  * without vitest's `describe` (e.g. from a custom harness).
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { PROBLEM_CONTENT_TYPE, type PermissioAdapterBaseOptions } from '@permissio/core/internal';
+import { NOT_REGISTERED, PROBLEM_CONTENT_TYPE, type PermissioAdapterBaseOptions } from '@permissio/core/internal';
 import { CROWD_SIZE, TENANT_HEADER, USER_HEADER, USER_TENANTS, crowdAccess, crowdUser } from './fixture.js';
 import { buildRoutes, type HandlerCounter } from './routes.js';
 import { SCENARIOS, VARIANTS, as, type Scenario, type VariantName } from './scenarios.js';
@@ -39,7 +39,15 @@ export class MatrixEnvironment<Req> {
     const client = await variantClient(config);
     const { access } = this.driver;
     const slow = <T>(value: T): Promise<T> => new Promise((resolve) => setTimeout(() => resolve(value), 1));
-    const userOf = (req: Req): string | undefined => access.header(req, USER_HEADER);
+    // Late auth: the app's auth step records the user; the resolver only reads what it recorded.
+    const authenticated = new WeakMap<object, string>();
+    const lateAuth = 'lateAuth' in config && config.lateAuth;
+    const authenticate = (req: Req): void => {
+      const user = access.header(req, USER_HEADER);
+      if (user !== undefined) authenticated.set(req as object, user);
+    };
+    const userOf = (req: Req): string | undefined =>
+      lateAuth ? authenticated.get(req as object) : access.header(req, USER_HEADER);
     const tenantOf = (req: Req): string | undefined =>
       'tenant' in config && config.tenant === 'user'
         ? USER_TENANTS.get(userOf(req) ?? '')
@@ -53,7 +61,8 @@ export class MatrixEnvironment<Req> {
     if ('failureStatus' in config) options.failureStatus = config.failureStatus;
     if ('decisionTimeout' in config) options.decisionTimeout = config.decisionTimeout;
     if ('hooks' in config && this.driver.hookOptions !== undefined) Object.assign(options, this.driver.hookOptions());
-    const app = await this.driver.createApp({ options, routes: buildRoutes(this.driver, this.counter) });
+    const routes = buildRoutes(this.driver, this.counter);
+    const app = await this.driver.createApp(lateAuth ? { options, routes, authenticate } : { options, routes });
     return { app, client };
   }
 
@@ -175,6 +184,40 @@ export function defineAdapterSuite<Req>(driver: AdapterDriver<Req>, suiteOptions
         }
       });
     });
+
+    for (const registration of ['missing', 'after-routes'] as const) {
+      const skip = registration === 'after-routes' && driver.registrationOrder === false;
+      (skip ? it.skip : it)(`registration ${registration}: a protected handler never runs unchecked`, async () => {
+        const { client } = engineClient();
+        const counter: HandlerCounter = { runs: 0 };
+        const options = {
+          client,
+          user: (req: Req) => driver.access.header(req, USER_HEADER),
+          tenant: (req: Req) => driver.access.header(req, TENANT_HEADER),
+        };
+        let app: AppHandle;
+        try {
+          app = await driver.createApp({ options, routes: buildRoutes(driver, counter), registration });
+        } catch (error) {
+          // Refused at startup (Fastify's ready(), Nest's bootstrap), naming the fix.
+          expect(error, `${registration}: startup error`).toMatchObject({ code: NOT_REGISTERED });
+          return;
+        }
+        try {
+          for (const request of [
+            { method: 'GET' as const, path: '/documents/doc-1', headers: as('alice') },
+            { method: 'DELETE' as const, path: '/documents/doc-1' },
+            { method: 'GET' as const, path: '/type-only' },
+          ]) {
+            const response = await app.request(request);
+            expect(response.status, `${registration}: ${request.method} ${request.path}`).toBe(500);
+          }
+          expect(counter.runs, `${registration}: handler runs`).toBe(0);
+        } finally {
+          await app.close();
+        }
+      });
+    }
 
     it('validates options eagerly: TypeError naming the option', async () => {
       const { client } = engineClient();

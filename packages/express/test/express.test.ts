@@ -31,8 +31,8 @@ const user = (req: Request) => req.get('x-user');
 const tenant = (req: Request) => req.get('x-tenant');
 
 describe('@permissio/express specifics', () => {
-  it('types: req.permissio is a RequestScope; resolvers receive Express requests', () => {
-    expectTypeOf<Request['permissio']>().toEqualTypeOf<RequestScope>();
+  it('types: req.permissio is an optional RequestScope (undefined where permissio() did not run)', () => {
+    expectTypeOf<Request['permissio']>().toEqualTypeOf<RequestScope | undefined>();
     expectTypeOf<PermissioExpressOptions['user']>().parameter(0).toEqualTypeOf<Request>();
     expectTypeOf(resourceFromPath('document')).parameter(0).toEqualTypeOf<Request>();
     expectTypeOf(requirePermission('read', 'document')).toEqualTypeOf<express.RequestHandler>();
@@ -45,13 +45,13 @@ describe('@permissio/express specifics', () => {
       res.json({
         keys: Object.keys(req).filter((k) => k.includes('permissio')),
         symbols: Object.getOwnPropertySymbols(req).length,
-        user: req.permissio.user,
+        user: req.permissio?.user,
       });
     });
     const res = await request(await listen(app))
       .get('/x')
       .set('x-user', 'alice');
-    expect(res.body).toEqual({ keys: ['permissio'], symbols: expect.any(Number), user: 'alice' });
+    expect(res.body).toEqual({ keys: [], symbols: expect.any(Number), user: 'alice' });
   });
 
   it("onError: 'next' hands the PDP error to the app's error handler, with status", async () => {

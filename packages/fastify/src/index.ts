@@ -17,8 +17,8 @@ declare module 'fastify' {
     /**
      * The request's decision cache, created at the request's first decision
      * (or first read); further checks in the handler reuse it. Undefined
-     * outside the plugin's encapsulation context; reading it before any check
-     * with asynchronous user/tenant resolvers throws a clear error.
+     * outside the plugin's encapsulation context, and before the first check
+     * while asynchronous user/tenant resolvers are still answering.
      */
     permissio: RequestScope | undefined;
   }

@@ -75,8 +75,8 @@ const plugin: FastifyPluginCallback<PermissioFastifyOptions> = function permissi
 
   // The scope is created lazily, at the request's first decision (or first read of request.permissio).
   fastify.decorateRequest('permissio', {
-    getter(this: FastifyRequest): RequestScope {
-      return scopeOf(startedContext(this, authorizer), 'fastify');
+    getter(this: FastifyRequest): RequestScope | undefined {
+      return scopeOf(startedContext(this, authorizer));
     },
   });
   fastify.decorateRequest(CONTEXT, null);

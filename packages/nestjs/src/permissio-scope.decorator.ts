@@ -5,7 +5,6 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { PermissioError } from '@permissio/core';
 import { scopeOf, type AuthorizationContext } from '@permissio/core/internal';
-import { FRAMEWORK } from './permissio.constants.js';
 import type { PermissioRequestScope } from './permissio-options.interface.js';
 import { registrationOf, startedContext, storedContext } from './request-state.js';
 
@@ -18,22 +17,22 @@ export function getPermissioContext(request: unknown): AuthorizationContext | un
 /**
  * The request scope of `request` (Express `req` or Fastify `request`):
  * started on first use when a Permissio guard ran for the request, or
- * `undefined` when none did. Throws when the user/tenant resolvers are
- * asynchronous and no decision has run yet.
+ * `undefined` when none did, or while asynchronous user/tenant resolvers
+ * are still answering (no decision has run yet).
  */
 export function getPermissioScope(request: unknown): PermissioRequestScope | undefined {
   const stored = storedContext(request);
-  if (stored !== undefined) return scopeOf(stored, FRAMEWORK);
+  if (stored !== undefined) return scopeOf(stored);
   const authorizer = registrationOf(request);
   if (authorizer === undefined) return undefined;
-  return scopeOf(startedContext(request as never, authorizer), FRAMEWORK);
+  return scopeOf(startedContext(request as never, authorizer));
 }
 
 function permissioScopeFactory(_data: unknown, context: ExecutionContext): PermissioRequestScope {
   const scope = getPermissioScope(context.switchToHttp().getRequest());
   if (scope === undefined) {
     throw new PermissioError(
-      "@PermissioScope(): PermissioGuard did not run for this request. Keep the module's global guard, or apply @UseGuards(PermissioGuard).",
+      "@PermissioScope(): no request scope: PermissioGuard did not run for this request (keep the module's global guard, or apply @UseGuards(PermissioGuard)), or the user/tenant resolvers are asynchronous and no @RequirePermission decision ran yet.",
     );
   }
   return scope;

@@ -31,8 +31,8 @@ describe('types', () => {
     expectTypeOf<PermissioRequest['permissio']>().toEqualTypeOf<RequestScope | undefined>();
   });
 
-  it('Express requests carry req.permissio (global Express namespace augmentation)', () => {
-    expectTypeOf<Express.Request['permissio']>().toEqualTypeOf<RequestScope>();
+  it('Express requests carry an optional req.permissio (global Express namespace augmentation)', () => {
+    expectTypeOf<Express.Request['permissio']>().toEqualTypeOf<RequestScope | undefined>();
   });
 
   it('options infer the request type from the resolvers', () => {

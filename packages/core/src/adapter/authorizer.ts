@@ -256,15 +256,11 @@ export class Authorizer<Req> {
 
 /**
  * The request scope of a started context, for the handler's own checks
- * (`req.permissio`). Throws a clear error when the user or tenant resolver is
- * still answering (asynchronous resolvers and no decision yet).
+ * (`req.permissio`), or `undefined` while an asynchronous user or tenant
+ * resolver is still answering (no decision has run yet).
  */
-export function scopeOf(context: MaybePromise<AuthorizationContext>, framework: string): RequestScope {
-  if (!isThenable(context)) return context.scope;
-  throw new PermissioError(
-    `@permissio/${framework}: the request scope is not ready: the user or tenant resolver is asynchronous and no permission check has run for this request yet. Read it after requirePermission, or make the resolvers synchronous.`,
-    { code: 'SCOPE_NOT_READY' },
-  );
+export function scopeOf(context: MaybePromise<AuthorizationContext>): RequestScope | undefined {
+  return isThenable(context) ? undefined : context.scope;
 }
 
 /**
