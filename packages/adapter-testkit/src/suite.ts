@@ -9,7 +9,15 @@ import { NOT_REGISTERED, PROBLEM_CONTENT_TYPE, type PermissioAdapterBaseOptions 
 import { CROWD_SIZE, TENANT_HEADER, USER_HEADER, USER_TENANTS, crowdAccess, crowdUser } from './fixture.js';
 import { buildRoutes, type HandlerCounter } from './routes.js';
 import { SCENARIOS, VARIANTS, as, type Scenario, type VariantName } from './scenarios.js';
-import { engineClient, variantClient } from './clients.js';
+import { Permissio } from '@permissio/core';
+import {
+  engineClient,
+  startFixtureServer,
+  TEST_API_KEY,
+  TEST_ENVIRONMENT,
+  TEST_PROJECT,
+  variantClient,
+} from './clients.js';
 import type { AdapterDriver, AppHandle, TestResponse, VariantClient } from './types.js';
 
 interface BuiltVariant {
@@ -148,6 +156,10 @@ export const INVALID_OPTIONS: readonly {
   { name: 'onDenied', options: (v) => ({ ...v, onDenied: 'log' }) },
   { name: 'onUnauthenticated', options: (v) => ({ ...v, onUnauthenticated: 42 }) },
   { name: 'onError', options: (v) => ({ ...v, onError: true }) },
+  { name: 'logger', options: (v) => ({ ...v, logger: { error: 'log' } }) },
+  // Unknown options are refused, naming the closest known one.
+  { name: 'exposeReason', options: (v) => ({ ...v, exposeReasons: true }) },
+  { name: 'failureStatus', options: (v) => ({ ...v, failurestatus: 403 }) },
 ];
 
 /** Registers the whole matrix for `driver` as a vitest `describe` block. */
@@ -233,6 +245,67 @@ export function defineAdapterSuite<Req>(driver: AdapterDriver<Req>, suiteOptions
         expect(caught, `invalid "${name}" must throw`).toBeInstanceOf(TypeError);
         expect((caught as Error).message, `invalid "${name}"`).toContain(name === 'options' ? 'option' : `"${name}"`);
       }
+    });
+
+    it('misconfigured key (real server, wrong key): 503, logged once at error level, token never printed', async () => {
+      const server = await startFixtureServer();
+      const wrongKey = 'permis_key_wrong_0123456789abcdef0123456789';
+      const client = new Permissio({
+        token: wrongKey,
+        apiUrl: server.url,
+        projectId: TEST_PROJECT,
+        environmentId: TEST_ENVIRONMENT,
+        retryAttempts: 0,
+      });
+      const lines: { level: string; text: string }[] = [];
+      const record =
+        (level: string) =>
+        (message: string, ...meta: unknown[]): void => {
+          lines.push({ level, text: [message, ...meta.map((m) => JSON.stringify(m) ?? String(m))].join(' ') });
+        };
+      const logger = { debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') };
+      const counter: HandlerCounter = { runs: 0 };
+      const app = await driver.createApp({
+        options: {
+          client,
+          user: (req: Req) => driver.access.header(req, USER_HEADER),
+          tenant: (req: Req) => driver.access.header(req, TENANT_HEADER),
+          logger,
+        },
+        routes: buildRoutes(driver, counter),
+      });
+      try {
+        for (let i = 0; i < 3; i++) {
+          const response = await app.request({ method: 'GET', path: '/documents/doc-1', headers: as('alice') });
+          expect(response.status, describeResponse(response)).toBe(503);
+        }
+        expect(counter.runs).toBe(0);
+        const errors = lines.filter((line) => line.level === 'error');
+        expect(errors, JSON.stringify(lines)).toHaveLength(1);
+        expect(errors[0]?.text).toContain('HTTP 401');
+        expect(errors[0]?.text).toContain('API key');
+        for (const line of lines) {
+          expect(line.text).not.toContain(wrongKey);
+          expect(line.text).not.toContain(TEST_API_KEY);
+        }
+      } finally {
+        await app.close();
+        await client.close();
+        await server.close();
+      }
+    });
+
+    it('rejects an unknown option with a "did you mean"', async () => {
+      const { client } = engineClient();
+      let caught: unknown;
+      try {
+        await driver.createAdapter({ client, user: () => 'alice', exposeReasons: true });
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught).toBeInstanceOf(TypeError);
+      expect((caught as Error).message).toContain('unknown option "exposeReasons" (did you mean "exposeReason"?)');
+      await driver.createAdapter({ client, user: () => 'alice', logger: console }); // logger is known
     });
 
     it('validates requirePermission and resourceFromPath arguments eagerly', () => {

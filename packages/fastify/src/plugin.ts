@@ -63,10 +63,19 @@ export interface RoutePermission {
 
 const ROUTE_MARK = Symbol.for('@permissio/fastify.routePreHandler');
 
+/** Options Fastify's `register()` itself reads, which the plugin receives as well. */
+const FASTIFY_OPTIONS = ['prefix', 'logLevel', 'logSerializers'];
+
 const plugin: FastifyPluginCallback<PermissioFastifyOptions> = function permissio(fastify, options, done) {
   let registration: FastifyRegistration;
   try {
-    registration = createRegistration<FastifyRequest, PermissioFastifyHook>(options, 'fastify');
+    // Fastify's own register() options reach the plugin too.
+    registration = createRegistration<FastifyRequest, PermissioFastifyHook>(
+      options,
+      'fastify',
+      undefined,
+      FASTIFY_OPTIONS,
+    );
   } catch (error) {
     done(error as Error);
     return;

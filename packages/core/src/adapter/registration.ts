@@ -20,8 +20,9 @@ export function createRegistration<Req, Hook>(
   options: PermissioAdapterBaseOptions<Req> & RefusalHooks<Hook>,
   framework: string,
   hookNames?: readonly string[],
+  extraOptions?: readonly string[],
 ): AdapterRegistration<Req, Hook> {
-  const authorizer = new Authorizer<Req>(options, framework, hookNames);
+  const authorizer = new Authorizer<Req>(options, framework, hookNames, extraOptions);
   return {
     authorizer,
     onDenied: options.onDenied,
