@@ -45,7 +45,7 @@ export function rawRequest(baseUrl: string, request: TestRequest): Promise<TestR
 /** Parses a JSON body (any `…json` media type); other bodies stay text. */
 export function parseBody(contentType: string | undefined, text: string): unknown {
   if (text.length === 0) return undefined;
-  if (contentType !== undefined && contentType.includes('json')) {
+  if (contentType?.includes('json')) {
     try {
       return JSON.parse(text) as unknown;
     } catch {

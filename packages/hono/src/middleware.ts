@@ -32,6 +32,7 @@ export type PermissioEnv = { Variables: PermissioVariables };
  * `Response` to answer with it; return nothing to let the default exception
  * be thrown; throw to hand your own error to the app's `onError`.
  */
+// biome-ignore lint/suspicious/noConfusingVoidType: a hook may return nothing (a `() => void` function), not only `undefined`
 export type PermissioHonoHook = (c: Context, outcome: RefusalOutcome) => Response | void | Promise<Response | void>;
 
 /** Options of {@link permissio}. Resolvers receive the Hono context `c`. */

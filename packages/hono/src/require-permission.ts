@@ -55,6 +55,7 @@ function finish(
   c: Context,
   next: Next,
   outcome: AuthorizationOutcome,
+  // biome-ignore lint/suspicious/noConfusingVoidType: Hono's `next()` resolves to void
 ): Promise<Response | void> {
   return outcome.kind === 'allow' ? next() : refuse(instance, c, outcome);
 }

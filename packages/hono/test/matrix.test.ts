@@ -74,7 +74,9 @@ export const honoDriver: AdapterDriver<Context> = {
         const res = await app.request(req.path, init);
         const text = await res.text();
         const headers: Record<string, string | undefined> = {};
-        res.headers.forEach((value, name) => (headers[name] = value));
+        res.headers.forEach((value, name) => {
+          headers[name] = value;
+        });
         return { status: res.status, headers, text, body: parseBody(headers['content-type'], text) };
       },
       close: () =>

@@ -38,7 +38,8 @@ export type PermissioRefusalHook<Req = PermissioRequest> = (
   refusal: RefusalOutcome,
   request: Req,
   context: ExecutionContext,
-) => MaybePromise<Error | undefined | void>;
+) => // biome-ignore lint/suspicious/noConfusingVoidType: a hook may be a `() => void` function
+MaybePromise<Error | undefined | void>;
 
 /**
  * Options resolved by `forRootAsync` factories (and the first part of

@@ -21,7 +21,7 @@ import {
   type Type,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { MaybePromise } from '@permissio/core';
+import { PermissioError, type MaybePromise } from '@permissio/core';
 import {
   notRegisteredError,
   selectRefusalHook,
@@ -29,12 +29,7 @@ import {
   type Authorizer,
   type RefusalOutcome,
 } from '@permissio/core/internal';
-import {
-  FRAMEWORK,
-  PERMISSIO_AUTHORIZER,
-  PERMISSIO_OPTIONS,
-  PERMISSIO_REQUIREMENT,
-} from './permissio.constants.js';
+import { FRAMEWORK, PERMISSIO_AUTHORIZER, PERMISSIO_OPTIONS, PERMISSIO_REQUIREMENT } from './permissio.constants.js';
 import { createPermissioException } from './permissio.exceptions.js';
 import type { PermissioOptions, PermissioRefusalHook, PermissioRequest } from './permissio-options.interface.js';
 import type { PermissionRequirement } from './require-permission.decorator.js';
@@ -49,8 +44,7 @@ const RUNS: unique symbol = Symbol.for('@permissio/nestjs:runs') as never;
 type RequestWithRuns = PermissioRequest & { [RUNS]?: number };
 
 /** The message of a guard built without `PermissioModule`. */
-export const IMPORT_MODULE =
-  'import PermissioModule.forRoot({ client, user }) (or forRootAsync) in your root module';
+export const IMPORT_MODULE = 'import PermissioModule.forRoot({ client, user }) (or forRootAsync) in your root module';
 
 @Injectable()
 export class PermissioGuard implements CanActivate {
@@ -65,7 +59,11 @@ export class PermissioGuard implements CanActivate {
   ) {
     if (authorizer === undefined || options === undefined) {
       // A protected handler must never run without a decision: fail the bootstrap.
-      throw notRegisteredError(FRAMEWORK, 'PermissioGuard has no configuration (PermissioModule is not imported)', IMPORT_MODULE);
+      throw notRegisteredError(
+        FRAMEWORK,
+        'PermissioGuard has no configuration (PermissioModule is not imported)',
+        IMPORT_MODULE,
+      );
     }
     this.authorizer = authorizer;
     this.options = options;
@@ -79,7 +77,9 @@ export class PermissioGuard implements CanActivate {
       if (requirement === undefined) return true;
       // A protected handler outside HTTP (RPC, WebSocket) without a getRequest() override: fail closed.
       throw createPermissioException(
-        this.authorizer.failure(notRegisteredError(FRAMEWORK, 'PermissioGuard found no HTTP request in this context', 'override getRequest()')),
+        this.authorizer.failure(
+          new PermissioError('PermissioGuard: no HTTP request in this context; override getRequest().'),
+        ),
       );
     }
     attachRegistration(request, this.authorizer);
@@ -172,8 +172,10 @@ export class PermissioGlobalGuard extends PermissioGuard {
 
 /** Permissio guards in the handler's and its class's `@UseGuards()` metadata. */
 function declaredPermissioGuards(context: ExecutionContext): number {
-  return countGuards(Reflect.getMetadata(GUARDS_METADATA, context.getClass())) +
-    countGuards(Reflect.getMetadata(GUARDS_METADATA, context.getHandler()));
+  return (
+    countGuards(Reflect.getMetadata(GUARDS_METADATA, context.getClass())) +
+    countGuards(Reflect.getMetadata(GUARDS_METADATA, context.getHandler()))
+  );
 }
 
 function countGuards(guards: unknown): number {
@@ -185,5 +187,7 @@ function countGuards(guards: unknown): number {
 
 function isPermissioGuard(guard: unknown): boolean {
   if (guard instanceof PermissioGuard) return true;
-  return typeof guard === 'function' && (guard === PermissioGuard || (guard as Type).prototype instanceof PermissioGuard);
+  return (
+    typeof guard === 'function' && (guard === PermissioGuard || (guard as Type).prototype instanceof PermissioGuard)
+  );
 }

@@ -67,6 +67,7 @@ function sharedProviders(settings: PermissioModuleSettings, authorizer: Provider
 const EXPORTS = [PERMISSIO_OPTIONS, PERMISSIO_AUTHORIZER, PermissioGuard];
 
 @Module({})
+// biome-ignore lint/complexity/noStaticOnlyClass: a Nest dynamic module is a class with static forRoot/forRootAsync
 export class PermissioModule {
   /**
    * Registers Permissio with options known now. Options are validated here.
