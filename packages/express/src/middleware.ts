@@ -4,7 +4,7 @@
  * symbol for `requirePermission` to find, and defines `req.permissio`. The
  * user and tenant are resolved lazily, at the request's first decision.
  */
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { MaybePromise, RequestScope } from '@permissio/core';
 import {
   createRegistration,
@@ -93,7 +93,29 @@ function readScope(this: Request): RequestScope | undefined {
   return state === undefined ? undefined : scopeOf(startedContext(this, state));
 }
 
-const SCOPE_PROPERTY: PropertyDescriptor = Object.freeze({ get: readScope, configurable: true, enumerable: false });
+/** `req.permissio = value` (e.g. a test double) shadows the accessor with a plain value. */
+function writeScope(this: Request, value: unknown): void {
+  Object.defineProperty(this, 'permissio', { value, writable: true, configurable: true, enumerable: true });
+}
+
+const SCOPE_PROPERTY: PropertyDescriptor = Object.freeze({
+  get: readScope,
+  set: writeScope,
+  configurable: true,
+  enumerable: false,
+});
+
+/**
+ * Defines the `req.permissio` accessor once on Express's request prototype
+ * (shared by every app and mounted sub-app), so the middleware does not
+ * define it per request. Requests the middleware did not run for read
+ * `undefined`, as typed.
+ */
+function defineScopeAccessor(): void {
+  const proto = express.request as object | undefined;
+  if (proto !== undefined && !Object.hasOwn(proto, 'permissio'))
+    Object.defineProperty(proto, 'permissio', SCOPE_PROPERTY);
+}
 
 /**
  * Creates the Express middleware. Register it before any route that uses
@@ -113,6 +135,8 @@ export function permissio(options: PermissioExpressOptions): RequestHandler {
     throw new TypeError('@permissio/express: option "onError" must be a function or "next".');
   }
 
+  defineScopeAccessor();
+
   return function permissioMiddleware(req: Request, _res: Response, next: NextFunction): void {
     Object.defineProperty(req, STATE, {
       value: { registration, context: undefined },
@@ -120,7 +144,8 @@ export function permissio(options: PermissioExpressOptions): RequestHandler {
       configurable: true,
       enumerable: false,
     });
-    Object.defineProperty(req, 'permissio', SCOPE_PROPERTY);
+    // Another copy of Express (not the one this package resolves): define the accessor on the request itself.
+    if (!('permissio' in req)) Object.defineProperty(req, 'permissio', SCOPE_PROPERTY);
     next();
   };
 }

@@ -38,6 +38,23 @@ describe('@permissio/express specifics', () => {
     expectTypeOf(requirePermission('read', 'document')).toEqualTypeOf<express.RequestHandler>();
   });
 
+  it('req.permissio is undefined where permissio() did not run, and assignable', async () => {
+    const other = express();
+    other.get('/none', (req, res) => {
+      res.json({ scope: req.permissio === undefined ? 'undefined' : 'set' });
+    });
+    const app = express();
+    app.use('/other', other);
+    app.use(permissio({ client: engineClient().client, user, tenant }));
+    app.get('/shadow', (req, res) => {
+      (req as { permissio?: unknown }).permissio = 'replaced';
+      res.json({ scope: req.permissio });
+    });
+    const server = await listen(app);
+    expect((await request(server).get('/other/none')).body).toEqual({ scope: 'undefined' });
+    expect((await request(server).get('/shadow')).body).toEqual({ scope: 'replaced' });
+  });
+
   it('keeps the per-request state non-enumerable and sets req.permissio', async () => {
     const app = express();
     app.use(permissio({ client: engineClient().client, user, tenant }));
