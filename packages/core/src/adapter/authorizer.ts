@@ -267,7 +267,9 @@ export class Authorizer<Req> {
   private reportMisconfiguration(error: unknown): void {
     const status = misconfigurationStatus(error);
     if (status === undefined) return;
-    const code = error instanceof PermissioError ? error.code : 'HTTP_ERROR';
+    // The code may come from the PDP's answer: print it only when it looks like a code.
+    const given = error instanceof PermissioError ? error.code : '';
+    const code = /^[A-Z][A-Z0-9_]{0,39}$/.test(given) ? given : 'HTTP_ERROR';
     const cause = `${status}:${code}`;
     if (this.#logged.has(cause)) return;
     this.#logged.add(cause);
