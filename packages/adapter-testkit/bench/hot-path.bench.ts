@@ -48,7 +48,7 @@ async function measure(name: string, run: () => unknown | Promise<unknown>): Pro
     results.push(Number(process.hrtime.bigint() - start) / N);
   }
   results.sort((a, b) => a - b);
-  console.log(`| ${name} | ${results[Math.floor(results.length / 2)]!.toFixed(0)} |`);
+  console.log(`| ${name} | ${(results[Math.floor(results.length / 2)] ?? Number.NaN).toFixed(0)} |`);
 }
 
 /** The outcome of begin + authorize, awaiting only when a stage answered with a promise. */

@@ -14,7 +14,9 @@ export { assertKey, parsePermission, canonicalizeResourceUri, uriAncestors } fro
 export { MAX_BULK } from './http/http-pdp.js';
 export { parseRetryAfter, backoffDelay } from './http/transport.js';
 export { canonicalJson, checkCacheKey } from './cache-key.js';
-export { Authorizer, selectRefusalHook } from './adapter/authorizer.js';
+export { Authorizer, scopeOf, selectRefusalHook } from './adapter/authorizer.js';
+export { createRegistration, notRegisteredError, NOT_REGISTERED } from './adapter/registration.js';
+export type { AdapterRegistration } from './adapter/registration.js';
 export type { AuthorizationContext, AuthorizationOutcome, RefusalHooks, RefusalOutcome } from './adapter/authorizer.js';
 export { resolveAdapterOptions, assertPermissionArguments } from './adapter/options.js';
 export type {

@@ -2,7 +2,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { PermissioError } from '@permissio/core';
 import { PROBLEM_CONTENT_TYPE, type RefusalOutcome, selectRefusalHook } from '@permissio/core/internal';
-import type { ExpressInstance, PermissioExpressHook } from './middleware.js';
+import type { ExpressRegistration } from './middleware.js';
 
 /** Writes `outcome` as an `application/problem+json` response. */
 export function sendProblem(res: Response, outcome: RefusalOutcome): void {
@@ -12,16 +12,13 @@ export function sendProblem(res: Response, outcome: RefusalOutcome): void {
 
 /** Answers a refused request through the matching hook, or with the default response. */
 export function refuse(
-  instance: ExpressInstance | undefined,
+  registration: ExpressRegistration,
   req: Request,
   res: Response,
   next: NextFunction,
   outcome: RefusalOutcome,
 ): void {
-  let hook: PermissioExpressHook | 'next' | undefined;
-  if (instance !== undefined) {
-    hook = selectRefusalHook(outcome, instance);
-  }
+  const hook = selectRefusalHook(outcome, registration);
   if (hook === undefined) {
     sendProblem(res, outcome);
     return;

@@ -5,9 +5,13 @@
  * never runs.
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { PermissioError } from '@permissio/core';
-import { assertPermissionArguments, type AuthorizationOutcome, type ResourceSpec } from '@permissio/core/internal';
-import { requestState, type ExpressInstance } from './middleware.js';
+import {
+  assertPermissionArguments,
+  notRegisteredError,
+  type AuthorizationOutcome,
+  type ResourceSpec,
+} from '@permissio/core/internal';
+import { requestState, startedContext, type ExpressRegistration } from './middleware.js';
 import { refuse } from './problem.js';
 
 /** The resource argument of {@link requirePermission}, with resolvers typed for Express. */
@@ -26,15 +30,16 @@ export function requirePermission(action: string, resource: ExpressResourceSpec)
     const state = requestState(req);
     if (state === undefined) {
       next(
-        new PermissioError(
-          '@permissio/express: permissio() did not run for this request; register app.use(permissio({ ... })) before requirePermission.',
-          { code: 'MIDDLEWARE_MISSING' },
+        notRegisteredError(
+          'express',
+          'permissio() did not run for this request',
+          'register app.use(permissio({ ... })) before requirePermission',
         ),
       );
       return;
     }
-    const { instance } = state;
-    const outcome = instance.authorizer.authorize(state.context, req, action, resource);
+    const instance = state.registration;
+    const outcome = instance.authorizer.authorize(startedContext(req, state), req, action, resource);
     // A synchronous answer (embedded engine, sync resolver) calls next() in this tick.
     if (outcome instanceof Promise) {
       outcome.then(
@@ -49,7 +54,7 @@ export function requirePermission(action: string, resource: ExpressResourceSpec)
 
 /** Runs the next handler on an explicit allow; refuses everything else. */
 function finish(
-  instance: ExpressInstance,
+  instance: ExpressRegistration,
   req: Request,
   res: Response,
   next: NextFunction,

@@ -1,6 +1,6 @@
 export type {} from './permissio.augmentation.js';
 export { PermissioModule } from './permissio.module.js';
-export { PermissioGuard } from './permissio.guard.js';
+export { PermissioGuard, PermissioGlobalGuard } from './permissio.guard.js';
 export { RequirePermission } from './require-permission.decorator.js';
 export type { PermissionRequirement } from './require-permission.decorator.js';
 export { PermissioScope, getPermissioScope, getPermissioContext } from './permissio-scope.decorator.js';
