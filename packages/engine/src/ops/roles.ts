@@ -72,7 +72,10 @@ function validParents(state: State, role: string, parents: unknown[]): string[] 
     if (parent === role) throw cycleError(role, parent);
     if (!state.roles.has(parent)) throw notFound('role', parent);
   }
-  for (const parent of list) if (state.closure.reaches(parent, role)) throw cycleError(role, parent);
+  // A role that does not exist yet cannot be reached from anything (deletes remove the edges into a role).
+  if (state.roles.has(role)) {
+    for (const parent of list) if (state.closure.reaches(parent, role)) throw cycleError(role, parent);
+  }
   return list;
 }
 
@@ -93,6 +96,7 @@ export function createRole(state: State, input: RoleCreate, withExtends = true):
   const description = optionalString(input.description, 'description');
   const permissions = validPermissions(state, optionalArray(input.permissions, 'permissions') ?? []);
   const parents = withExtends ? validParents(state, key, optionalArray(input.extends, 'extends') ?? []) : [];
+  if (withExtends) state.closure.assertWritable(key, parents, permissions.length);
   const record: RoleRecord = { key, name, permissions: new Set(permissions), extends: new Set(parents) };
   if (description !== undefined) record.description = description;
   state.roles.set(key, record);
@@ -110,6 +114,9 @@ export function updateRole(state: State, key: string, update: RoleUpdate): RoleR
   const extendsIn = optionalArray(update.extends, 'extends');
   const permissions = permissionsIn === undefined ? undefined : validPermissions(state, permissionsIn);
   const parents = extendsIn === undefined ? undefined : validParents(state, key, extendsIn);
+  if (permissions !== undefined || parents !== undefined) {
+    state.closure.assertWritable(key, parents, permissions?.length ?? 0);
+  }
   if (name !== undefined) record.name = name;
   if (description !== undefined) record.description = description;
   if (permissions !== undefined) record.permissions = new Set(permissions);
@@ -143,6 +150,7 @@ export function addPermission(state: State, key: string, permission: string): Ro
   const record = getRole(state, key);
   const valid = existingPermission(state, permission);
   if (!record.permissions.has(valid)) {
+    state.closure.assertWritable(key, undefined, 1);
     record.permissions.add(valid);
     state.closure.refresh([key]);
   }
@@ -161,6 +169,7 @@ export function addExtends(state: State, key: string, parent: string): RoleRecor
   getRole(state, parent);
   if (!record.extends.has(parent)) {
     validParents(state, key, [parent]);
+    state.closure.assertWritable(key, [...record.extends, parent], 0);
     record.extends.add(parent);
     state.closure.refresh([key]);
   }
