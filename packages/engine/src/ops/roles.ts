@@ -5,11 +5,10 @@
  */
 import { assertKey, parsePermission } from '@permissio/core';
 import type { Role, RoleCreate, RolesOperations, RoleUpdate } from '@permissio/core';
-import { compareKeys } from '../closure.js';
-import { matchesSearch, pageRequest, paginate, searchTerm } from '../pagination.js';
 import { filterBuckets } from '../state.js';
 import type { RoleRecord, State } from '../state.js';
 import { assertObject, conflict, invalid, notFound, optionalArray, optionalString } from '../values.js';
+import { crudOperations } from './crud.js';
 import type { Host } from './host.js';
 
 export function roleOut(record: RoleRecord): Role {
@@ -185,37 +184,17 @@ export function removeExtends(state: State, key: string, parent: string): RoleRe
 
 export function rolesOperations(host: Host): RolesOperations {
   return {
-    async list(params) {
-      const request = pageRequest(params);
-      const term = searchTerm(params);
-      const items = [...host.state.roles.values()]
-        .filter((r) => matchesSearch(term, r.key, r.name))
-        .sort((a, b) => compareKeys(a.key, b.key));
-      const page = paginate(items, request);
-      return { ...page, data: page.data.map(roleOut) };
-    },
-    async get(key) {
-      return roleOut(getRole(host.state, key));
-    },
-    async create(role) {
-      const record = createRole(host.state, role);
-      host.emit({ op: 'roles.create', args: [role] });
-      return roleOut(record);
-    },
-    async update(key, update) {
-      const record = updateRole(host.state, key, update);
-      host.emit({ op: 'roles.update', args: [key, update] });
-      return roleOut(record);
-    },
-    async delete(key) {
-      deleteRole(host.state, key);
-      host.emit({ op: 'roles.delete', args: [key] });
-    },
-    async sync(key, update) {
-      const record = syncRole(host.state, key, update);
-      host.emit({ op: 'roles.sync', args: [key, update] });
-      return roleOut(record);
-    },
+    ...crudOperations(host, {
+      group: 'roles',
+      records: (state) => state.roles,
+      searchable: (r) => [r.key, r.name],
+      out: roleOut,
+      get: getRole,
+      create: (state, input: RoleCreate) => createRole(state, input),
+      update: updateRole,
+      remove: deleteRole,
+      sync: syncRole,
+    }),
     async addPermission(role, permission) {
       const record = addPermission(host.state, role, permission);
       host.emit({ op: 'roles.addPermission', args: [role, permission] });
