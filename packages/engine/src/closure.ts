@@ -78,6 +78,7 @@ export class RoleClosure {
    */
   path(role: string, permission: string): string[] | undefined {
     if (!this.has(role, permission)) return undefined;
+    if (this.roles.get(role)?.permissions.has(permission) === true) return [role];
     // Roles reachable from `role` that hold the permission; only they can lead to a declarer.
     const holding = new Set<string>([role]);
     const children = new Map<string, string[]>();
