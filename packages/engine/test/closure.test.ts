@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RoleClosure } from '../src/closure.js';
+import { MAX_WRITE_CLOSURE_WORK, RoleClosure } from '../src/closure.js';
 import type { RoleRecord } from '../src/state.js';
 
 function roles(defs: Record<string, { p?: string[]; e?: string[] }>): Map<string, RoleRecord> {
@@ -57,5 +57,22 @@ describe('RoleClosure', () => {
     expect(closure.reaches('c', 'a')).toBe(true);
     expect(closure.reaches('a', 'c')).toBe(false);
     expect(closure.reaches('a', 'a')).toBe(true);
+  });
+});
+
+describe('RoleClosure write limits', () => {
+  it('refuses a write whose recomputation exceeds MAX_WRITE_CLOSURE_WORK; a load never checks it', () => {
+    const defs: Record<string, { p?: string[]; e?: string[] }> = {
+      base: { p: Array.from({ length: 900_000 }, (_, i) => `x:${i}`) },
+    };
+    for (let i = 1; i <= 600; i++) defs[`r${i}`] = { e: [i === 1 ? 'base' : `r${i - 1}`] };
+    const closure = new RoleClosure(roles(defs));
+    closure.rebuildAll(); // 601 roles × 28,125 words: above the per-write limit, accepted on load
+    expect(closure.has('r600', 'x:899999')).toBe(true);
+    expect(() => closure.assertWritable('base', undefined, 1)).toThrow(
+      /MAX_WRITE_CLOSURE_WORK|closure words per write/,
+    );
+    expect(() => closure.assertWritable('r600', undefined, 1)).not.toThrow(); // nothing inherits from it
+    expect(601 * Math.ceil(900_001 / 32)).toBeGreaterThan(MAX_WRITE_CLOSURE_WORK);
   });
 });
