@@ -29,3 +29,8 @@ export { problem, PROBLEM_CONTENT_TYPE } from './adapter/problem.js';
 export type { ProblemDetails } from './adapter/problem.js';
 export { resourceFromRequestPath, assertResourceFromPathArguments } from './adapter/resource-from-path.js';
 export type { ResourceFromPathOptions } from './adapter/resource-from-path.js';
+export {
+  assertAttributesWithinLimits,
+  MAX_ATTRIBUTE_DEPTH,
+  MAX_ATTRIBUTES_SIZE,
+} from './validation.js';

@@ -229,6 +229,54 @@ export function isUriAncestorOrSelf(ancestor: string, uri: string): boolean {
   return uri.length > ancestor.length && uri.startsWith(ancestor) && uri.charCodeAt(ancestor.length) === 47; /* / */
 }
 
+/** Deepest nesting of objects and arrays in an attributes bag (the bag itself is level 1). */
+export const MAX_ATTRIBUTE_DEPTH = 32;
+/** Largest attributes bag, in characters of its JSON text (approximately: keys, strings, numbers, punctuation). */
+export const MAX_ATTRIBUTES_SIZE = 64 * 1024;
+
+/**
+ * Asserts that an attributes value (a user's or tenant's `attributes`) is
+ * within {@link MAX_ATTRIBUTE_DEPTH} levels of nesting and
+ * {@link MAX_ATTRIBUTES_SIZE} characters of JSON. Iterative, so it refuses a
+ * 100,000-level document (or a cyclic object) without deepening the stack;
+ * it stops at the first level or character past a limit.
+ */
+export function assertAttributesWithinLimits(value: unknown, field = 'attributes'): void {
+  const stack: [unknown, number][] = [[value, 1]];
+  let size = 0;
+  while (stack.length > 0) {
+    const [item, depth] = stack.pop() as [unknown, number];
+    if (typeof item === 'string') size += item.length + 2;
+    else if (typeof item !== 'object' || item === null) size += 8;
+    else {
+      if (depth > MAX_ATTRIBUTE_DEPTH) {
+        throw new PermissioValidationError(
+          `Invalid ${field}: nested more than ${MAX_ATTRIBUTE_DEPTH} levels deep (MAX_ATTRIBUTE_DEPTH is ` +
+            `${MAX_ATTRIBUTE_DEPTH}); flatten the attributes.`,
+          { details: { field, limit: 'MAX_ATTRIBUTE_DEPTH', max: MAX_ATTRIBUTE_DEPTH } },
+        );
+      }
+      size += 2;
+      if (Array.isArray(item)) {
+        for (const element of item) stack.push([element, depth + 1]);
+        size += item.length;
+      } else {
+        for (const key of Object.keys(item)) {
+          size += key.length + 4;
+          stack.push([(item as Record<string, unknown>)[key], depth + 1]);
+        }
+      }
+    }
+    if (size > MAX_ATTRIBUTES_SIZE) {
+      throw new PermissioValidationError(
+        `Invalid ${field}: larger than ${MAX_ATTRIBUTES_SIZE} characters of JSON (MAX_ATTRIBUTES_SIZE is ` +
+          `${MAX_ATTRIBUTES_SIZE}); keep large data outside the policy.`,
+        { details: { field, limit: 'MAX_ATTRIBUTES_SIZE', max: MAX_ATTRIBUTES_SIZE } },
+      );
+    }
+  }
+}
+
 function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';

@@ -1,7 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PermissioValidationError, isUriAncestorOrSelf, isValidKey, parseResourceInstance } from '../src/index.js';
-import { assertKey, canonicalizeResourceUri, parsePermission, uriAncestors } from '../src/internal.js';
+import {
+  MAX_ATTRIBUTE_DEPTH,
+  MAX_ATTRIBUTES_SIZE,
+  assertAttributesWithinLimits,
+  assertKey,
+  canonicalizeResourceUri,
+  parsePermission,
+  uriAncestors,
+} from '../src/internal.js';
 
 describe('canonicalizeResourceUri', () => {
   it.each([
@@ -143,5 +151,39 @@ describe('lone UTF-16 surrogates (issue 10, #11)', () => {
 
   it('an encoded lone surrogate in a URI is a validation error, not a URIError', () => {
     expect(() => canonicalizeResourceUri('/docs/%ED%A0%80')).toThrow(PermissioValidationError);
+  });
+});
+
+describe('assertAttributesWithinLimits', () => {
+  function deep(levels: number): Record<string, unknown> {
+    const root: Record<string, unknown> = {};
+    let current = root;
+    for (let i = 1; i < levels; i++) {
+      const next: Record<string, unknown> = {};
+      current.a = next;
+      current = next;
+    }
+    return root;
+  }
+
+  it('accepts 32 levels, refuses 33 with a message naming the limit', () => {
+    expect(() => assertAttributesWithinLimits(deep(MAX_ATTRIBUTE_DEPTH))).not.toThrow();
+    expect(() => assertAttributesWithinLimits(deep(MAX_ATTRIBUTE_DEPTH + 1))).toThrow(/MAX_ATTRIBUTE_DEPTH is 32/);
+    expect(() => assertAttributesWithinLimits({ list: [[[1]]] })).not.toThrow();
+  });
+
+  it('refuses a 100,000-level document and a cyclic object without overflowing the stack', () => {
+    expect(() => assertAttributesWithinLimits(deep(100_000))).toThrow(PermissioValidationError);
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    expect(() => assertAttributesWithinLimits(cyclic, 'user attributes')).toThrow(/Invalid user attributes: nested/);
+  });
+
+  it('refuses more than MAX_ATTRIBUTES_SIZE characters', () => {
+    expect(() => assertAttributesWithinLimits({ s: 'x'.repeat(MAX_ATTRIBUTES_SIZE - 100) })).not.toThrow();
+    expect(() => assertAttributesWithinLimits({ s: 'x'.repeat(MAX_ATTRIBUTES_SIZE) })).toThrow(/MAX_ATTRIBUTES_SIZE/);
+    expect(() => assertAttributesWithinLimits({ n: new Array(MAX_ATTRIBUTES_SIZE).fill(1) })).toThrow(
+      /MAX_ATTRIBUTES_SIZE/,
+    );
   });
 });

@@ -43,7 +43,7 @@ export function searchTerm(params: { search?: unknown } | undefined): string | u
 /** `true` iff one of `fields` contains `term` (already lower-case), ignoring case. */
 export function matchesSearch(term: string | undefined, ...fields: (string | undefined)[]): boolean {
   if (term === undefined) return true;
-  for (const field of fields) if (field !== undefined && field.toLowerCase().includes(term)) return true;
+  for (const field of fields) if (field?.toLowerCase().includes(term)) return true;
   return false;
 }
 

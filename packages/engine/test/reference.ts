@@ -95,7 +95,7 @@ export class ReferenceEvaluator {
     // Rule 3: URI role on an ancestor-or-equal URI, deepest first.
     const uri = resource.uri;
     const covers = (p: string | undefined): p is string =>
-      uri !== undefined && p !== undefined && p.startsWith('/') && (p === uri || p === '/' || uri.startsWith(`${p}/`));
+      uri !== undefined && p?.startsWith('/') === true && (p === uri || p === '/' || uri.startsWith(`${p}/`));
     const depth = (p: string): number => (p === '/' ? 0 : p.split('/').length - 1);
     const byDepth = (list: Held[]): Held[] =>
       [...list].sort(

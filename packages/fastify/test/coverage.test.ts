@@ -104,7 +104,7 @@ describe('@permissio/fastify: late auth', () => {
       (request as FastifyRequest & { auth?: string }).auth = request.headers['x-user'] as string | undefined;
     });
     fastify.get('/documents/:id', { config: { permission: { action: 'read', resource: 'document' } } }, async (r) => ({
-      user: r.permissio?.user,
+      user: String(r.permissio?.user),
     }));
     const response = await fastify.inject({ url: '/documents/doc-1', headers: { 'x-user': 'alice' } });
     expect(response.statusCode).toBe(200);

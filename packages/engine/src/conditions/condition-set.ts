@@ -2,7 +2,8 @@
  * A condition set as written (`{key, name?, type, resourceType?, conditions}`),
  * validated strictly (unknown fields refused, path named) and compiled once.
  */
-import { PermissioValidationError, assertKey } from '@permissio/core';
+import { PermissioValidationError } from '@permissio/core';
+import { assertKey } from '@permissio/core/internal';
 import { compileIR } from './compile.js';
 import { discriminatorOf } from './discriminator.js';
 import type { Discriminator } from './discriminator.js';

@@ -9,7 +9,8 @@
  * locale), then a tenant-specific rule before the same rule without tenant.
  * Within one call every condition set is evaluated at most once.
  */
-import { PermissioValidationError, parsePermission } from '@permissio/core';
+import { PermissioValidationError } from '@permissio/core';
+import { parsePermission } from '@permissio/core/internal';
 import type { CompiledConditionSet } from './condition-set.js';
 import { Tri } from './tri.js';
 import type { ConditionSetRule, EvalInput } from './types.js';
