@@ -96,12 +96,12 @@ describe('@permissio/fastify: late auth', () => {
     const fastify = app();
     await fastify.register(permissioPlugin, {
       client: engineClient().client,
-      user: (request: FastifyRequest) => (request as FastifyRequest & { auth?: string }).auth,
+      user: (request: FastifyRequest) => (request as FastifyRequest & { testUser?: string }).testUser,
       tenant: () => 'acme',
     });
     // The app's auth runs after the plugin's onRequest hook.
     fastify.addHook('preValidation', async (request) => {
-      (request as FastifyRequest & { auth?: string }).auth = request.headers['x-user'] as string | undefined;
+      (request as FastifyRequest & { testUser?: string }).testUser = request.headers['x-user'] as string | undefined;
     });
     fastify.get('/documents/:id', { config: { permission: { action: 'read', resource: 'document' } } }, async (r) => ({
       user: String(r.permissio?.user),
