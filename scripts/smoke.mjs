@@ -6,7 +6,7 @@
 //   node scripts/smoke.mjs            (after `pnpm build`)
 //   KEEP_SMOKE=1 node scripts/smoke.mjs  keeps the temporary project
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -51,6 +51,25 @@ try {
     ),
   );
   run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], dir);
+
+  // Every tarball ships the licence and points at its repository, home page and issue tracker.
+  const license = readFileSync(join(root, 'LICENSE'), 'utf8');
+  for (const name of published) {
+    const installed = join(dir, 'node_modules', '@permissio', name);
+    if (readFileSync(join(installed, 'LICENSE'), 'utf8') !== license) {
+      throw new Error(`@permissio/${name}: the packed LICENSE differs from the repository's LICENSE.`);
+    }
+    const manifest = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8'));
+    const problems = [
+      manifest.license === 'MIT' ? '' : 'license is not MIT',
+      manifest.repository?.directory === `packages/${name}` ? '' : 'repository.directory is wrong',
+      typeof manifest.homepage === 'string' && manifest.homepage.includes(`/packages/${name}`) ? '' : 'homepage',
+      typeof manifest.bugs === 'string' && manifest.bugs.length > 0 ? '' : 'bugs',
+      Array.isArray(manifest.keywords) && manifest.keywords.length > 0 ? '' : 'keywords',
+    ].filter(Boolean);
+    if (problems.length > 0) throw new Error(`@permissio/${name} package.json: ${problems.join(', ')}.`);
+  }
+  console.log('licence and metadata ok');
 
   const expectations = {
     '@permissio/core': ['Permissio', 'PermissioError', 'UserBuilder', 'ConfigBuilder'],
@@ -122,6 +141,29 @@ try {
       dir,
     );
   }
+  // A plain CommonJS TypeScript project (`module: commonjs`, `moduleResolution: node10`): subpath exports are
+  // invisible there, so the packages' types must resolve without them (typesVersions).
+  writeFileSync(join(dir, 'consumer-node10.ts'), tsSource);
+  run(
+    'npx',
+    [
+      'tsc',
+      '--noEmit',
+      '--strict',
+      '--skipLibCheck',
+      '--module',
+      'commonjs',
+      '--moduleResolution',
+      'node10',
+      '--esModuleInterop',
+      '--target',
+      'es2022',
+      '--types',
+      'node',
+      'consumer-node10.ts',
+    ],
+    dir,
+  );
   process.stdout.write(run('node', ['esm.mjs'], dir));
   process.stdout.write(run('node', ['cjs.cjs'], dir));
   // The packages actually work from the tarballs, not just import.

@@ -11,7 +11,7 @@ export default defineConfig([
     target: 'es2022',
   },
   {
-    // The CLI: ESM only (package.json "bin" points at dist/cli.js), with a shebang.
+    // The CLI: ESM only (package.json "bin" is bin/permissio-server.mjs, which imports dist/cli.js), with a shebang.
     entry: { cli: 'src/cli.ts' },
     format: ['esm'],
     dts: false,

@@ -3,5 +3,6 @@ import { defineProject } from 'vitest/config';
 export default defineProject({
   resolve: { conditions: ['@permissio/source'] },
   ssr: { resolve: { conditions: ['@permissio/source'] } },
-  test: { name: 'server', include: ['test/**/*.test.ts'] },
+  // Spawned servers and fsync'ed writes are slow on a busy machine: generous per-test limit.
+  test: { name: 'server', include: ['test/**/*.test.ts'], testTimeout: 30_000 },
 });

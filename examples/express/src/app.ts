@@ -93,10 +93,13 @@ export function createApp({
     const document = documents.find(param(req, 'id'));
     const resource = documentResource(document);
     if (document === undefined || resource === undefined) return notFound(res);
+    // Set by requirePermission's decision (typed optional: undefined where permissio() did not run).
+    const scope = req.permissio;
+    if (scope === undefined) throw new Error('requirePermission ran, so the request scope exists.');
     const [write, del, share] = await Promise.all([
-      req.permissio.check('write', resource),
-      req.permissio.check('delete', resource),
-      req.permissio.check('share', resource),
+      scope.check('write', resource),
+      scope.check('delete', resource),
+      scope.check('share', resource),
     ]);
     res.json({ document, can: { write, delete: del, share } });
   });

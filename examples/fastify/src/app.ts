@@ -93,10 +93,13 @@ export async function createApp({
       const document = documents.find(request.params.id);
       const resource = documentResource(document);
       if (document === undefined || resource === undefined) return notFound(reply);
+      // Created by requirePermission's decision (typed optional: undefined outside the plugin's context).
+      const scope = request.permissio;
+      if (scope === undefined) throw new Error('requirePermission ran, so the request scope exists.');
       const [write, del, share] = await Promise.all([
-        request.permissio.check('write', resource),
-        request.permissio.check('delete', resource),
-        request.permissio.check('share', resource),
+        scope.check('write', resource),
+        scope.check('delete', resource),
+        scope.check('share', resource),
       ]);
       return { document, can: { write, delete: del, share } };
     },

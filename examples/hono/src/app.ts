@@ -103,7 +103,9 @@ export function createApp({
     const document = documents.find(c.req.param('id'));
     const resource = documentResource(document);
     if (document === undefined || resource === undefined) return c.json({ error: 'Not found.' }, 404);
+    // Set by requirePermission's decision (typed optional: undefined before the first decision).
     const scope = c.get('permissio');
+    if (scope === undefined) throw new Error('requirePermission ran, so the request scope exists.');
     const [write, del, share] = await Promise.all([
       scope.check('write', resource),
       scope.check('delete', resource),

@@ -51,10 +51,24 @@ async function load(url: string, duration: number): Promise<number> {
   return result.requests.average;
 }
 
+/** `values[index]`, which the caller knows exists. */
+function at<T>(values: readonly T[], index: number): T {
+  const value = values[index];
+  if (value === undefined) throw new Error(`bench: no value at index ${index}`);
+  return value;
+}
+
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  return sorted.length % 2 === 1 ? at(sorted, mid) : (at(sorted, mid - 1) + at(sorted, mid)) / 2;
+}
+
+/** The value of `key`, which the caller knows is there. */
+function get<V>(map: ReadonlyMap<string, V>, key: string): V {
+  const value = map.get(key);
+  if (value === undefined) throw new Error(`bench: nothing for ${key}`);
+  return value;
 }
 
 async function overhead(): Promise<void> {
@@ -68,10 +82,10 @@ async function overhead(): Promise<void> {
     for (let round = 0; round < ROUNDS; round++) {
       for (const framework of FRAMEWORKS) {
         // Rotate the order each round so no mode always runs first.
-        const order = MODES.map((_, i) => MODES[(i + round) % MODES.length]!);
+        const order = MODES.map((_, i) => at(MODES, (i + round) % MODES.length));
         for (const mode of order) {
           const key = `${framework}/${mode}`;
-          const rps = await load(servers.get(key)!.url, DURATION);
+          const rps = await load(get(servers, key).url, DURATION);
           samples.set(key, [...(samples.get(key) ?? []), rps]);
         }
       }
@@ -84,9 +98,9 @@ async function overhead(): Promise<void> {
     );
     console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
     for (const framework of FRAMEWORKS) {
-      const s = (mode: Mode) => samples.get(`${framework}/${mode}`)!;
+      const s = (mode: Mode) => get(samples, `${framework}/${mode}`);
       const ratio = (other: Mode): string => {
-        const ratios = s('protected').map((p, i) => p / s(other)[i]!);
+        const ratios = s('protected').map((p, i) => p / at(s(other), i));
         return `${median(ratios).toFixed(3)} [${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}]`;
       };
       const m = (mode: Mode) => median(s(mode)).toFixed(0);

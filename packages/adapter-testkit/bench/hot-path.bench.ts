@@ -6,7 +6,8 @@
  * Run: `node --conditions=@permissio/source --import tsx bench/hot-path.bench.ts`
  * Env: HOT_PATH_ITERATIONS (200000), HOT_PATH_REPEATS (5; the median is reported).
  */
-import { Permissio, checkCacheKey, type CheckRequest, type Pdp } from '@permissio/core';
+import { Permissio, type CheckRequest, type Pdp } from '@permissio/core';
+import { checkCacheKey } from '@permissio/core/internal';
 import { Authorizer } from '@permissio/core/internal';
 import { createEngine } from '@permissio/engine';
 import { policySnapshot } from '../src/fixture.js';
@@ -47,7 +48,7 @@ async function measure(name: string, run: () => unknown | Promise<unknown>): Pro
     results.push(Number(process.hrtime.bigint() - start) / N);
   }
   results.sort((a, b) => a - b);
-  console.log(`| ${name} | ${results[Math.floor(results.length / 2)]!.toFixed(0)} |`);
+  console.log(`| ${name} | ${(results[Math.floor(results.length / 2)] ?? Number.NaN).toFixed(0)} |`);
 }
 
 /** The outcome of begin + authorize, awaiting only when a stage answered with a promise. */

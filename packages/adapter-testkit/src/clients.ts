@@ -7,7 +7,8 @@ import { Permissio, type Pdp } from '@permissio/core';
 import { createEngine } from '@permissio/engine';
 import { startServer, type PermissioServer } from '@permissio/server';
 import { policySnapshot } from './fixture.js';
-import { countingFetch, startBlackhole } from './http.js';
+import { countingFetch } from './http.js';
+import { startSilentServer } from './silent-server.js';
 import { CountingPdp, faultyPdp } from './pdps.js';
 import type { VariantClient, VariantConfig } from './types.js';
 
@@ -85,7 +86,7 @@ export async function variantClient(config: VariantConfig): Promise<VariantClien
       };
     }
     case 'http-blackhole': {
-      const hole = await startBlackhole();
+      const hole = await startSilentServer();
       const http = httpClient(hole.url, { checkTimeout: 300, retryAttempts: 0 });
       return {
         ...http,

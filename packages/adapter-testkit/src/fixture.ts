@@ -1,5 +1,5 @@
 /**
- * The policy every adapter is tested against, in snapshot form (API.md):
+ * The policy every adapter is tested against, in snapshot form (docs/MODEL.md, "Policy snapshots"):
  *
  * - resource type `document` with `read`, `write`, `delete`;
  * - roles `viewer` (read) ⊂ `editor` (+write) ⊂ `admin` (+delete), via `extends`;

@@ -1,12 +1,11 @@
 /**
  * Node-only helpers for the matrix: a raw HTTP client (the path reaches the
- * server byte for byte, unlike `fetch`/inject which normalise `..`), a socket
- * that never answers, and a counting `fetch` for the HTTP transport.
+ * server byte for byte, unlike `fetch`/inject which normalise `..`) and a
+ * counting `fetch` for the HTTP transport (the silent server is in
+ * silent-server.ts).
  * Everything listens on 127.0.0.1, port 0.
  */
 import http from 'node:http';
-import net from 'node:net';
-import type { AddressInfo } from 'node:net';
 import type { FetchFunction } from '@permissio/core';
 import type { TestRequest, TestResponse } from './types.js';
 
@@ -45,7 +44,7 @@ export function rawRequest(baseUrl: string, request: TestRequest): Promise<TestR
 /** Parses a JSON body (any `…json` media type); other bodies stay text. */
 export function parseBody(contentType: string | undefined, text: string): unknown {
   if (text.length === 0) return undefined;
-  if (contentType !== undefined && contentType.includes('json')) {
+  if (contentType?.includes('json')) {
     try {
       return JSON.parse(text) as unknown;
     } catch {
@@ -53,26 +52,6 @@ export function parseBody(contentType: string | undefined, text: string): unknow
     }
   }
   return text;
-}
-
-/** A TCP server on 127.0.0.1 that accepts connections and never answers. */
-export async function startBlackhole(): Promise<{ url: string; close(): Promise<void> }> {
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('error', () => {});
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  };
 }
 
 /** A `fetch` that counts the HTTP requests it sends (the real requests to the PDP). */

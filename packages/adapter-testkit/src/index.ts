@@ -14,7 +14,9 @@ export {
 } from './fixture.js';
 export { CountingPdp, countingPdp, faultyPdp } from './pdps.js';
 export type { PdpCallCounts, PdpFault } from './pdps.js';
-export { rawRequest, parseBody, startBlackhole, countingFetch } from './http.js';
+export { rawRequest, parseBody, countingFetch } from './http.js';
+export { startSilentServer } from './silent-server.js';
+export type { SilentServer } from './silent-server.js';
 export type { CountingFetch } from './http.js';
 export {
   engineClient,

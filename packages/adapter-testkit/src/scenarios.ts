@@ -23,6 +23,8 @@ export const VARIANTS = {
   hooksError: { pdp: 'throw', hooks: true },
   requireGuard: { pdp: 'engine', requireGuard: true },
   requireGuardHooks: { pdp: 'engine', requireGuard: true, hooks: true },
+  lateAuth: { pdp: 'engine', lateAuth: true },
+  lateAuthAsync: { pdp: 'engine', lateAuth: true, asyncResolvers: true },
 } as const satisfies Record<string, VariantConfig>;
 
 export type VariantName = keyof typeof VARIANTS;
@@ -79,6 +81,31 @@ function pathTrick(name: string, path: string, status: number | readonly number[
 }
 
 export const SCENARIOS: readonly Scenario[] = [
+  // --- late auth: the app's own auth runs after the adapter's registration, before the check
+  {
+    name: 'late auth: the user set by auth after the adapter counts',
+    variant: 'lateAuth',
+    request: get('/documents/doc-1', as('alice')),
+    expect: { status: 200, pdpCalls: 1, body: { ok: true, id: 'doc-1', user: 'alice' } },
+  },
+  {
+    name: 'late auth: denied user still 403',
+    variant: 'lateAuth',
+    request: { method: 'DELETE', path: '/documents/doc-1', headers: as('bob') },
+    expect: { status: 403, pdpCalls: 1 },
+  },
+  {
+    name: 'late auth: no user still 401',
+    variant: 'lateAuth',
+    request: get('/documents/doc-1'),
+    expect: { status: 401, pdpCalls: 0 },
+  },
+  {
+    name: 'late auth with async resolvers: handler checks reuse the scope',
+    variant: 'lateAuthAsync',
+    request: get('/documents/doc-1/reuse', as('alice')),
+    expect: { status: 200, pdpCalls: 1, body: { again: true } },
+  },
   // --- allow / deny / 401
   {
     name: 'public route needs no user',
@@ -355,6 +382,13 @@ export const SCENARIOS: readonly Scenario[] = [
     expect: { status: 403 },
   },
   pathTrick('__proto__ as a path segment', '/files/__proto__/p1', 403),
+  // --- an invalid key rejected by the engine is a 400 under every build (issue 10, #10: CJS answered 503)
+  {
+    name: 'instance key with a NUL (engine validation error) → 400',
+    variant: 'default',
+    request: get('/documents/doc%00', as('alice')),
+    expect: { status: 400 },
+  },
   // --- duplicated query parameters
   {
     name: 'query param once: allowed',

@@ -5,11 +5,19 @@
  * without vitest's `describe` (e.g. from a custom harness).
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { PROBLEM_CONTENT_TYPE, type PermissioAdapterBaseOptions } from '@permissio/core/internal';
+import { NOT_REGISTERED, PROBLEM_CONTENT_TYPE, type PermissioAdapterBaseOptions } from '@permissio/core/internal';
 import { CROWD_SIZE, TENANT_HEADER, USER_HEADER, USER_TENANTS, crowdAccess, crowdUser } from './fixture.js';
 import { buildRoutes, type HandlerCounter } from './routes.js';
 import { SCENARIOS, VARIANTS, as, type Scenario, type VariantName } from './scenarios.js';
-import { engineClient, variantClient } from './clients.js';
+import { Permissio } from '@permissio/core';
+import {
+  engineClient,
+  startFixtureServer,
+  TEST_API_KEY,
+  TEST_ENVIRONMENT,
+  TEST_PROJECT,
+  variantClient,
+} from './clients.js';
 import type { AdapterDriver, AppHandle, TestResponse, VariantClient } from './types.js';
 
 interface BuiltVariant {
@@ -39,7 +47,15 @@ export class MatrixEnvironment<Req> {
     const client = await variantClient(config);
     const { access } = this.driver;
     const slow = <T>(value: T): Promise<T> => new Promise((resolve) => setTimeout(() => resolve(value), 1));
-    const userOf = (req: Req): string | undefined => access.header(req, USER_HEADER);
+    // Late auth: the app's auth step records the user; the resolver only reads what it recorded.
+    const authenticated = new WeakMap<object, string>();
+    const lateAuth = 'lateAuth' in config && config.lateAuth;
+    const authenticate = (req: Req): void => {
+      const user = access.header(req, USER_HEADER);
+      if (user !== undefined) authenticated.set(req as object, user);
+    };
+    const userOf = (req: Req): string | undefined =>
+      lateAuth ? authenticated.get(req as object) : access.header(req, USER_HEADER);
     const tenantOf = (req: Req): string | undefined =>
       'tenant' in config && config.tenant === 'user'
         ? USER_TENANTS.get(userOf(req) ?? '')
@@ -54,7 +70,8 @@ export class MatrixEnvironment<Req> {
     if ('decisionTimeout' in config) options.decisionTimeout = config.decisionTimeout;
     if ('requireGuard' in config) options.requireGuard = config.requireGuard;
     if ('hooks' in config && this.driver.hookOptions !== undefined) Object.assign(options, this.driver.hookOptions());
-    const app = await this.driver.createApp({ options, routes: buildRoutes(this.driver, this.counter) });
+    const routes = buildRoutes(this.driver, this.counter);
+    const app = await this.driver.createApp(lateAuth ? { options, routes, authenticate } : { options, routes });
     return { app, client };
   }
 
@@ -146,6 +163,10 @@ export const INVALID_OPTIONS: readonly {
   { name: 'onUnauthenticated', options: (v) => ({ ...v, onUnauthenticated: 42 }) },
   { name: 'onError', options: (v) => ({ ...v, onError: true }) },
   { name: 'requireGuard', options: (v) => ({ ...v, requireGuard: 'yes' }) },
+  { name: 'logger', options: (v) => ({ ...v, logger: { error: 'log' } }) },
+  // Unknown options are refused, naming the closest known one.
+  { name: 'exposeReason', options: (v) => ({ ...v, exposeReasons: true }) },
+  { name: 'failureStatus', options: (v) => ({ ...v, failurestatus: 403 }) },
 ];
 
 /** Registers the whole matrix for `driver` as a vitest `describe` block. */
@@ -216,6 +237,40 @@ export function defineAdapterSuite<Req>(driver: AdapterDriver<Req>, suiteOptions
         expect(served, `unexpected ${entry.method} ${entry.path}`).toContain(`${entry.method} ${entry.path}`);
     });
 
+    for (const registration of ['missing', 'after-routes'] as const) {
+      const skip = registration === 'after-routes' && driver.registrationOrder === false;
+      (skip ? it.skip : it)(`registration ${registration}: a protected handler never runs unchecked`, async () => {
+        const { client } = engineClient();
+        const counter: HandlerCounter = { runs: 0 };
+        const options = {
+          client,
+          user: (req: Req) => driver.access.header(req, USER_HEADER),
+          tenant: (req: Req) => driver.access.header(req, TENANT_HEADER),
+        };
+        let app: AppHandle;
+        try {
+          app = await driver.createApp({ options, routes: buildRoutes(driver, counter), registration });
+        } catch (error) {
+          // Refused at startup (Fastify's ready(), Nest's bootstrap), naming the fix.
+          expect(error, `${registration}: startup error`).toMatchObject({ code: NOT_REGISTERED });
+          return;
+        }
+        try {
+          for (const request of [
+            { method: 'GET' as const, path: '/documents/doc-1', headers: as('alice') },
+            { method: 'DELETE' as const, path: '/documents/doc-1' },
+            { method: 'GET' as const, path: '/type-only' },
+          ]) {
+            const response = await app.request(request);
+            expect(response.status, `${registration}: ${request.method} ${request.path}`).toBe(500);
+          }
+          expect(counter.runs, `${registration}: handler runs`).toBe(0);
+        } finally {
+          await app.close();
+        }
+      });
+    }
+
     it('validates options eagerly: TypeError naming the option', async () => {
       const { client } = engineClient();
       const valid: PermissioAdapterBaseOptions<unknown> = { client, user: () => 'alice' };
@@ -230,6 +285,67 @@ export function defineAdapterSuite<Req>(driver: AdapterDriver<Req>, suiteOptions
         expect(caught, `invalid "${name}" must throw`).toBeInstanceOf(TypeError);
         expect((caught as Error).message, `invalid "${name}"`).toContain(name === 'options' ? 'option' : `"${name}"`);
       }
+    });
+
+    it('misconfigured key (real server, wrong key): 503, logged once at error level, token never printed', async () => {
+      const server = await startFixtureServer();
+      const wrongKey = 'permis_key_wrong_0123456789abcdef0123456789';
+      const client = new Permissio({
+        token: wrongKey,
+        apiUrl: server.url,
+        projectId: TEST_PROJECT,
+        environmentId: TEST_ENVIRONMENT,
+        retryAttempts: 0,
+      });
+      const lines: { level: string; text: string }[] = [];
+      const record =
+        (level: string) =>
+        (message: string, ...meta: unknown[]): void => {
+          lines.push({ level, text: [message, ...meta.map((m) => JSON.stringify(m) ?? String(m))].join(' ') });
+        };
+      const logger = { debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') };
+      const counter: HandlerCounter = { runs: 0 };
+      const app = await driver.createApp({
+        options: {
+          client,
+          user: (req: Req) => driver.access.header(req, USER_HEADER),
+          tenant: (req: Req) => driver.access.header(req, TENANT_HEADER),
+          logger,
+        },
+        routes: buildRoutes(driver, counter),
+      });
+      try {
+        for (let i = 0; i < 3; i++) {
+          const response = await app.request({ method: 'GET', path: '/documents/doc-1', headers: as('alice') });
+          expect(response.status, describeResponse(response)).toBe(503);
+        }
+        expect(counter.runs).toBe(0);
+        const errors = lines.filter((line) => line.level === 'error');
+        expect(errors, JSON.stringify(lines)).toHaveLength(1);
+        expect(errors[0]?.text).toContain('HTTP 401');
+        expect(errors[0]?.text).toContain('API key');
+        for (const line of lines) {
+          expect(line.text).not.toContain(wrongKey);
+          expect(line.text).not.toContain(TEST_API_KEY);
+        }
+      } finally {
+        await app.close();
+        await client.close();
+        await server.close();
+      }
+    });
+
+    it('rejects an unknown option with a "did you mean"', async () => {
+      const { client } = engineClient();
+      let caught: unknown;
+      try {
+        await driver.createAdapter({ client, user: () => 'alice', exposeReasons: true });
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught).toBeInstanceOf(TypeError);
+      expect((caught as Error).message).toContain('unknown option "exposeReasons" (did you mean "exposeReason"?)');
+      await driver.createAdapter({ client, user: () => 'alice', logger: console }); // logger is known
     });
 
     it('validates requirePermission and resourceFromPath arguments eagerly', () => {

@@ -68,6 +68,24 @@ export interface AppSetup<Req> {
    */
   options: PermissioAdapterBaseOptions<Req> & Record<string, unknown>;
   routes: readonly TestRoute<Req>[];
+  /**
+   * The app's own authentication ("late auth"): when present, the driver
+   * installs it so that it runs after the adapter's registration and before
+   * the permission check, in the framework's usual place (Express:
+   * route-level middleware before `requirePermission`; Hono: `app.use` after
+   * `permissio()`; Fastify: a `preValidation` hook added after the plugin;
+   * Nest: a controller-level `@UseGuards()`). The user resolver reads what it
+   * recorded.
+   */
+  authenticate?: (req: Req) => void;
+  /**
+   * How the adapter is registered: `'missing'` not at all, `'after-routes'`
+   * after the routes are declared (where the framework has an order). A
+   * protected handler must never run either way: app creation fails with
+   * code `ADAPTER_NOT_REGISTERED`, or protected requests are refused (500).
+   * @defaultValue 'normal'
+   */
+  registration?: 'normal' | 'missing' | 'after-routes';
 }
 
 /** A running test app. */
@@ -103,6 +121,12 @@ export interface AdapterDriver<Req> {
   hookOptions?(): Record<string, unknown>;
   /** The path a matrix route path is registered as (e.g. Express 5: `/files/*` → `/files/*rest`). @defaultValue identity */
   routePath?(path: string): string;
+  /**
+   * The framework has a registration order (routes declared before the
+   * adapter are outside it): runs the `'after-routes'` registration check.
+   * @defaultValue true
+   */
+  registrationOrder?: boolean;
   /** Routing is case-insensitive (Express): `/FILES/…` reaches `/files/*`. @defaultValue false */
   caseInsensitiveRouting?: boolean;
 }
@@ -122,6 +146,8 @@ export interface VariantConfig {
   hooks?: boolean;
   /** `requireGuard: true`: routes with neither a guard nor a public marker are refused. */
   requireGuard?: boolean;
+  /** The user comes from the app's own auth step, run after the adapter's registration (see `AppSetup.authenticate`). */
+  lateAuth?: boolean;
 }
 
 /** A client and the way its PDP calls are counted. */

@@ -121,7 +121,7 @@ async function perform(
 function verify(step: Step, result: unknown, fail: (message: string) => never): void {
   switch (step.op) {
     case 'check':
-      if (step.expect === undefined) return fail('a check step needs "expect" or "expectError"');
+      if (step.expect === undefined) fail('a check step needs "expect" or "expectError"');
       if (result !== step.expect) fail(`expected ${step.expect}, got ${show(result)}`);
       return;
     case 'bulkCheck':

@@ -19,7 +19,7 @@ export function loadVectors(dir: URL = VECTORS_DIR): ConformanceVector[] {
     const base = file.slice(0, -'.json'.length);
     const parsed: unknown = JSON.parse(readFileSync(new URL(file, dir), 'utf8'));
     const list = Array.isArray(parsed) ? parsed : [parsed];
-    list.forEach((raw, i) => vectors.push(asVector(raw, Array.isArray(parsed) ? `${base}#${i}` : base)));
+    for (const [i, raw] of list.entries()) vectors.push(asVector(raw, Array.isArray(parsed) ? `${base}#${i}` : base));
   }
   return vectors;
 }

@@ -82,6 +82,21 @@ export class Permissio<TThrow extends boolean = true> implements AsyncDisposable
     this.api = createManagementApi<TThrow>(this.#pdp, run);
   }
 
+  /**
+   * Startup check, to `await` before serving traffic: resolves when the PDP
+   * answers and accepts the API key (and, when given, its project and
+   * environment); rejects — whatever `throwOnError` says — with
+   * `PermissioAuthenticationError` (401: wrong or revoked key),
+   * `PermissioPermissionError` (403, or a key of another project or
+   * environment), `PermissioApiError` code `NOT_A_PDP` (the URL answers, but
+   * not as a Permissio PDP: a wrong `apiUrl`), or `PermissioNetworkError`
+   * naming the origin it tried (unreachable). Messages never contain the key.
+   * With the embedded engine there is nothing to verify: it resolves.
+   */
+  async verify(): Promise<void> {
+    await this.#pdp.verify?.();
+  }
+
   /** The PDP this client asks (an `HttpPdp` when built with a token). */
   get pdp(): Pdp {
     return this.#pdp;

@@ -1,5 +1,5 @@
 /**
- * The Permissio error hierarchy (SEMANTICS.md, "Errors").
+ * The Permissio error hierarchy (docs/CLIENT.md, "Errors").
  *
  * ```
  * PermissioError
@@ -27,8 +27,48 @@ export interface PermissioErrorOptions {
   cause?: unknown;
 }
 
+/**
+ * The global brand every Permissio error class carries (a static property
+ * naming the class). `instanceof` falls back to it, so an error from one
+ * copy of this module is recognised by another: the CommonJS and ESM builds
+ * loaded side by side, or two installed copies of `@permissio/core`.
+ */
+const KIND = Symbol.for('permissio.error.kind');
+
+function kindOf(value: unknown): unknown {
+  return typeof value === 'function' && Object.hasOwn(value, KIND) ? (value as { [KIND]?: unknown })[KIND] : undefined;
+}
+
+/** Whether `value`'s prototype chain has a class branded `kind`. */
+function hasKind(value: unknown, kind: unknown): boolean {
+  if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return false;
+  for (let proto: unknown = Object.getPrototypeOf(value); proto !== null; proto = Object.getPrototypeOf(proto)) {
+    const ctor = Object.hasOwn(proto as object, 'constructor')
+      ? (proto as { constructor: unknown }).constructor
+      : undefined;
+    if (kindOf(ctor) === kind) return true;
+  }
+  return false;
+}
+
+/** `value instanceof type`: the prototype chain, then the brand of Permissio's own classes. */
+function isInstance(type: unknown, value: unknown): boolean {
+  if (Function.prototype[Symbol.hasInstance].call(type, value)) return true;
+  const kind = kindOf(type);
+  return kind !== undefined && hasKind(value, kind);
+}
+
 /** Base class of every error thrown by Permissio packages. */
 export class PermissioError extends Error {
+  /**
+   * `instanceof` that survives duplication: the ordinary prototype check,
+   * then, for Permissio's own classes, the brand of the class.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class right of `instanceof` (maybe a subclass)
+    return isInstance(this, value);
+  }
+
   override name = 'PermissioError';
   /** Machine-readable code, e.g. `VALIDATION_ERROR`. */
   readonly code: string;
@@ -154,6 +194,20 @@ export class PermissioRateLimitError extends PermissioApiError {
     this.retryAfter = options.retryAfter ?? 0;
   }
 }
+
+const BRANDS: [type: abstract new (...args: never[]) => PermissioError, name: string][] = [
+  [PermissioError, 'PermissioError'],
+  [PermissioValidationError, 'PermissioValidationError'],
+  [PermissioNetworkError, 'PermissioNetworkError'],
+  [PermissioTimeoutError, 'PermissioTimeoutError'],
+  [PermissioApiError, 'PermissioApiError'],
+  [PermissioAuthenticationError, 'PermissioAuthenticationError'],
+  [PermissioPermissionError, 'PermissioPermissionError'],
+  [PermissioNotFoundError, 'PermissioNotFoundError'],
+  [PermissioConflictError, 'PermissioConflictError'],
+  [PermissioRateLimitError, 'PermissioRateLimitError'],
+];
+for (const [type, name] of BRANDS) Object.defineProperty(type, KIND, { value: `@permissio/core:${name}` });
 
 function defaultCodeFor(status: number): string {
   if (status === 400) return 'BAD_REQUEST';

@@ -9,8 +9,6 @@ export {
   PermissioNotFoundError,
   PermissioConflictError,
   PermissioRateLimitError,
-  apiErrorFromStatus,
-  statusForError,
 } from './errors.js';
 export type {
   PermissioErrorOptions,
@@ -18,12 +16,8 @@ export type {
   PermissioRateLimitErrorOptions,
 } from './errors.js';
 export {
-  assertKey,
   isValidKey,
-  parsePermission,
   parseResourceInstance,
-  canonicalizeResourceUri,
-  uriAncestors,
   isUriAncestorOrSelf,
   MAX_KEY_LENGTH,
   MAX_URI_BYTES,
@@ -35,9 +29,8 @@ export type * from './types.js';
 export { Permissio } from './client.js';
 export { RequestScope } from './scope.js';
 export type { RequestScopeOptions, RequestScopeStats } from './scope.js';
-export { HttpPdp, MAX_BULK } from './http/http-pdp.js';
+export { HttpPdp } from './http/http-pdp.js';
 export type { HttpPdpOptions } from './http/http-pdp.js';
-export { parseRetryAfter, backoffDelay } from './http/transport.js';
 export {
   ConfigBuilder,
   TOKEN_PREFIX,
@@ -45,10 +38,10 @@ export {
   DEFAULT_TIMEOUT,
   DEFAULT_CHECK_TIMEOUT,
   DEFAULT_RETRY_ATTEMPTS,
+  DEFAULT_MAX_RESPONSE_BYTES,
 } from './options.js';
 export type { PermissioOptions, PermissioConfig, FetchFunction } from './options.js';
 export { UserBuilder, ResourceBuilder, ContextBuilder } from './builders.js';
-export { canonicalJson, checkCacheKey } from './cache-key.js';
 export { consoleLogger } from './logger.js';
 export type { Logger } from './logger.js';
 export type {

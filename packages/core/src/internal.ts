@@ -2,8 +2,21 @@
  * `@permissio/core/internal`: the decision logic shared by the framework
  * adapters. Public enough for a community adapter, but not part of the
  * semver-stable client API.
+ *
+ * It also carries the helpers the sibling packages (engine, server, the
+ * adapters) share with core: key and URI validation, the error ↔ HTTP status
+ * mapping, the bulk limit and the cache-key and retry primitives. They are
+ * not part of the client API; `test/api-surface` in packages/integration
+ * pins both entry points so an export is always a deliberate choice.
  */
-export { Authorizer, selectRefusalHook } from './adapter/authorizer.js';
+export { apiErrorFromStatus, statusForError } from './errors.js';
+export { assertKey, parsePermission, canonicalizeResourceUri, uriAncestors } from './validation.js';
+export { MAX_BULK } from './http/http-pdp.js';
+export { parseRetryAfter, backoffDelay } from './http/transport.js';
+export { canonicalJson, checkCacheKey } from './cache-key.js';
+export { Authorizer, scopeOf, selectRefusalHook } from './adapter/authorizer.js';
+export { createRegistration, notRegisteredError, NOT_REGISTERED } from './adapter/registration.js';
+export type { AdapterRegistration } from './adapter/registration.js';
 export type { AuthorizationContext, AuthorizationOutcome, RefusalHooks, RefusalOutcome } from './adapter/authorizer.js';
 export { resolveAdapterOptions, assertPermissionArguments } from './adapter/options.js';
 export type {
@@ -16,6 +29,11 @@ export { problem, PROBLEM_CONTENT_TYPE } from './adapter/problem.js';
 export type { ProblemDetails } from './adapter/problem.js';
 export { resourceFromRequestPath, assertResourceFromPathArguments } from './adapter/resource-from-path.js';
 export type { ResourceFromPathOptions } from './adapter/resource-from-path.js';
+export {
+  assertAttributesWithinLimits,
+  MAX_ATTRIBUTE_DEPTH,
+  MAX_ATTRIBUTES_SIZE,
+} from './validation.js';
 
 // Route markers, manifest, requireGuard, startup validation and refusal errors (issue 11, items 4–6 and 11).
 export {

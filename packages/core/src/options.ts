@@ -17,6 +17,10 @@ export const DEFAULT_TIMEOUT = 30_000;
 export const DEFAULT_CHECK_TIMEOUT = 2_000;
 /** Default number of retries after the first attempt. */
 export const DEFAULT_RETRY_ATTEMPTS = 3;
+/** Largest response body the HTTP client reads (management lists, exports), in bytes: 32 MiB. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
+/** Largest decision answer (`check`, `checkDetailed`, `bulkCheck`) read, in bytes: 1 MiB. */
+export const MAX_DECISION_BYTES = 1024 * 1024;
 
 /** Largest timer delay every runtime accepts (2^31 - 1 ms, about 24.8 days). */
 const MAX_TIMER_MS = 2_147_483_647;
@@ -48,6 +52,8 @@ export interface PermissioConfig {
   readonly debug: boolean;
   /** @defaultValue `{}` */
   readonly customHeaders: Readonly<Record<string, string>>;
+  /** @defaultValue `33_554_432` (32 MiB) */
+  readonly maxResponseBytes: number;
 }
 
 /**
@@ -118,6 +124,14 @@ export interface PermissioOptions<TThrow extends boolean = boolean> {
    */
   customHeaders?: Record<string, string>;
   /**
+   * Largest response body the HTTP client reads, in bytes; a larger answer
+   * is abandoned unread and the call fails (code `RESPONSE_TOO_LARGE`),
+   * never allows. Decision answers are capped at 1 MiB or this, whichever is
+   * smaller.
+   * @defaultValue `33_554_432` (32 MiB)
+   */
+  maxResponseBytes?: number;
+  /**
    * Where Permissio logs (`debug` traces, swallowed errors with
    * `throwOnError: false`).
    * @defaultValue the global `console`
@@ -152,6 +166,7 @@ const OPTION_KEYS = new Set<string>([
   'debug',
   'throwOnError',
   'customHeaders',
+  'maxResponseBytes',
   'logger',
   'config',
   'pdp',
@@ -185,6 +200,7 @@ export function assertToken(token: unknown): asserts token is string {
   if (!token.startsWith(TOKEN_PREFIX) || token.length === TOKEN_PREFIX.length) {
     fail(`"token" is not a Permissio API key: it must start with "${TOKEN_PREFIX}".`);
   }
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
   if (/[\s\u0000-\u001f\u007f]/.test(token)) {
     fail('"token" contains whitespace or a control character.');
   }
@@ -193,6 +209,13 @@ export function assertToken(token: unknown): asserts token is string {
 function checkMs(name: string, value: unknown): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > MAX_TIMER_MS) {
     fail(`"${name}" must be a number of milliseconds between 1 and ${MAX_TIMER_MS}, got ${String(value)}.`);
+  }
+  return value;
+}
+
+function checkBytes(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1024) {
+    fail(`"maxResponseBytes" must be an integer number of bytes, at least 1024, got ${String(value)}.`);
   }
   return value;
 }
@@ -244,6 +267,7 @@ function checkHeaders(value: unknown): Readonly<Record<string, string>> {
     if (name.toLowerCase() === 'authorization') {
       fail('"customHeaders" must not set Authorization; pass the API key as "token".');
     }
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting NUL (header injection) is the point
     if (typeof headerValue !== 'string' || /[\r\n\u0000]/.test(headerValue)) {
       fail(`"customHeaders": the value of ${JSON.stringify(name)} must be a string without line breaks.`);
     }
@@ -290,6 +314,7 @@ export function createConfig(input: {
   retryAttempts?: unknown;
   debug?: unknown;
   customHeaders?: unknown;
+  maxResponseBytes?: unknown;
 }): PermissioConfig {
   assertToken(input.token);
   const projectId = checkId('projectId', input.projectId);
@@ -305,6 +330,8 @@ export function createConfig(input: {
     retryAttempts: input.retryAttempts === undefined ? DEFAULT_RETRY_ATTEMPTS : checkRetries(input.retryAttempts),
     debug: checkBool('debug', input.debug) ?? false,
     customHeaders: checkHeaders(input.customHeaders),
+    maxResponseBytes:
+      input.maxResponseBytes === undefined ? DEFAULT_MAX_RESPONSE_BYTES : checkBytes(input.maxResponseBytes),
   };
   // Keep the token out of util.inspect / JSON dumps of the config.
   Object.defineProperty(config, 'token', { enumerable: false });
@@ -370,6 +397,7 @@ export function resolveOptions(options: unknown): ResolvedOptions {
         retryAttempts: c.retryAttempts,
         debug: c.debug,
         customHeaders: c.customHeaders,
+        maxResponseBytes: c.maxResponseBytes,
       }),
       throwOnError,
       logger,
@@ -400,6 +428,7 @@ export class ConfigBuilder {
   #retryAttempts: number | undefined;
   #debug: boolean | undefined;
   #customHeaders: Record<string, string> | undefined;
+  #maxResponseBytes: number | undefined;
 
   constructor(token: string) {
     assertToken(token);
@@ -445,6 +474,11 @@ export class ConfigBuilder {
     this.#customHeaders = { ...this.#customHeaders, ...headers };
     return this;
   }
+  /** Largest response body read, in bytes. @defaultValue `33_554_432` (32 MiB) */
+  withMaxResponseBytes(maxResponseBytes: number): this {
+    this.#maxResponseBytes = maxResponseBytes;
+    return this;
+  }
   /** Validates and freezes the configuration. */
   build(): PermissioConfig {
     return createConfig({
@@ -457,6 +491,7 @@ export class ConfigBuilder {
       retryAttempts: this.#retryAttempts,
       debug: this.#debug,
       customHeaders: this.#customHeaders,
+      maxResponseBytes: this.#maxResponseBytes,
     });
   }
 }

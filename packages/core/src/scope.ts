@@ -29,7 +29,7 @@ export interface RequestScopeOptions {
   user?: string | CheckUser;
   /**
    * Default tenant of the scope's checks. A check's own `tenant` option wins,
-   * and `resource.tenant` wins over both (SEMANTICS.md).
+   * and `resource.tenant` wins over both (docs/MODEL.md, "Tenants").
    */
   tenant?: string;
   /**
@@ -315,7 +315,8 @@ export class RequestScope {
   ): Promise<Decision> {
     const request = this.#request(a, b, c, d);
     const key = checkCacheKey(request.user, request.action, request.resource, request.tenant, request.context);
-    const decisions = (this.#decisions ??= new Map());
+    this.#decisions ??= new Map();
+    const decisions = this.#decisions;
     const cached = decisions.get(key);
     if (cached !== undefined) {
       this.#hits++;
@@ -421,7 +422,8 @@ export class RequestScope {
       resolve = res;
       reject = rej;
     });
-    (this.#queue ??= []).push({ key, request, promise, resolve, reject });
+    this.#queue ??= [];
+    this.#queue.push({ key, request, promise, resolve, reject });
     this.#cacheMap().set(key, promise);
     if (!this.#scheduled) {
       this.#scheduled = true;

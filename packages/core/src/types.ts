@@ -1,5 +1,5 @@
 /**
- * The shared vocabulary of Permissio: the entities of SEMANTICS.md and the one
+ * The shared vocabulary of Permissio: the entities of docs/MODEL.md and the one
  * operation interface ({@link Pdp}) that the embedded engine, the HTTP
  * transport and the local server all speak.
  *
@@ -278,7 +278,7 @@ export interface DirectGrant {
 
 // ---------------------------------------------------------------- snapshot
 
-/** The policy snapshot format (API.md): `createEngine(snapshot)`, `load`, `export`, server `--seed`. */
+/** The policy snapshot format (docs/MODEL.md, "Policy snapshots"): `createEngine(snapshot)`, `load`, `export`, server `--seed`. */
 export interface PolicySnapshot {
   resources?: ResourceTypeCreate[];
   roles?: RoleCreate[];
@@ -356,7 +356,7 @@ export interface RoleAssignmentsOperations {
 }
 
 /**
- * The one operation set of SEMANTICS.md. Implemented by the embedded engine
+ * The one operation set of docs/MODEL.md. Implemented by the embedded engine
  * (`@permissio/engine`), by the HTTP transport (`HttpPdp` in core) and exposed
  * over REST by `@permissio/server`.
  *
@@ -387,6 +387,13 @@ export interface Pdp {
   load(snapshot: PolicySnapshot): Promise<void>;
   /** The whole policy, in snapshot form. */
   export(): Promise<PolicySnapshot>;
+
+  /**
+   * Startup check: resolves when the PDP is reachable and accepts the
+   * credentials, rejects with a typed error saying what is wrong otherwise.
+   * A PDP without it (the embedded engine) has nothing to verify.
+   */
+  verify?(): Promise<void>;
 
   /** Releases resources (sockets, timers). Idempotent. */
   close?(): Promise<void>;

@@ -1,5 +1,5 @@
 /**
- * Input rules of SEMANTICS.md shared by every part: keys, permissions,
+ * Input rules of docs/MODEL.md shared by every part: keys, permissions,
  * resource instances and resource URIs. One implementation, used by the
  * engine (to validate writes and checks), the server and the adapters'
  * `resourceFromPath` (to canonicalise a request path).
@@ -13,8 +13,12 @@ export const MAX_URI_BYTES = 2048;
 /** Most segments in a resource URI. */
 export const MAX_URI_SEGMENTS = 32;
 
-// eslint-disable-next-line no-control-regex
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point (C0, DEL, C1)
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+/** A UTF-16 surrogate that is not half of a pair (in `u` mode a pair is one code point and does not match). */
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+const LONE_SURROGATE_WHY =
+  'it contains a lone UTF-16 surrogate (half of a surrogate pair), which has no UTF-8 or URL encoding; use well-formed Unicode text.';
 const ENCODED_TRIPLET = /%[0-9a-fA-F]{2}/;
 const encoder = new TextEncoder();
 
@@ -50,6 +54,11 @@ export function assertKey(value: unknown, kind: KeyKind = 'key'): asserts value 
       },
     );
   }
+  if (LONE_SURROGATE.test(value)) {
+    throw new PermissioValidationError(`Invalid ${kind} key ${JSON.stringify(value)}: ${LONE_SURROGATE_WHY}`, {
+      details: { kind },
+    });
+  }
   if ((kind === 'resource type' || kind === 'action') && value.includes(':')) {
     throw new PermissioValidationError(
       `Invalid ${kind} key ${JSON.stringify(value)}: it must not contain ":" (permissions are written "<type>:<action>").`,
@@ -60,7 +69,26 @@ export function assertKey(value: unknown, kind: KeyKind = 'key'): asserts value 
 
 /** Returns `true` when `value` is a valid key (see {@link assertKey}). */
 export function isValidKey(value: unknown): value is string {
-  return typeof value === 'string' && value.length > 0 && value.length <= MAX_KEY_LENGTH && !CONTROL.test(value);
+  return (
+    typeof value === 'string' &&
+    value.length > 0 &&
+    value.length <= MAX_KEY_LENGTH &&
+    !CONTROL.test(value) &&
+    !LONE_SURROGATE.test(value)
+  );
+}
+
+/**
+ * Asserts that `value` is well-formed Unicode (no lone surrogate), so it
+ * can be put in a URL path or query: `encodeURIComponent` would throw a
+ * `URIError` and `URLSearchParams` would silently replace it with U+FFFD.
+ */
+export function assertWellFormed(value: string, what: string): void {
+  if (LONE_SURROGATE.test(value)) {
+    throw new PermissioValidationError(`Invalid ${what} ${JSON.stringify(value)}: ${LONE_SURROGATE_WHY}`, {
+      details: { [what]: value },
+    });
+  }
 }
 
 /** A parsed permission `"<type>:<action>"`. */
@@ -125,7 +153,7 @@ export function parseResourceInstance(value: unknown): ParsedInstance {
 }
 
 /**
- * Brings a resource URI to canonical form (SEMANTICS.md, "URIs are data, not
+ * Brings a resource URI to canonical form (docs/MODEL.md, "URIs are data, not
  * patterns") or throws `PermissioValidationError`:
  *
  * - starts with `/`; one trailing `/` is dropped (`/a/` → `/a`), the root `/` stays;
@@ -150,6 +178,7 @@ export function canonicalizeResourceUri(input: unknown): string {
   if (encoder.encode(input).length > MAX_URI_BYTES) fail(`it is longer than ${MAX_URI_BYTES} bytes.`);
   if (CONTROL.test(input)) fail('it contains a control character.');
   if (input.includes('\\')) fail('it contains a backslash.');
+  if (LONE_SURROGATE.test(input)) fail(LONE_SURROGATE_WHY);
   if (input === '/') return '/';
 
   const body = input.endsWith('/') ? input.slice(1, -1) : input.slice(1);
@@ -198,6 +227,54 @@ export function uriAncestors(canonical: string): string[] {
 export function isUriAncestorOrSelf(ancestor: string, uri: string): boolean {
   if (ancestor === uri || ancestor === '/') return true;
   return uri.length > ancestor.length && uri.startsWith(ancestor) && uri.charCodeAt(ancestor.length) === 47; /* / */
+}
+
+/** Deepest nesting of objects and arrays in an attributes bag (the bag itself is level 1). */
+export const MAX_ATTRIBUTE_DEPTH = 32;
+/** Largest attributes bag, in characters of its JSON text (approximately: keys, strings, numbers, punctuation). */
+export const MAX_ATTRIBUTES_SIZE = 64 * 1024;
+
+/**
+ * Asserts that an attributes value (a user's or tenant's `attributes`) is
+ * within {@link MAX_ATTRIBUTE_DEPTH} levels of nesting and
+ * {@link MAX_ATTRIBUTES_SIZE} characters of JSON. Iterative, so it refuses a
+ * 100,000-level document (or a cyclic object) without deepening the stack;
+ * it stops at the first level or character past a limit.
+ */
+export function assertAttributesWithinLimits(value: unknown, field = 'attributes'): void {
+  const stack: [unknown, number][] = [[value, 1]];
+  let size = 0;
+  while (stack.length > 0) {
+    const [item, depth] = stack.pop() as [unknown, number];
+    if (typeof item === 'string') size += item.length + 2;
+    else if (typeof item !== 'object' || item === null) size += 8;
+    else {
+      if (depth > MAX_ATTRIBUTE_DEPTH) {
+        throw new PermissioValidationError(
+          `Invalid ${field}: nested more than ${MAX_ATTRIBUTE_DEPTH} levels deep (MAX_ATTRIBUTE_DEPTH is ` +
+            `${MAX_ATTRIBUTE_DEPTH}); flatten the attributes.`,
+          { details: { field, limit: 'MAX_ATTRIBUTE_DEPTH', max: MAX_ATTRIBUTE_DEPTH } },
+        );
+      }
+      size += 2;
+      if (Array.isArray(item)) {
+        for (const element of item) stack.push([element, depth + 1]);
+        size += item.length;
+      } else {
+        for (const key of Object.keys(item)) {
+          size += key.length + 4;
+          stack.push([(item as Record<string, unknown>)[key], depth + 1]);
+        }
+      }
+    }
+    if (size > MAX_ATTRIBUTES_SIZE) {
+      throw new PermissioValidationError(
+        `Invalid ${field}: larger than ${MAX_ATTRIBUTES_SIZE} characters of JSON (MAX_ATTRIBUTES_SIZE is ` +
+          `${MAX_ATTRIBUTES_SIZE}); keep large data outside the policy.`,
+        { details: { field, limit: 'MAX_ATTRIBUTES_SIZE', max: MAX_ATTRIBUTES_SIZE } },
+      );
+    }
+  }
 }
 
 function describe(value: unknown): string {

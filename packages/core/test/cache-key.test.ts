@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, checkCacheKey } from '../src/index.js';
+import { canonicalJson, checkCacheKey } from '../src/internal.js';
 import type { CheckResource } from '../src/index.js';
 
 describe('checkCacheKey', () => {

@@ -15,13 +15,11 @@ import {
   PermissioValidationError,
   ResourceBuilder,
   UserBuilder,
-  apiErrorFromStatus,
-  backoffDelay,
-  parseRetryAfter,
   type Decision,
   type RoleAssignment,
   type User,
 } from '../src/index.js';
+import { apiErrorFromStatus, backoffDelay, parseRetryAfter } from '../src/internal.js';
 import { fakePdp } from './fake-pdp.js';
 import { TOKEN, captureLogger } from './helpers.js';
 
@@ -154,7 +152,12 @@ describe('options validation', () => {
   it('never reads process.env', () => {
     const env = process.env;
     const touched: string[] = [];
-    process.env = new Proxy(env, { get: (t, p) => (touched.push(String(p)), Reflect.get(t, p)) });
+    process.env = new Proxy(env, {
+      get: (t, p) => {
+        touched.push(String(p));
+        return Reflect.get(t, p);
+      },
+    });
     try {
       new Permissio({ token: TOKEN });
       new Permissio({ pdp: fakePdp().pdp });
@@ -219,7 +222,13 @@ describe('Permissio over a PDP', () => {
           total: all.length,
         }),
       },
-      roleAssignments: { assign: async (a: unknown) => (assigned.push(a), a), unassign: async () => undefined },
+      roleAssignments: {
+        assign: async (a: unknown) => {
+          assigned.push(a);
+          return a;
+        },
+        unassign: async () => undefined,
+      },
     });
     const permissio = new Permissio({ pdp });
     const keys: string[] = [];

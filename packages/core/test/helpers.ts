@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { createServer as createNetServer, type Socket } from 'node:net';
+import { createServer as createNetServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../src/index.js';
 
@@ -47,28 +47,8 @@ export async function httpServer(
   };
 }
 
-/** A TCP server on 127.0.0.1:0 that accepts connections and never answers. */
-export async function silentServer(): Promise<{ url: string; connections: () => number; close(): Promise<void> }> {
-  const sockets = new Set<Socket>();
-  let count = 0;
-  const server = createNetServer((socket) => {
-    count++;
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('error', () => {});
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    connections: () => count,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  };
-}
+/** The never-answering server shared with the adapters' matrix (Node built-ins only). */
+export { startSilentServer as silentServer } from '../../adapter-testkit/src/silent-server.js';
 
 /** A port on 127.0.0.1 where nothing listens (bound, then released). */
 export async function closedPortUrl(): Promise<string> {

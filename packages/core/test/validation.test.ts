@@ -1,14 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { PermissioValidationError, isUriAncestorOrSelf, isValidKey, parseResourceInstance } from '../src/index.js';
 import {
-  PermissioValidationError,
+  MAX_ATTRIBUTE_DEPTH,
+  MAX_ATTRIBUTES_SIZE,
+  assertAttributesWithinLimits,
   assertKey,
   canonicalizeResourceUri,
-  isUriAncestorOrSelf,
   parsePermission,
-  parseResourceInstance,
   uriAncestors,
-} from '../src/index.js';
+} from '../src/internal.js';
 
 describe('canonicalizeResourceUri', () => {
   it.each([
@@ -125,5 +126,64 @@ describe('keys, permissions, instances', () => {
     expect(parseResourceInstance('/p/1/')).toEqual({ kind: 'uri', uri: '/p/1', value: '/p/1' });
     expect(() => parseResourceInstance('document')).toThrow(PermissioValidationError);
     expect(() => parseResourceInstance('/p/../x')).toThrow(PermissioValidationError);
+  });
+});
+
+describe('lone UTF-16 surrogates (issue 10, #11)', () => {
+  const lone = ['a\uD800', '\uDC00b', 'x\uDBFFy', '\uDFFF'];
+
+  it.each(lone)('key %j is invalid everywhere, with a typed error', (key) => {
+    expect(isValidKey(key)).toBe(false);
+    expect(() => assertKey(key, 'user')).toThrow(PermissioValidationError);
+    expect(() => assertKey(key, 'user')).toThrow(/lone UTF-16 surrogate/);
+    expect(() => parsePermission(`document:${key}`)).toThrow(PermissioValidationError);
+    expect(() => parseResourceInstance(`document:${key}`)).toThrow(PermissioValidationError);
+    expect(() => canonicalizeResourceUri(`/docs/${key}`)).toThrow(PermissioValidationError);
+    expect(() => parseResourceInstance(`/docs/${key}`)).toThrow(PermissioValidationError);
+  });
+
+  it('a surrogate pair (an astral character) stays valid', () => {
+    expect(isValidKey('doc-\u{1F600}')).toBe(true);
+    expect(() => assertKey('doc-\u{1F600}', 'user')).not.toThrow();
+    expect(canonicalizeResourceUri('/docs/\u{1F600}')).toBe('/docs/\u{1F600}');
+    expect(canonicalizeResourceUri('/docs/%F0%9F%98%80')).toBe('/docs/\u{1F600}');
+  });
+
+  it('an encoded lone surrogate in a URI is a validation error, not a URIError', () => {
+    expect(() => canonicalizeResourceUri('/docs/%ED%A0%80')).toThrow(PermissioValidationError);
+  });
+});
+
+describe('assertAttributesWithinLimits', () => {
+  function deep(levels: number): Record<string, unknown> {
+    const root: Record<string, unknown> = {};
+    let current = root;
+    for (let i = 1; i < levels; i++) {
+      const next: Record<string, unknown> = {};
+      current.a = next;
+      current = next;
+    }
+    return root;
+  }
+
+  it('accepts 32 levels, refuses 33 with a message naming the limit', () => {
+    expect(() => assertAttributesWithinLimits(deep(MAX_ATTRIBUTE_DEPTH))).not.toThrow();
+    expect(() => assertAttributesWithinLimits(deep(MAX_ATTRIBUTE_DEPTH + 1))).toThrow(/MAX_ATTRIBUTE_DEPTH is 32/);
+    expect(() => assertAttributesWithinLimits({ list: [[[1]]] })).not.toThrow();
+  });
+
+  it('refuses a 100,000-level document and a cyclic object without overflowing the stack', () => {
+    expect(() => assertAttributesWithinLimits(deep(100_000))).toThrow(PermissioValidationError);
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    expect(() => assertAttributesWithinLimits(cyclic, 'user attributes')).toThrow(/Invalid user attributes: nested/);
+  });
+
+  it('refuses more than MAX_ATTRIBUTES_SIZE characters', () => {
+    expect(() => assertAttributesWithinLimits({ s: 'x'.repeat(MAX_ATTRIBUTES_SIZE - 100) })).not.toThrow();
+    expect(() => assertAttributesWithinLimits({ s: 'x'.repeat(MAX_ATTRIBUTES_SIZE) })).toThrow(/MAX_ATTRIBUTES_SIZE/);
+    expect(() => assertAttributesWithinLimits({ n: new Array(MAX_ATTRIBUTES_SIZE).fill(1) })).toThrow(
+      /MAX_ATTRIBUTES_SIZE/,
+    );
   });
 });

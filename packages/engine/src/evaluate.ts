@@ -1,5 +1,5 @@
 /**
- * Check evaluation (SEMANTICS.md, "Rules of a check").
+ * Check evaluation (docs/MODEL.md, "Rules of a check").
  *
  * `check` is the hot path: it looks up the user's holdings in the tenant and
  * tries, in order, tenant roles, instance roles, URI roles, direct grants —
@@ -19,14 +19,8 @@
  * unknown user → unknown resource type → unknown action is reported before
  * `no_matching_grant` (an unknown tenant is `no_matching_grant`).
  */
-import {
-  DEFAULT_TENANT,
-  PermissioValidationError,
-  assertKey,
-  isValidKey,
-  parsePermission,
-  parseResourceInstance,
-} from '@permissio/core';
+import { DEFAULT_TENANT, PermissioValidationError, isValidKey, parseResourceInstance } from '@permissio/core';
+import { assertKey, parsePermission } from '@permissio/core/internal';
 import type {
   CheckPermissionsRequest,
   CheckPermissionsResult,
@@ -108,7 +102,7 @@ export function check(state: State, uris: UriCache, request: CheckRequest): bool
 /** Builds (and caches on the holdings) the permissions of the tenant-wide roles. */
 function tenantWide(state: State, held: TenantGrants): Set<string> {
   const effective = new Set<string>();
-  for (const role of held.roles) for (const permission of state.closure.get(role).keys()) effective.add(permission);
+  for (const role of held.roles) for (const permission of state.closure.permissions(role)) effective.add(permission);
   held.effective = effective;
   held.effectiveVersion = state.closure.version;
   return effective;
@@ -178,7 +172,7 @@ function allow(
   permission: string,
   resourceInstance?: string,
 ): Decision {
-  const via: DecisionVia = { role, tenant, permission, path: [...(state.closure.get(role).get(permission) ?? [role])] };
+  const via: DecisionVia = { role, tenant, permission, path: state.closure.path(role, permission) ?? [role] };
   if (resourceInstance !== undefined) via.resourceInstance = resourceInstance;
   return { allowed: true, reason, via };
 }
@@ -276,7 +270,7 @@ export function userPermissions(
     for (const role of held.instanceRoles.get(location) ?? []) roles.add(role);
     for (const permission of held.grants.get(location) ?? []) permissions.add(permission);
   }
-  for (const role of roles) for (const permission of state.closure.get(role).keys()) permissions.add(permission);
+  for (const role of roles) for (const permission of state.closure.permissions(role)) permissions.add(permission);
   let list = [...permissions];
   if (parsed.kind === 'instance') {
     const prefix = `${parsed.type}:`;

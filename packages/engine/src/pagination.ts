@@ -1,5 +1,5 @@
 /**
- * List paging (SEMANTICS.md): `page` 1-based (default 1), `perPage` default
+ * List paging (docs/MODEL.md, "Lists"): `page` 1-based (default 1), `perPage` default
  * 10 and at most 100, `search` a case-insensitive substring of key or name,
  * results ordered by key.
  */
@@ -43,7 +43,7 @@ export function searchTerm(params: { search?: unknown } | undefined): string | u
 /** `true` iff one of `fields` contains `term` (already lower-case), ignoring case. */
 export function matchesSearch(term: string | undefined, ...fields: (string | undefined)[]): boolean {
   if (term === undefined) return true;
-  for (const field of fields) if (field !== undefined && field.toLowerCase().includes(term)) return true;
+  for (const field of fields) if (field?.toLowerCase().includes(term)) return true;
   return false;
 }
 

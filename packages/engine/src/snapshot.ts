@@ -1,5 +1,5 @@
 /**
- * Policy snapshots (API.md): `load` builds a complete new state from a
+ * Policy snapshots (docs/MODEL.md, "Policy snapshots"): `load` builds a complete new state from a
  * snapshot — or throws one `PermissioValidationError` naming the offending
  * entry, leaving the caller's state untouched — and `exportSnapshot` writes
  * the state back in the same shape (every list ordered by key, so equal
@@ -14,13 +14,16 @@ import { createResource, resourceOut } from './ops/resources.js';
 import { createRole, roleOut } from './ops/roles.js';
 import { createTenant, ensureTenant, tenantOut } from './ops/tenants.js';
 import { createUser, ensureUser, userOut } from './ops/users.js';
-import { DEFAULT_TENANT, assertKey } from '@permissio/core';
+import { DEFAULT_TENANT } from '@permissio/core';
+import { assertKey } from '@permissio/core/internal';
+import { assertKnownSnapshotFields } from './snapshot-fields.js';
 import { State } from './state.js';
 import { assertObject, conflict, notFound, optionalArray } from './values.js';
 
 /** Builds a fresh state from a snapshot; throws a validation error naming the first bad entry. */
 export function stateFromSnapshot(snapshot: PolicySnapshot): State {
   entry('snapshot', () => assertObject(snapshot, 'snapshot'));
+  assertKnownSnapshotFields(snapshot);
   const state = new State();
   const list = <T>(name: keyof PolicySnapshot): T[] =>
     entry(name, () => (optionalArray(snapshot[name], name) ?? []) as T[]);
@@ -31,9 +34,9 @@ export function stateFromSnapshot(snapshot: PolicySnapshot): State {
   const assignments = list<RoleAssignmentCreate>('roleAssignments');
   const grants = list<GrantRequest>('grants');
 
-  resources.forEach((r, i) => entry(label('resources', i, r), () => createResource(state, r)));
-  roles.forEach((r, i) => entry(label('roles', i, r), () => createRole(state, r, false)));
-  roles.forEach((r, i) =>
+  for (const [i, r] of resources.entries()) entry(label('resources', i, r), () => createResource(state, r));
+  for (const [i, r] of roles.entries()) entry(label('roles', i, r), () => createRole(state, r, false));
+  for (const [i, r] of roles.entries()) {
     entry(label('roles', i, r), () => {
       const record = state.roles.get(r.key);
       for (const parent of optionalArray(r.extends, 'extends') ?? []) {
@@ -41,8 +44,8 @@ export function stateFromSnapshot(snapshot: PolicySnapshot): State {
         if (!state.roles.has(parent)) throw notFound('role', parent);
         record?.extends.add(parent);
       }
-    }),
-  );
+    });
+  }
   const cyclic = findCycle(state);
   if (cyclic !== undefined) {
     const index = roles.findIndex((r) => r.key === cyclic);
@@ -53,26 +56,26 @@ export function stateFromSnapshot(snapshot: PolicySnapshot): State {
   state.closure.rebuildAll();
 
   let describedDefault = false;
-  tenants.forEach((t, i) =>
+  for (const [i, t] of tenants.entries()) {
     entry(label('tenants', i, t), () => {
       if (!describedDefault && (t as { key?: unknown } | null)?.key === DEFAULT_TENANT) {
         state.tenants.delete(DEFAULT_TENANT); // the snapshot describes the implicit tenant
         describedDefault = true;
       }
       createTenant(state, t);
-    }),
-  );
-  users.forEach((u, i) => entry(label('users', i, u), () => createUser(state, u)));
-  assignments.forEach((a, i) =>
+    });
+  }
+  for (const [i, u] of users.entries()) entry(label('users', i, u), () => createUser(state, u));
+  for (const [i, a] of assignments.entries()) {
     entry(label('roleAssignments', i), () => {
       const normal = normalizeAssignment(a);
       ensureUser(state, normal.user);
       ensureTenant(state, normal.tenant);
       const valid = checkAssignable(state, a);
       state.addAssignment(valid.user, valid.role, valid.tenant, valid.instance);
-    }),
-  );
-  grants.forEach((g, i) =>
+    });
+  }
+  for (const [i, g] of grants.entries()) {
     entry(label('grants', i), () => {
       assertObject(g, 'grant');
       assertKey(g.user, 'user');
@@ -81,8 +84,8 @@ export function stateFromSnapshot(snapshot: PolicySnapshot): State {
       ensureUser(state, g.user);
       ensureTenant(state, tenant);
       applyGrant(state, checkGrantable(state, g));
-    }),
-  );
+    });
+  }
   return state;
 }
 

@@ -3,7 +3,7 @@
  * validated once, then its ancestors-or-self list is one `Map` lookup away.
  * Only valid URIs are remembered; invalid ones throw every time.
  */
-import { canonicalizeResourceUri, uriAncestors } from '@permissio/core';
+import { canonicalizeResourceUri, uriAncestors } from '@permissio/core/internal';
 
 export class UriCache {
   private readonly entries = new Map<string, readonly string[]>();

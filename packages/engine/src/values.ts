@@ -4,6 +4,7 @@
  */
 import { PermissioConflictError, PermissioNotFoundError, PermissioValidationError } from '@permissio/core';
 import type { Attributes } from '@permissio/core';
+import { assertAttributesWithinLimits } from '@permissio/core/internal';
 
 export function notFound(kind: string, key: string): PermissioNotFoundError {
   return new PermissioNotFoundError(`${capitalize(kind)} ${JSON.stringify(key)} does not exist.`, {
@@ -40,12 +41,16 @@ export function optionalArray(value: unknown, field: string): unknown[] | undefi
   return value;
 }
 
-/** Validates an attributes object and returns a private deep copy of it. */
+/**
+ * Validates an attributes object — an object, within core's depth and size
+ * limits (checked without recursion) — and returns a private deep copy of it.
+ */
 export function attributesIn(value: unknown, field = 'attributes'): Attributes {
   if (value === undefined || value === null) return {};
   if (typeof value !== 'object' || Array.isArray(value)) {
     throw invalid(`Invalid ${field}: expected an object.`, { field });
   }
+  assertAttributesWithinLimits(value, field);
   return cloneValue(value) as Attributes;
 }
 

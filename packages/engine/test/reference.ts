@@ -1,5 +1,5 @@
 /**
- * A deliberately naive evaluator written straight from SEMANTICS.md: no
+ * A deliberately naive evaluator written straight from docs/MODEL.md: no
  * indexes, no caches, it scans every assignment and grant of the snapshot
  * for every question. The property tests compare the engine against it.
  * Inputs are assumed valid (the generators only produce valid ones).
@@ -95,7 +95,7 @@ export class ReferenceEvaluator {
     // Rule 3: URI role on an ancestor-or-equal URI, deepest first.
     const uri = resource.uri;
     const covers = (p: string | undefined): p is string =>
-      uri !== undefined && p !== undefined && p.startsWith('/') && (p === uri || p === '/' || uri.startsWith(`${p}/`));
+      uri !== undefined && p?.startsWith('/') === true && (p === uri || p === '/' || uri.startsWith(`${p}/`));
     const depth = (p: string): number => (p === '/' ? 0 : p.split('/').length - 1);
     const byDepth = (list: Held[]): Held[] =>
       [...list].sort(

@@ -20,15 +20,16 @@ export type {
 export type { AuthorizationOutcome, RefusalOutcome, ProblemDetails } from '@permissio/core/internal';
 
 declare global {
-  // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace Express {
     interface Request {
       /**
-       * The request's decision cache, set by `permissio()`: further checks in
-       * the handler (`await req.permissio.check('write', doc)`) reuse it.
-       * Undefined on requests the middleware did not run for.
+       * The request's decision cache, defined by `permissio()` and created at
+       * the request's first decision (or first read): further checks in the
+       * handler (`await req.permissio?.check('write', doc)`) reuse it.
+       * Undefined on requests the middleware did not run for, and before the
+       * first decision while asynchronous user/tenant resolvers answer.
        */
-      permissio: RequestScope;
+      permissio?: RequestScope | undefined;
     }
   }
 }

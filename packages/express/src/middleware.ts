@@ -1,17 +1,18 @@
 /**
- * `permissio(options)`: the Express middleware that starts every request's
- * authorization. It resolves the user and tenant once, creates the request's
- * decision cache (`req.permissio`) and keeps the per-request state under a
- * non-enumerable symbol for `requirePermission` to find.
+ * `permissio(options)`: the Express middleware that marks every request for
+ * authorization: it keeps the per-request state under a non-enumerable
+ * symbol for `requirePermission` to find, and defines `req.permissio`. The
+ * user and tenant are resolved lazily, at the request's first decision.
  */
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import type { MaybePromise, RequestScope } from '@permissio/core';
 import {
-  Authorizer,
+  createRegistration,
+  scopeOf,
+  type AdapterRegistration,
   type AuthorizationContext,
   type PermissioAdapterBaseOptions,
-  type RefusalMode,
   type RefusalOutcome,
-  resolveRefusalMode,
 } from '@permissio/core/internal';
 import { watchRoute } from './unguarded.js';
 
@@ -58,19 +59,13 @@ export interface PermissioExpressOptions extends PermissioAdapterBaseOptions<Req
 }
 
 /** What one `permissio()` registration shares with `requirePermission`. */
-export interface ExpressInstance {
-  readonly authorizer: Authorizer<Request>;
-  readonly onDenied: PermissioExpressHook | undefined;
-  readonly onUnauthenticated: PermissioExpressHook | undefined;
-  readonly onError: PermissioExpressHook | 'next' | undefined;
-  /** How refusals no hook handles are answered. */
-  readonly refusal: RefusalMode;
-}
+export type ExpressRegistration = AdapterRegistration<Request, PermissioExpressHook | 'next'>;
 
 /** Per-request state, stored on `req` under {@link STATE}. */
 export interface ExpressRequestState {
-  readonly instance: ExpressInstance;
-  readonly context: AuthorizationContext;
+  readonly registration: ExpressRegistration;
+  /** Started at the request's first decision (or first read of `req.permissio`). */
+  context: MaybePromise<AuthorizationContext> | undefined;
 }
 
 /** Non-enumerable request slot of the per-request state (shared by ESM and CJS copies). */
@@ -84,47 +79,85 @@ export function requestState(req: Request): ExpressRequestState | undefined {
 }
 
 /**
+ * The request's authorization context: user and tenant are resolved on first
+ * use — the request's first decision — so auth middleware that ran after
+ * `permissio()` (e.g. route-level) counts.
+ */
+export function startedContext(req: Request, state: ExpressRequestState): MaybePromise<AuthorizationContext> {
+  const existing = state.context;
+  if (existing !== undefined) return existing;
+  const started = state.registration.authorizer.begin(req);
+  state.context = started;
+  if (started instanceof Promise) {
+    void started.then((context) => {
+      if (state.context === started) state.context = context;
+    });
+  }
+  return started;
+}
+
+/** `req.permissio`: the request scope, started on first read; undefined while async resolvers answer. */
+function readScope(this: Request): RequestScope | undefined {
+  const state = requestState(this);
+  return state === undefined ? undefined : scopeOf(startedContext(this, state));
+}
+
+/** `req.permissio = value` (e.g. a test double) shadows the accessor with a plain value. */
+function writeScope(this: Request, value: unknown): void {
+  Object.defineProperty(this, 'permissio', { value, writable: true, configurable: true, enumerable: true });
+}
+
+const SCOPE_PROPERTY: PropertyDescriptor = Object.freeze({
+  get: readScope,
+  set: writeScope,
+  configurable: true,
+  enumerable: false,
+});
+
+/**
+ * Defines the `req.permissio` accessor once on Express's request prototype
+ * (shared by every app and mounted sub-app), so the middleware does not
+ * define it per request. Requests the middleware did not run for read
+ * `undefined`, as typed.
+ */
+function defineScopeAccessor(): void {
+  const proto = express.request as object | undefined;
+  if (proto !== undefined && !Object.hasOwn(proto, 'permissio'))
+    Object.defineProperty(proto, 'permissio', SCOPE_PROPERTY);
+}
+
+/**
  * Creates the Express middleware. Register it before any route that uses
- * `requirePermission` (`app.use(permissio({ client, user }))`).
+ * `requirePermission` (`app.use(permissio({ client, user }))`). It only marks
+ * the request: the user and tenant are resolved at the first decision.
  *
  * @throws TypeError naming the first invalid option
  */
 export function permissio(options: PermissioExpressOptions): RequestHandler {
-  const authorizer = new Authorizer<Request>(options, 'express', ['onDenied', 'onUnauthenticated']);
-  const onError = options.onError;
+  const registration: ExpressRegistration = createRegistration<Request, PermissioExpressHook | 'next'>(
+    options,
+    'express',
+    ['onDenied', 'onUnauthenticated'],
+    ['refusal'],
+  );
+  const onError = registration.onError;
   if (onError !== undefined && onError !== 'next' && typeof onError !== 'function') {
     throw new TypeError('@permissio/express: option "onError" must be a function or "next".');
   }
-  const instance: ExpressInstance = {
-    authorizer,
-    onDenied: options.onDenied,
-    onUnauthenticated: options.onUnauthenticated,
-    onError,
-    refusal: resolveRefusalMode(options.refusal, 'express'),
-  };
-  const requireGuard = authorizer.options.requireGuard;
+
+  defineScopeAccessor();
+  const requireGuard = registration.requireGuard;
 
   return function permissioMiddleware(req: Request, _res: Response, next: NextFunction): void {
+    Object.defineProperty(req, STATE, {
+      value: { registration, context: undefined },
+      writable: true,
+      configurable: true,
+      enumerable: false,
+    });
+    // Another copy of Express (not the one this package resolves): define the accessor on the request itself.
+    if (!('permissio' in req)) Object.defineProperty(req, 'permissio', SCOPE_PROPERTY);
     if (requireGuard) watchRoute(req);
-    const started = authorizer.begin(req);
-    if (started instanceof Promise) {
-      started.then((context) => {
-        attach(req, instance, context);
-        next();
-      }, next);
-      return;
-    }
-    attach(req, instance, started);
     next();
   };
-}
-
-function attach(req: Request, instance: ExpressInstance, context: AuthorizationContext): void {
-  Object.defineProperty(req, STATE, {
-    value: { instance, context },
-    writable: true,
-    configurable: true,
-    enumerable: false,
-  });
-  req.permissio = context.scope;
 }

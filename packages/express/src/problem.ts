@@ -7,7 +7,7 @@ import {
   type RefusalOutcome,
   selectRefusalHook,
 } from '@permissio/core/internal';
-import type { ExpressInstance, PermissioExpressHook } from './middleware.js';
+import type { ExpressRegistration } from './middleware.js';
 
 /** Writes `outcome` as an `application/problem+json` response. */
 export function sendProblem(res: Response, outcome: RefusalOutcome): void {
@@ -17,19 +17,16 @@ export function sendProblem(res: Response, outcome: RefusalOutcome): void {
 
 /** Answers a refused request through the matching hook, or with the default response. */
 export function refuse(
-  instance: ExpressInstance | undefined,
+  registration: ExpressRegistration,
   req: Request,
   res: Response,
   next: NextFunction,
   outcome: RefusalOutcome,
 ): void {
-  let hook: PermissioExpressHook | 'next' | undefined;
-  if (instance !== undefined) {
-    hook = selectRefusalHook(outcome, instance);
-  }
+  const hook = selectRefusalHook(outcome, registration);
   if (hook === undefined) {
     // `refusal: 'error'`: the app's error handler renders it.
-    if (instance?.refusal === 'error') next(new PermissioRefusalError(outcome));
+    if (registration.refusal === 'error') next(new PermissioRefusalError(outcome));
     else sendProblem(res, outcome);
     return;
   }

@@ -16,7 +16,7 @@ import { markRequest } from './route-marks.js';
  */
 export function publicRoute(): RequestHandler {
   return markPublic(function publicRouteMarker(req: Request, _res: Response, next: NextFunction): void {
-    if (requestState(req)?.instance.authorizer.options.requireGuard === true) markRequest(req);
+    if (requestState(req)?.registration.requireGuard === true) markRequest(req);
     next();
   });
 }

@@ -5,14 +5,14 @@
  * never runs.
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { PermissioError } from '@permissio/core';
 import {
   assertPermissionArguments,
   markGuard,
+  notRegisteredError,
   type AuthorizationOutcome,
   type ResourceSpec,
 } from '@permissio/core/internal';
-import { requestState, type ExpressInstance } from './middleware.js';
+import { requestState, startedContext, type ExpressRegistration } from './middleware.js';
 import { refuse } from './problem.js';
 import { markRequest } from './route-marks.js';
 
@@ -34,17 +34,18 @@ export function requirePermission(action: string, resource: ExpressResourceSpec)
       const state = requestState(req);
       if (state === undefined) {
         next(
-          new PermissioError(
-            '@permissio/express: permissio() did not run for this request; register app.use(permissio({ ... })) before requirePermission.',
-            { code: 'MIDDLEWARE_MISSING' },
+          notRegisteredError(
+            'express',
+            'permissio() did not run for this request',
+            'register app.use(permissio({ ... })) before requirePermission',
           ),
         );
         return;
       }
-      const { instance } = state;
+      const instance = state.registration;
       // requireGuard: this request met a guard (the unguarded-route check lets it through).
-      if (instance.authorizer.options.requireGuard) markRequest(req);
-      const outcome = instance.authorizer.authorize(state.context, req, action, resource);
+      if (instance.requireGuard) markRequest(req);
+      const outcome = instance.authorizer.authorize(startedContext(req, state), req, action, resource);
       // A synchronous answer (embedded engine, sync resolver) calls next() in this tick.
       if (outcome instanceof Promise) {
         outcome.then(
@@ -62,7 +63,7 @@ export function requirePermission(action: string, resource: ExpressResourceSpec)
 
 /** Runs the next handler on an explicit allow; refuses everything else. */
 function finish(
-  instance: ExpressInstance,
+  instance: ExpressRegistration,
   req: Request,
   res: Response,
   next: NextFunction,

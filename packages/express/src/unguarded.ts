@@ -37,16 +37,11 @@ function wrap(route: ExpressRoute, handle: (...args: unknown[]) => unknown): Wra
   const wrapped = function permissioUnguardedRoute(req: Request, res: Response, next: NextFunction): unknown {
     const method = dispatchMethod(route, req.method);
     const state = requestState(req);
-    if (
-      !methods.has(method) ||
-      isRequestMarked(req) ||
-      state === undefined ||
-      !state.instance.authorizer.options.requireGuard
-    ) {
+    if (!methods.has(method) || isRequestMarked(req) || state === undefined || !state.registration.requireGuard) {
       return handle(req, res, next);
     }
     refuse(
-      state.instance,
+      state.registration,
       req,
       res,
       next,

@@ -31,11 +31,28 @@ const user = (req: Request) => req.get('x-user');
 const tenant = (req: Request) => req.get('x-tenant');
 
 describe('@permissio/express specifics', () => {
-  it('types: req.permissio is a RequestScope; resolvers receive Express requests', () => {
-    expectTypeOf<Request['permissio']>().toEqualTypeOf<RequestScope>();
+  it('types: req.permissio is an optional RequestScope (undefined where permissio() did not run)', () => {
+    expectTypeOf<Request['permissio']>().toEqualTypeOf<RequestScope | undefined>();
     expectTypeOf<PermissioExpressOptions['user']>().parameter(0).toEqualTypeOf<Request>();
     expectTypeOf(resourceFromPath('document')).parameter(0).toEqualTypeOf<Request>();
     expectTypeOf(requirePermission('read', 'document')).toEqualTypeOf<express.RequestHandler>();
+  });
+
+  it('req.permissio is undefined where permissio() did not run, and assignable', async () => {
+    const other = express();
+    other.get('/none', (req, res) => {
+      res.json({ scope: req.permissio === undefined ? 'undefined' : 'set' });
+    });
+    const app = express();
+    app.use('/other', other);
+    app.use(permissio({ client: engineClient().client, user, tenant }));
+    app.get('/shadow', (req, res) => {
+      (req as { permissio?: unknown }).permissio = 'replaced';
+      res.json({ scope: req.permissio });
+    });
+    const server = await listen(app);
+    expect((await request(server).get('/other/none')).body).toEqual({ scope: 'undefined' });
+    expect((await request(server).get('/shadow')).body).toEqual({ scope: 'replaced' });
   });
 
   it('keeps the per-request state non-enumerable and sets req.permissio', async () => {
@@ -45,13 +62,13 @@ describe('@permissio/express specifics', () => {
       res.json({
         keys: Object.keys(req).filter((k) => k.includes('permissio')),
         symbols: Object.getOwnPropertySymbols(req).length,
-        user: req.permissio.user,
+        user: req.permissio?.user,
       });
     });
     const res = await request(await listen(app))
       .get('/x')
       .set('x-user', 'alice');
-    expect(res.body).toEqual({ keys: ['permissio'], symbols: expect.any(Number), user: 'alice' });
+    expect(res.body).toEqual({ keys: [], symbols: expect.any(Number), user: 'alice' });
   });
 
   it("onError: 'next' hands the PDP error to the app's error handler, with status", async () => {

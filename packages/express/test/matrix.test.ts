@@ -46,16 +46,26 @@ export const expressDriver: AdapterDriver<Request> = {
     onUnauthenticated: hook('onUnauthenticated'),
     onError: hook('onError'),
   }),
-  async createApp({ options, routes }) {
+  async createApp({ options, routes, authenticate, registration = 'normal' }) {
     const app = express();
-    app.use(permissio(options as PermissioExpressOptions));
+    if (registration === 'normal') app.use(permissio(options as PermissioExpressOptions));
+    // Late auth: route-level, after permissio() and before requirePermission.
+    const auth: express.RequestHandler[] =
+      authenticate === undefined
+        ? []
+        : [
+            (req, _res, next) => {
+              authenticate(req);
+              next();
+            },
+          ];
     for (const route of routes) {
       const handlers =
         route.permission !== undefined
-          ? [requirePermission(route.permission.action, route.permission.resource)]
+          ? [...auth, requirePermission(route.permission.action, route.permission.resource)]
           : route.public === true
-            ? [publicRoute()]
-            : [];
+            ? [...auth, publicRoute()]
+            : auth;
       const method = route.method.toLowerCase() as 'get' | 'post' | 'delete';
       app[method](expressPath(route.path), ...handlers, async (req, res, next) => {
         try {
@@ -65,6 +75,7 @@ export const expressDriver: AdapterDriver<Request> = {
         }
       });
     }
+    if (registration === 'after-routes') app.use(permissio(options as PermissioExpressOptions));
     const server = app.listen(0, '127.0.0.1');
     await new Promise<void>((resolve) => server.once('listening', () => resolve()));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -23,11 +23,12 @@ export type { AuthorizationOutcome, RefusalOutcome, ProblemDetails } from '@perm
 declare module 'fastify' {
   interface FastifyRequest {
     /**
-     * The request's decision cache, assigned by the plugin's onRequest hook;
-     * further checks in the handler reuse it. `null` on requests outside the
-     * plugin's context.
+     * The request's decision cache, created at the request's first decision
+     * (or first read); further checks in the handler reuse it. Undefined
+     * outside the plugin's encapsulation context, and before the first check
+     * while asynchronous user/tenant resolvers are still answering.
      */
-    permissio: RequestScope;
+    permissio: RequestScope | undefined;
   }
   interface FastifyInstance {
     /** Returns a preHandler that requires `action` on `resource` (see `requirePermission`). */

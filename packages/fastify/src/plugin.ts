@@ -1,30 +1,36 @@
 /**
  * The Fastify plugin: `await app.register(permissioPlugin, { client, user })`.
  *
- * - decorates every request with `permissio` (null until the `onRequest`
- *   hook assigns the request's scope), so requests keep one shape;
+ * - decorates requests with `permissio`, the request's scope, created at the
+ *   request's first decision (user and tenant are resolved then, so auth
+ *   hooks that run after the plugin's `onRequest` count);
  * - adds `fastify.requirePermission(action, resource)` returning a preHandler;
  * - applies `config: { permission: { action, resource } }` of routes
- *   registered after the plugin automatically.
+ *   registered after the plugin automatically; `ready()` fails naming any
+ *   route declaring one that no plugin covers (see coverage.ts).
  *
  * Wrapped with fastify-plugin: the hooks apply to the registering context.
  */
 import type { FastifyPluginCallback, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
+import type { RequestScope } from '@permissio/core';
 import {
-  Authorizer,
   assertPermissionArguments,
-  type RefusalOutcome,
+  createRegistration,
+  notRegisteredError,
+  scopeOf,
   type PermissioAdapterBaseOptions,
-  resolveRefusalMode,
+  type RefusalOutcome,
   resolveRouteValidation,
 } from '@permissio/core/internal';
+import { GUARDED, isArmed, REGISTER_FIRST } from './coverage.js';
 import { installRouteTable } from './route-table.js';
 import {
   CONTEXT,
   INSTANCE,
   requirePermission,
-  type FastifyInstanceState,
+  startedContext,
+  type FastifyRegistration,
   type FastifyResourceSpec,
 } from './require-permission.js';
 
@@ -73,48 +79,62 @@ export interface RoutePermission {
 
 const ROUTE_MARK = Symbol.for('@permissio/fastify.routePreHandler');
 
+/** The options of this adapter besides the shared ones. */
+const ADAPTER_OPTIONS = ['refusal', 'routeValidation'];
+
+/** Options Fastify's `register()` itself reads, which the plugin receives as well. */
+const FASTIFY_OPTIONS = ['prefix', 'logLevel', 'logSerializers'];
+
 const plugin: FastifyPluginCallback<PermissioFastifyOptions> = function permissio(fastify, options, done) {
-  let authorizer: Authorizer<FastifyRequest>;
-  let refusal: ReturnType<typeof resolveRefusalMode>;
+  let registration: FastifyRegistration;
   let routeValidation: ReturnType<typeof resolveRouteValidation>;
   try {
-    authorizer = new Authorizer<FastifyRequest>(options, 'fastify');
-    refusal = resolveRefusalMode(options.refusal, 'fastify');
+    // Fastify's own register() options reach the plugin too.
+    registration = createRegistration<FastifyRequest, PermissioFastifyHook>(options, 'fastify', undefined, [
+      ...ADAPTER_OPTIONS,
+      ...FASTIFY_OPTIONS,
+    ]);
     routeValidation = resolveRouteValidation(options.routeValidation, 'fastify');
   } catch (error) {
     done(error as Error);
     return;
   }
-  const instance: FastifyInstanceState = {
-    authorizer,
-    onDenied: options.onDenied,
-    onUnauthenticated: options.onUnauthenticated,
-    onError: options.onError,
-    refusal,
-  };
+  const { authorizer } = registration;
 
-  fastify.decorateRequest('permissio', null as never);
+  // The scope is created lazily, at the request's first decision (or first read of request.permissio).
+  fastify.decorateRequest('permissio', {
+    getter(this: FastifyRequest): RequestScope | undefined {
+      return scopeOf(startedContext(this, authorizer));
+    },
+  });
   fastify.decorateRequest(CONTEXT, null);
   fastify.decorateRequest(INSTANCE, null);
   if (!fastify.hasDecorator('requirePermission')) fastify.decorate('requirePermission', requirePermission);
 
+  // Only marks the request: user and tenant are resolved at the first decision, after the app's own auth hooks.
   const onRequest: onRequestHookHandler = function permissioOnRequest(request, _reply, next) {
-    const started = authorizer.begin(request);
-    if (started instanceof Promise) {
-      started.then((context) => {
-        request[INSTANCE] = instance;
-        request[CONTEXT] = context;
-        request.permissio = context.scope;
-        next();
-      }, next);
-      return;
-    }
-    request[INSTANCE] = instance;
-    request[CONTEXT] = started;
-    request.permissio = started.scope;
+    request[INSTANCE] = registration;
     next();
   };
   fastify.addHook('onRequest', onRequest);
+  if (!isArmed(fastify)) {
+    // The ready-time coverage check is not armed (this module was loaded after the Fastify instance was
+    // created): refuse, at request time, routes of this context that declare a permission nobody applied.
+    fastify.addHook('preHandler', function permissioUncovered(request, _reply, next) {
+      const config = request.routeOptions.config as { permission?: unknown; [GUARDED]?: boolean } | undefined;
+      if (config?.permission !== undefined && config[GUARDED] !== true) {
+        next(
+          notRegisteredError(
+            'fastify',
+            `route ${request.method} ${request.routeOptions.url} declares config.permission but was declared before the plugin was registered`,
+            REGISTER_FIRST,
+          ),
+        );
+        return;
+      }
+      next();
+    });
+  }
 
   fastify.addHook('onRoute', function permissioOnRoute(routeOptions) {
     const permission = (routeOptions.config as { permission?: RoutePermission } | undefined)?.permission;
@@ -125,6 +145,8 @@ const plugin: FastifyPluginCallback<PermissioFastifyOptions> = function permissi
       );
     }
     assertPermissionArguments(permission.action, permission.resource, 'fastify');
+    // An enumerable symbol: Fastify copies it into the route's context config (read by the coverage check).
+    routeOptions.config = { ...routeOptions.config, [GUARDED]: true } as typeof routeOptions.config;
     const existing = routeOptions.preHandler;
     const list = existing === undefined ? [] : Array.isArray(existing) ? existing : [existing];
     // Fastify copies a GET route's options to its HEAD route: add the check once.
@@ -136,8 +158,10 @@ const plugin: FastifyPluginCallback<PermissioFastifyOptions> = function permissi
   // Route manifest, requireGuard and startup validation (after the permission hook above has added its preHandler).
   installRouteTable(fastify, {
     client: authorizer.options.client,
-    requireGuard: authorizer.options.requireGuard,
+    requireGuard: registration.requireGuard,
     routeValidation,
+    // Warnings go to the `logger` option when given, else to Fastify's own logger.
+    logger: authorizer.options.logger ?? { warn: (message: string) => fastify.log.warn(message) },
   });
 
   done();

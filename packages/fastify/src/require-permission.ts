@@ -4,15 +4,17 @@
  */
 import type { FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify';
 import { PermissioError } from '@permissio/core';
+import type { MaybePromise } from '@permissio/core';
 import {
   PROBLEM_CONTENT_TYPE,
   PermissioRefusalError,
   assertPermissionArguments,
   markGuard,
+  notRegisteredError,
+  type AdapterRegistration,
   type AuthorizationContext,
   type AuthorizationOutcome,
   type Authorizer,
-  type RefusalMode,
   type RefusalOutcome,
   type ResourceSpec,
   selectRefusalHook,
@@ -23,14 +25,7 @@ import type { PermissioFastifyHook } from './plugin.js';
 export type FastifyResourceSpec = ResourceSpec<FastifyRequest>;
 
 /** What one plugin registration shares with its preHandlers. */
-export interface FastifyInstanceState {
-  readonly authorizer: Authorizer<FastifyRequest>;
-  readonly onDenied: PermissioFastifyHook | undefined;
-  readonly onUnauthenticated: PermissioFastifyHook | undefined;
-  readonly onError: PermissioFastifyHook | undefined;
-  /** How refusals no hook handles are answered. */
-  readonly refusal: RefusalMode;
-}
+export type FastifyRegistration = AdapterRegistration<FastifyRequest, PermissioFastifyHook>;
 
 /** Request slots (decorated with null at registration). */
 export const CONTEXT: unique symbol = Symbol.for('@permissio/fastify.context') as never;
@@ -38,8 +33,8 @@ export const INSTANCE: unique symbol = Symbol.for('@permissio/fastify.instance')
 
 declare module 'fastify' {
   interface FastifyRequest {
-    [CONTEXT]: AuthorizationContext | null;
-    [INSTANCE]: FastifyInstanceState | null;
+    [CONTEXT]: MaybePromise<AuthorizationContext> | null;
+    [INSTANCE]: FastifyRegistration | null;
   }
 }
 
@@ -59,14 +54,16 @@ export function requirePermission(action: string, resource: FastifyResourceSpec)
       const instance = request[INSTANCE];
       if (instance === null || instance === undefined) {
         done(
-          new PermissioError(
-            '@permissio/fastify: the plugin did not run for this request; register it (await app.register(permissioPlugin, { ... })) in this context before the route.',
-            { code: 'PLUGIN_MISSING' },
+          notRegisteredError(
+            'fastify',
+            'the plugin did not run for this request',
+            'register it (await app.register(permissioPlugin, { ... })) in this context before the route',
           ),
         );
         return;
       }
-      const outcome = instance.authorizer.authorize(request[CONTEXT] ?? undefined, request, action, resource);
+      const context = startedContext(request, instance.authorizer);
+      const outcome = instance.authorizer.authorize(context, request, action, resource);
       // A synchronous answer (embedded engine, sync resolver) continues in this tick.
       if (outcome instanceof Promise) {
         outcome.then(
@@ -82,9 +79,29 @@ export function requirePermission(action: string, resource: FastifyResourceSpec)
   );
 }
 
+/**
+ * The request's authorization context, started (user and tenant resolved)
+ * on first use and kept on the request for its later checks.
+ */
+export function startedContext(
+  request: FastifyRequest,
+  authorizer: Authorizer<FastifyRequest>,
+): MaybePromise<AuthorizationContext> {
+  const existing = request[CONTEXT];
+  if (existing !== null && existing !== undefined) return existing;
+  const started = authorizer.begin(request);
+  request[CONTEXT] = started;
+  if (started instanceof Promise) {
+    void started.then((context) => {
+      if (request[CONTEXT] === started) request[CONTEXT] = context;
+    });
+  }
+  return started;
+}
+
 /** Runs the handler on an explicit allow; refuses everything else. */
 function finish(
-  instance: FastifyInstanceState,
+  instance: FastifyRegistration,
   request: FastifyRequest,
   reply: FastifyReply,
   done: (error?: Error) => void,
@@ -101,7 +118,7 @@ function sendProblem(reply: FastifyReply, outcome: RefusalOutcome): void {
 
 /** Answers a refused request through the matching hook, the app's error handler (`refusal: 'error'`), or problem+json. */
 export function refuse(
-  instance: FastifyInstanceState,
+  instance: FastifyRegistration,
   request: FastifyRequest,
   reply: FastifyReply,
   done: (error?: Error) => void,

@@ -6,7 +6,7 @@
  * permission guard nor `config: { public: true }`.
  */
 import type { FastifyInstance, RouteOptions, preHandlerHookHandler } from 'fastify';
-import type { Permissio } from '@permissio/core';
+import type { Logger, Permissio } from '@permissio/core';
 import {
   PermissioRefusalError,
   guardOf,
@@ -62,6 +62,8 @@ export interface RouteTableOptions {
   readonly client: Permissio<boolean>;
   readonly requireGuard: boolean;
   readonly routeValidation: RouteValidationMode;
+  /** Where validation warnings go. */
+  readonly logger: Pick<Logger, 'warn'>;
 }
 
 /** Adds the `onRoute` recorder (and the `onReady` validation) to the plugin's context. */
@@ -98,7 +100,7 @@ export function installRouteTable(fastify: FastifyInstance, options: RouteTableO
       await validateManifest(options.client, listing(registry), {
         framework: 'fastify',
         mode,
-        logger: { warn: (message: string) => fastify.log.warn(message) },
+        logger: options.logger,
       });
     });
   }

@@ -24,7 +24,7 @@ const tenant = (request: FastifyRequest) => request.headers['x-tenant'] as strin
 
 describe('@permissio/fastify specifics', () => {
   it('types: request.permissio, fastify.requirePermission, config.permission', () => {
-    expectTypeOf<FastifyRequest['permissio']>().toEqualTypeOf<RequestScope>();
+    expectTypeOf<FastifyRequest['permissio']>().toEqualTypeOf<RequestScope | undefined>();
     expectTypeOf<FastifyInstance['requirePermission']>().toEqualTypeOf<typeof requirePermission>();
     expectTypeOf(requirePermission('read', 'document')).toEqualTypeOf<preHandlerHookHandler>();
     expectTypeOf<PermissioFastifyOptions['user']>().parameter(0).toEqualTypeOf<FastifyRequest>();
@@ -43,7 +43,7 @@ describe('@permissio/fastify specifics', () => {
   it('decorates requests with permissio (null outside, a scope inside) and shares hooks with the parent', async () => {
     const fastify = app();
     await fastify.register(permissioPlugin, { client: engineClient().client, user, tenant });
-    fastify.get('/me', async (request) => ({ user: request.permissio.user, tenant: request.permissio.tenant }));
+    fastify.get('/me', async (request) => ({ user: request.permissio?.user, tenant: request.permissio?.tenant }));
     fastify.get('/doc', { config: { permission: { action: 'read', resource: 'document' } } }, async () => ({
       ok: true,
     }));

@@ -125,6 +125,17 @@ describe('routeValidation at onReady', () => {
     expect(lines.find((l) => l.includes('PUT /documents/:id'))).toContain('no action "editor"');
   });
 
+  it('warns through the logger option when given (not fastify.log)', async () => {
+    const fastifyWarn = vi.fn();
+    const logger = { debug: vi.fn(), info: vi.fn(), warn: vi.fn(), error: vi.fn() };
+    const app = await create({ logger }, { warn: fastifyWarn });
+    app.get('/documents/:id', { preHandler: requirePermission('raed', 'document') }, async () => ({}));
+    await app.ready();
+    expect(logger.warn).toHaveBeenCalledTimes(1);
+    expect(String(logger.warn.mock.calls[0]?.[0])).toContain('did you mean "read"');
+    expect(fastifyWarn).not.toHaveBeenCalled();
+  });
+
   it("'error' makes ready() reject; 'off' skips the check", async () => {
     const strict = await create({ routeValidation: 'error' });
     strict.get('/x', { preHandler: requirePermission('read', 'invoice') }, async () => ({}));

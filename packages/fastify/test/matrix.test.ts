@@ -47,9 +47,15 @@ export const fastifyDriver: AdapterDriver<FastifyRequest> = {
     onUnauthenticated: hook('onUnauthenticated'),
     onError: hook('onError'),
   }),
-  async createApp({ options, routes }) {
+  async createApp({ options, routes, authenticate, registration = 'normal' }) {
     const app = Fastify();
-    await app.register(permissioPlugin, options as PermissioFastifyOptions);
+    if (registration === 'normal') await app.register(permissioPlugin, options as PermissioFastifyOptions);
+    if (authenticate !== undefined) {
+      // Late auth: a hook added after the plugin, running after its onRequest.
+      app.addHook('preValidation', async (request) => {
+        authenticate(request);
+      });
+    }
     routes.forEach((route, i) => {
       // Half the routes use config.permission, half an explicit preHandler: both paths are tested.
       const usesConfig = i % 2 === 0;
@@ -62,11 +68,22 @@ export const fastifyDriver: AdapterDriver<FastifyRequest> = {
             : {}
           : usesConfig
             ? { config: { permission: route.permission } }
-            : { preHandler: app.requirePermission(route.permission.action, route.permission.resource) }),
+            : {
+                preHandler: (registration === 'normal' ? app.requirePermission : requirePermission)(
+                  route.permission.action,
+                  route.permission.resource,
+                ),
+              }),
         handler: async (request) => route.handle(request),
       });
     });
-    await app.listen({ host: '127.0.0.1', port: 0 });
+    if (registration === 'after-routes') await app.register(permissioPlugin, options as PermissioFastifyOptions);
+    try {
+      await app.listen({ host: '127.0.0.1', port: 0 });
+    } catch (error) {
+      await app.close();
+      throw error;
+    }
     const address = app.server.address();
     const base = typeof address === 'object' && address !== null ? `http://127.0.0.1:${address.port}` : '';
     return {

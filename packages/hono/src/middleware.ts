@@ -1,13 +1,14 @@
 /**
- * `permissio(options)`: the Hono middleware that starts every request's
- * authorization. It resolves the user and tenant once, creates the request's
- * decision cache and sets it as `c.get('permissio')`.
+ * `permissio(options)`: the Hono middleware that marks every request for
+ * authorization. The user and tenant are resolved lazily, at the request's
+ * first decision, which also sets the decision cache as `c.get('permissio')`.
  */
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
-import type { RequestScope } from '@permissio/core';
+import type { MaybePromise, RequestScope } from '@permissio/core';
 import {
-  Authorizer,
+  createRegistration,
+  type AdapterRegistration,
   type AuthorizationContext,
   type PermissioAdapterBaseOptions,
   type RefusalOutcome,
@@ -19,8 +20,12 @@ import { unguardedEndpoint } from './route-table.js';
 
 /** The variables `permissio()` sets: `c.get('permissio')`. */
 export type PermissioVariables = {
-  /** The request's decision cache; further checks in the handler reuse it. */
-  permissio: RequestScope;
+  /**
+   * The request's decision cache, set at the request's first decision
+   * (`requirePermission`); further checks in the handler reuse it. Undefined
+   * before that, e.g. on routes without `requirePermission`.
+   */
+  permissio: RequestScope | undefined;
 };
 
 /** Env of apps using `permissio()`: `new Hono<PermissioEnv>()` (or merge into yours). */
@@ -31,6 +36,7 @@ export type PermissioEnv = { Variables: PermissioVariables };
  * `Response` to answer with it; return nothing to let the default exception
  * be thrown; throw to hand your own error to the app's `onError`.
  */
+// biome-ignore lint/suspicious/noConfusingVoidType: a hook may return nothing (a `() => void` function), not only `undefined`
 export type PermissioHonoHook = (c: Context, outcome: RefusalOutcome) => Response | void | Promise<Response | void>;
 
 /** Options of {@link permissio}. Resolvers receive the Hono context `c`. */
@@ -44,43 +50,59 @@ export interface PermissioHonoOptions extends PermissioAdapterBaseOptions<Contex
 }
 
 /** What one `permissio()` registration shares with `requirePermission`. */
-export interface HonoInstance {
-  readonly authorizer: Authorizer<Context>;
-  readonly onDenied: PermissioHonoHook | undefined;
-  readonly onUnauthenticated: PermissioHonoHook | undefined;
-  readonly onError: PermissioHonoHook | undefined;
-}
+export type HonoRegistration = AdapterRegistration<Context, PermissioHonoHook>;
 
 /** Per-request state, kept in the context under a private symbol key. */
 export interface HonoRequestState {
-  readonly instance: HonoInstance;
-  readonly context: AuthorizationContext;
+  readonly registration: HonoRegistration;
+  /** Started at the request's first decision. */
+  context: MaybePromise<AuthorizationContext> | undefined;
 }
 
-const STATE = Symbol.for('@permissio/hono.state');
-type StateAccess = { get(key: symbol): HonoRequestState | undefined; set(key: symbol, value: HonoRequestState): void };
+const STATE: unique symbol = Symbol.for('@permissio/hono.state') as never;
+
+/** The context variables of the middleware itself: the public scope and the private state. */
+type StateEnv = { Variables: PermissioVariables & { [STATE]: HonoRequestState | undefined } };
 
 /** The per-request state `permissio()` set, if it ran for `c`. */
 export function requestState(c: Context): HonoRequestState | undefined {
-  return (c as unknown as StateAccess).get(STATE);
+  const withState: Context<StateEnv> = c;
+  return withState.get(STATE);
+}
+
+/**
+ * The request's authorization context: user and tenant are resolved on first
+ * use — the request's first decision — so auth middleware registered after
+ * `permissio()` counts. Sets `c.get('permissio')` once the scope exists.
+ */
+export function startedContext(c: Context, state: HonoRequestState): MaybePromise<AuthorizationContext> {
+  const existing = state.context;
+  if (existing !== undefined) return existing;
+  const started = state.registration.authorizer.begin(c);
+  state.context = started;
+  if (started instanceof Promise) {
+    void started.then((context) => {
+      if (state.context !== started) return;
+      state.context = context;
+      c.set('permissio', context.scope);
+    });
+  } else {
+    c.set('permissio', started.scope);
+  }
+  return started;
 }
 
 /**
  * Creates the middleware: `app.use('*', permissio({ client, user: (c) => c.get('jwtPayload')?.sub }))`.
+ * It only marks the request: the user and tenant are resolved at the first decision.
  *
  * @throws TypeError naming the first invalid option
  */
 export function permissio(options: PermissioHonoOptions) {
-  const authorizer = new Authorizer<Context>(options, 'hono');
-  const instance: HonoInstance = {
-    authorizer,
-    onDenied: options.onDenied,
-    onUnauthenticated: options.onUnauthenticated,
-    onError: options.onError,
-  };
-  // No async function: when the resolvers answer synchronously (the common case) this adds no extra tick.
-  const requireGuard = authorizer.options.requireGuard;
-  return createMiddleware<PermissioEnv>(function permissioMiddleware(c, next) {
+  const registration = createRegistration<Context, PermissioHonoHook>(options, 'hono');
+  const requireGuard = registration.requireGuard;
+  // No async function: this adds no extra tick.
+  return createMiddleware<StateEnv>(function permissioMiddleware(c, next) {
     if (requireGuard) {
       // requireGuard: no handler matched for this request is a guard or a public marker.
       const endpoint = unguardedEndpoint(c);
@@ -89,19 +111,7 @@ export function permissio(options: PermissioHonoOptions) {
         return Promise.reject(problemException(outcome));
       }
     }
-    const started = authorizer.begin(c);
-    if (started instanceof Promise) {
-      return started.then((context) => {
-        attach(c, instance, context);
-        return next();
-      });
-    }
-    attach(c, instance, started);
+    c.set(STATE, { registration, context: undefined });
     return next();
   });
-}
-
-function attach(c: Context<PermissioEnv>, instance: HonoInstance, context: AuthorizationContext): void {
-  (c as unknown as StateAccess).set(STATE, { instance, context });
-  c.set('permissio', context.scope);
 }

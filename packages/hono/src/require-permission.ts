@@ -7,17 +7,17 @@
 import type { Context, Next } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { HTTPException } from 'hono/http-exception';
-import { PermissioError } from '@permissio/core';
 import {
   PROBLEM_CONTENT_TYPE,
   assertPermissionArguments,
   markGuard,
+  notRegisteredError,
   type AuthorizationOutcome,
   type RefusalOutcome,
   type ResourceSpec,
   selectRefusalHook,
 } from '@permissio/core/internal';
-import { requestState, type HonoInstance, type PermissioEnv } from './middleware.js';
+import { requestState, startedContext, type HonoRegistration, type PermissioEnv } from './middleware.js';
 
 /** The resource argument of {@link requirePermission}, with resolvers receiving the Hono context. */
 export type HonoResourceSpec = ResourceSpec<Context>;
@@ -31,38 +31,40 @@ export type HonoResourceSpec = ResourceSpec<Context>;
  */
 export function requirePermission(action: string, resource: HonoResourceSpec) {
   assertPermissionArguments(action, resource, 'hono');
-  // Tagged for the route manifest and requireGuard.
   const middleware = createMiddleware<PermissioEnv>(function requirePermissionMiddleware(c, next) {
     const state = requestState(c);
     if (state === undefined) {
       return Promise.reject(
-        new PermissioError(
-          "@permissio/hono: permissio() did not run for this request; register app.use('*', permissio({ ... })) before requirePermission.",
-          { code: 'MIDDLEWARE_MISSING' },
+        notRegisteredError(
+          'hono',
+          'permissio() did not run for this request',
+          "register app.use('*', permissio({ ... })) before requirePermission",
         ),
       );
     }
-    const { instance } = state;
-    const outcome = instance.authorizer.authorize(state.context, c, action, resource);
+    const instance = state.registration;
+    const outcome = instance.authorizer.authorize(startedContext(c, state), c, action, resource);
     // A synchronous answer (embedded engine, sync resolver) calls next() without an extra tick.
     if (outcome instanceof Promise) return outcome.then((settled) => finish(instance, c, next, settled));
     return finish(instance, c, next, outcome);
   });
+  // Tagged for the route manifest and requireGuard.
   return markGuard(middleware, action, resource);
 }
 
 /** Runs the next handler on an explicit allow; refuses everything else. */
 function finish(
-  instance: HonoInstance,
+  instance: HonoRegistration,
   c: Context,
   next: Next,
   outcome: AuthorizationOutcome,
+  // biome-ignore lint/suspicious/noConfusingVoidType: Hono's `next()` resolves to void
 ): Promise<Response | void> {
   return outcome.kind === 'allow' ? next() : refuse(instance, c, outcome);
 }
 
 /** The hook's `Response` when it returns one; otherwise throws the refusal's `HTTPException`. */
-async function refuse(instance: HonoInstance, c: Context, outcome: RefusalOutcome): Promise<Response> {
+async function refuse(instance: HonoRegistration, c: Context, outcome: RefusalOutcome): Promise<Response> {
   const hook = selectRefusalHook(outcome, instance);
   if (hook !== undefined) {
     const answer = await hook(c, outcome);

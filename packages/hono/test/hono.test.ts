@@ -21,15 +21,15 @@ describe('@permissio/hono specifics', () => {
   it("types: c.get('permissio') is a RequestScope (ContextVariableMap and PermissioEnv)", () => {
     const app = new Hono();
     app.get('/', (c) => {
-      expectTypeOf(c.get('permissio')).toEqualTypeOf<RequestScope>();
+      expectTypeOf(c.get('permissio')).toEqualTypeOf<RequestScope | undefined>();
       return c.text('');
     });
     const typed = new Hono<PermissioEnv>();
     typed.get('/', (c) => {
-      expectTypeOf(c.var.permissio).toEqualTypeOf<RequestScope>();
+      expectTypeOf(c.var.permissio).toEqualTypeOf<RequestScope | undefined>();
       return c.text('');
     });
-    expectTypeOf<PermissioVariables['permissio']>().toEqualTypeOf<RequestScope>();
+    expectTypeOf<PermissioVariables['permissio']>().toEqualTypeOf<RequestScope | undefined>();
     expectTypeOf<PermissioHonoOptions['user']>().parameter(0).toEqualTypeOf<Context>();
     expectTypeOf(resourceFromPath('document')).parameter(0).toEqualTypeOf<Context>();
     expectTypeOf(requirePermission('read', 'document')).toMatchTypeOf<MiddlewareHandler>();

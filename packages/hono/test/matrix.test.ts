@@ -42,9 +42,16 @@ export const honoDriver: AdapterDriver<Context> = {
     onUnauthenticated: hook('onUnauthenticated'),
     onError: hook('onError'),
   }),
-  async createApp({ options, routes }) {
+  async createApp({ options, routes, authenticate, registration = 'normal' }) {
     const app = new Hono();
-    app.use('*', permissio(options as PermissioHonoOptions));
+    if (registration === 'normal') app.use('*', permissio(options as PermissioHonoOptions));
+    if (authenticate !== undefined) {
+      // Late auth: registered after permissio().
+      app.use('*', async (c, next) => {
+        authenticate(c);
+        await next();
+      });
+    }
     for (const route of routes) {
       const method = route.method.toLowerCase() as 'get' | 'post' | 'delete';
       const handler = async (c: Context) => c.json((await route.handle(c)) as object);
@@ -52,6 +59,7 @@ export const honoDriver: AdapterDriver<Context> = {
       else if (route.permission === undefined) app[method](route.path, handler);
       else app[method](route.path, requirePermission(route.permission.action, route.permission.resource), handler);
     }
+    if (registration === 'after-routes') app.use('*', permissio(options as PermissioHonoOptions));
     let server: ReturnType<typeof serve> | undefined;
     let base: string | undefined;
     const listen = async (): Promise<string> => {
@@ -70,7 +78,9 @@ export const honoDriver: AdapterDriver<Context> = {
         const res = await app.request(req.path, init);
         const text = await res.text();
         const headers: Record<string, string | undefined> = {};
-        res.headers.forEach((value, name) => (headers[name] = value));
+        res.headers.forEach((value, name) => {
+          headers[name] = value;
+        });
         return { status: res.status, headers, text, body: parseBody(headers['content-type'], text) };
       },
       close: () =>

@@ -1,6 +1,6 @@
 export type {} from './permissio.augmentation.js';
 export { PermissioModule } from './permissio.module.js';
-export { PermissioGuard } from './permissio.guard.js';
+export { PermissioGuard, PermissioGlobalGuard } from './permissio.guard.js';
 export { RequirePermission } from './require-permission.decorator.js';
 export { Public, PERMISSIO_PUBLIC } from './public.decorator.js';
 export { routeManifest } from './route-manifest.js';

@@ -13,7 +13,7 @@ import { PERMISSIO_EXCEPTIONS, type PermissioException } from './permissio.excep
 export class PermissioExceptionFilter implements ExceptionFilter<PermissioException> {
   constructor(@Inject(HttpAdapterHost) protected readonly adapterHost: HttpAdapterHost) {}
 
-  catch(exception: PermissioException, host: ArgumentsHost): void | Observable<never> {
+  catch(exception: PermissioException, host: ArgumentsHost): Observable<never> | undefined {
     const httpAdapter = this.adapterHost.httpAdapter;
     if (host.getType() !== 'http' || httpAdapter === undefined) {
       // Not an HTTP request (RPC, WebSocket): leave it to that transport.
@@ -22,5 +22,6 @@ export class PermissioExceptionFilter implements ExceptionFilter<PermissioExcept
     const response: unknown = host.switchToHttp().getResponse();
     httpAdapter.setHeader(response, 'Content-Type', PROBLEM_CONTENT_TYPE);
     httpAdapter.reply(response, exception.problem, exception.getStatus());
+    return undefined;
   }
 }

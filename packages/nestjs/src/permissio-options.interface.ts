@@ -38,7 +38,8 @@ export type PermissioRefusalHook<Req = PermissioRequest> = (
   refusal: RefusalOutcome,
   request: Req,
   context: ExecutionContext,
-) => MaybePromise<Error | undefined | void>;
+) => // biome-ignore lint/suspicious/noConfusingVoidType: a hook may be a `() => void` function
+MaybePromise<Error | undefined | void>;
 
 /**
  * Options resolved by `forRootAsync` factories (and the first part of
@@ -75,9 +76,10 @@ export interface PermissioOptions<Req = PermissioRequest> extends PermissioAdapt
 /** Registration settings that shape the module itself (read when `forRoot`/`forRootAsync` is called). */
 export interface PermissioModuleSettings {
   /**
-   * Register `PermissioGuard` as a global guard (`APP_GUARD`). With `false`,
-   * apply it yourself: `@UseGuards(PermissioGuard)` or your own `APP_GUARD`
-   * (e.g. a subclass). The module's providers are global either way.
+   * Register the global guard (`APP_GUARD`), which makes `@PermissioScope()`
+   * available on unprotected routes. Protected handlers are guarded either
+   * way: `@RequirePermission()` brings `PermissioGuard` itself. The module's
+   * providers are global either way.
    * @defaultValue true
    */
   global?: boolean;

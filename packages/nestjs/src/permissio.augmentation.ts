@@ -8,14 +8,14 @@
 import type { RequestScope } from '@permissio/core';
 
 declare global {
-  // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace Express {
     interface Request {
       /**
-       * The request's decision cache, set by `PermissioGuard` (and by
-       * `@permissio/express`'s middleware). Undefined on requests no guard ran for.
+       * The request's decision cache, set by `PermissioGuard` at the request's
+       * first decision (and by `@permissio/express`'s middleware). Undefined
+       * on requests no guard or middleware ran for.
        */
-      permissio: RequestScope;
+      permissio?: RequestScope | undefined;
     }
   }
 }

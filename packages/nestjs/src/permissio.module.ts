@@ -3,12 +3,13 @@
  * options, the core `Authorizer` built from them (validated eagerly), the
  * global `PermissioGuard` and the problem+json exception filter.
  */
-import { Module, type DynamicModule, type Provider } from '@nestjs/common';
+import { Logger as NestLogger, Module, type DynamicModule, type Provider } from '@nestjs/common';
+import type { Logger } from '@permissio/core';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { Authorizer, resolveRouteValidation } from '@permissio/core/internal';
 import { FRAMEWORK, HOOK_NAMES, PERMISSIO_AUTHORIZER, PERMISSIO_OPTIONS } from './permissio.constants.js';
 import { PermissioExceptionFilter } from './permissio-exception.filter.js';
-import { PermissioGuard } from './permissio.guard.js';
+import { PermissioGlobalGuard, PermissioGuard } from './permissio.guard.js';
 import { PermissioRouteValidator } from './route-validator.js';
 import type {
   PermissioModuleAsyncOptions,
@@ -21,14 +22,50 @@ import type {
 
 const WHERE = `@permissio/${FRAMEWORK}`;
 
-/** Validates options and builds the decision logic. @throws TypeError naming the bad option */
-function createAuthorizer(options: PermissioOptions<never>): Authorizer<PermissioRequest> {
-  resolveRouteValidation(options?.routeValidation, FRAMEWORK);
-  return new Authorizer(options as unknown as PermissioOptions<PermissioRequest>, FRAMEWORK, HOOK_NAMES);
+/** The module settings, accepted next to the adapter options in `forRoot()`. */
+const SETTINGS = ['global', 'exceptionFilter'] as const;
+
+/** The options of this adapter besides the shared ones. */
+const ADAPTER_OPTIONS = ['routeValidation'] as const;
+
+/**
+ * Validates options and builds the decision logic. Misconfigurations are
+ * logged through Nest's `Logger` unless the options name a `logger`.
+ * @throws TypeError naming the bad (or unknown) option
+ */
+function createAuthorizer(
+  options: PermissioOptions<never>,
+  settings: PermissioModuleSettings,
+): Authorizer<PermissioRequest> {
+  // Resolvers typed for the app's own request type take the underlying HTTP request at runtime.
+  const typed = options as PermissioOptions<PermissioRequest>;
+  const withLogger =
+    typed !== null && typeof typed === 'object' && typed.logger === undefined
+      ? { ...typed, logger: nestLogger() }
+      : typed;
+  const authorizer = new Authorizer(withLogger, FRAMEWORK, HOOK_NAMES, [...SETTINGS, ...ADAPTER_OPTIONS]);
+  resolveRouteValidation(typed.routeValidation, FRAMEWORK);
+  if (authorizer.options.requireGuard && settings.global === false) {
+    // Unguarded routes are found by the global guard: without it, requireGuard would silently check nothing.
+    throw new TypeError(
+      `${WHERE}: option "requireGuard" needs the global guard, which refuses routes with neither @RequirePermission() nor @Public(); remove "global: false" or "requireGuard: true".`,
+    );
+  }
+  return authorizer;
+}
+
+function nestLogger(): Logger {
+  const logger = new NestLogger('Permissio');
+  return {
+    debug: (message) => logger.debug(message),
+    info: (message) => logger.log(message),
+    warn: (message) => logger.warn(message),
+    error: (message) => logger.error(message),
+  };
 }
 
 function assertSettings(settings: PermissioModuleSettings, call: string): void {
-  for (const name of ['global', 'exceptionFilter'] as const) {
+  for (const name of SETTINGS) {
     if (settings[name] !== undefined && typeof settings[name] !== 'boolean') {
       throw new TypeError(`${WHERE}: ${call} option "${name}" must be a boolean.`);
     }
@@ -37,7 +74,7 @@ function assertSettings(settings: PermissioModuleSettings, call: string): void {
 
 function sharedProviders(settings: PermissioModuleSettings, authorizer: Provider): Provider[] {
   const providers: Provider[] = [authorizer, PermissioGuard, PermissioRouteValidator];
-  if (settings.global !== false) providers.push({ provide: APP_GUARD, useExisting: PermissioGuard });
+  if (settings.global !== false) providers.push({ provide: APP_GUARD, useClass: PermissioGlobalGuard });
   if (settings.exceptionFilter !== false) providers.push({ provide: APP_FILTER, useClass: PermissioExceptionFilter });
   return providers;
 }
@@ -45,13 +82,14 @@ function sharedProviders(settings: PermissioModuleSettings, authorizer: Provider
 const EXPORTS = [PERMISSIO_OPTIONS, PERMISSIO_AUTHORIZER, PermissioGuard];
 
 @Module({})
+// biome-ignore lint/complexity/noStaticOnlyClass: a Nest dynamic module is a class with static forRoot/forRootAsync
 export class PermissioModule {
   /**
    * Registers Permissio with options known now. Options are validated here.
    * @throws TypeError naming the bad option
    */
   static forRoot<Req = PermissioRequest>(options: PermissioModuleOptions<Req>): DynamicModule {
-    const authorizer = createAuthorizer(options as PermissioOptions<never>);
+    const authorizer = createAuthorizer(options as PermissioOptions<never>, options);
     assertSettings(options, 'forRoot()');
     const { global: _global, exceptionFilter: _exceptionFilter, ...rest } = options;
     return {
@@ -102,7 +140,7 @@ export class PermissioModule {
         // Validates the options as soon as the factory resolves (during bootstrap).
         ...sharedProviders(options, {
           provide: PERMISSIO_AUTHORIZER,
-          useFactory: createAuthorizer,
+          useFactory: (resolved: PermissioOptions<never>) => createAuthorizer(resolved, options),
           inject: [PERMISSIO_OPTIONS],
         }),
       ],

@@ -2,10 +2,11 @@
  * `@RequirePermission(action, resource)`: the permission a handler (or every
  * handler of a controller) requires. A method's decorator overrides its class's.
  */
-import { SetMetadata } from '@nestjs/common';
+import { applyDecorators, SetMetadata, UseGuards } from '@nestjs/common';
 import { assertPermissionArguments, type ResourceSpec } from '@permissio/core/internal';
 import { FRAMEWORK, PERMISSIO_REQUIREMENT } from './permissio.constants.js';
 import type { PermissioRequest } from './permissio-options.interface.js';
+import { PermissioGuard } from './permissio.guard.js';
 
 /** The metadata `@RequirePermission()` stores, read by `PermissioGuard`. */
 export interface PermissionRequirement<Req = PermissioRequest> {
@@ -24,6 +25,12 @@ export interface PermissionRequirement<Req = PermissioRequest> {
  * returning either, sync or async (e.g. `(req) => ({ type: 'document', key: req.params.id })`,
  * or `resourceFromPath('document', { key: 'id' })`).
  *
+ * The decorator also applies `@UseGuards(PermissioGuard)` at the same level,
+ * so the handler never runs without a decision (bootstrap fails when
+ * `PermissioModule` is not imported). It decides after global and
+ * controller guards; on one method, decorators apply bottom-up, so write
+ * `@RequirePermission()` above the method's own `@UseGuards(AuthGuard)`.
+ *
  * Arguments are validated when the decorator is evaluated.
  * @throws TypeError naming the bad argument
  */
@@ -33,5 +40,7 @@ export function RequirePermission<Req = PermissioRequest>(
 ): MethodDecorator & ClassDecorator {
   assertPermissionArguments(action, resource, FRAMEWORK);
   const requirement: PermissionRequirement<Req> = Object.freeze({ action, resource });
-  return SetMetadata(PERMISSIO_REQUIREMENT, requirement);
+  // The decorator brings its guard: the handler never runs without a decision, whatever the module's
+  // `global` setting, and the decision runs after the app's global and controller guards.
+  return applyDecorators(SetMetadata(PERMISSIO_REQUIREMENT, requirement), UseGuards(PermissioGuard));
 }

@@ -29,7 +29,8 @@ export class PermissioRouteValidator implements OnApplicationBootstrap {
     await validateManifest(this.authorizer.options.client, entries, {
       framework: FRAMEWORK,
       mode,
-      logger: { warn: (message: string) => this.logger.warn(message) },
+      // The `logger` option (Nest's Logger when none is given, see the module).
+      logger: this.authorizer.options.logger ?? { warn: (message: string) => this.logger.warn(message) },
     });
   }
 }

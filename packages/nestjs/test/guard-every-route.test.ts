@@ -4,12 +4,13 @@
  * container (global prefix included), and validation against the policy at
  * `onApplicationBootstrap`.
  */
-import { Controller, Delete, Get, Logger, Put } from '@nestjs/common';
+import { Controller, Delete, Get, Logger, Put, UseGuards } from '@nestjs/common';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { engineClient } from '@permissio/adapter-testkit';
 import {
+  PermissioGuard,
   PermissioModule,
   Public,
   RequirePermission,
@@ -64,6 +65,23 @@ class TyposController {
   @Put()
   @RequirePermission('editor', 'document')
   write() {
+    return {};
+  }
+}
+
+@Controller('guarded-class')
+@UseGuards(PermissioGuard)
+class GuardedClassController {
+  @Get('bare')
+  bare() {
+    runs.push('bare');
+    return {};
+  }
+
+  @Get('open')
+  @Public()
+  open() {
+    runs.push('open');
     return {};
   }
 }
@@ -148,6 +166,43 @@ describe.each(PLATFORMS)('NestJS on %s', (platform) => {
       }),
     ).rejects.toMatchObject({ code: 'ROUTE_POLICY_MISMATCH' });
   });
+});
+
+it('routeValidation warnings go through the logger option when given', async () => {
+  const nestWarn = vi.spyOn(Logger.prototype, 'warn').mockImplementation(() => {});
+  const logger = { debug: vi.fn(), info: vi.fn(), warn: vi.fn(), error: vi.fn() };
+  const app = await createNestApp('express', {
+    imports: [PermissioModule.forRoot(options({ logger }))],
+    controllers: [TyposController],
+  });
+  apps.push(app);
+  const lines = logger.warn.mock.calls.map((call) => String(call[0]));
+  expect(lines.find((l) => l.includes('GET /typos'))).toContain('did you mean "read"');
+  expect(nestWarn.mock.calls.some((call) => String(call[0]).includes('/typos'))).toBe(false);
+});
+
+it('requireGuard with global: false is refused (the global guard finds unguarded routes)', async () => {
+  expect(() => PermissioModule.forRoot(options({ requireGuard: true, global: false }))).toThrow(
+    /"requireGuard" needs the global guard/,
+  );
+  await expect(
+    createNestApp('express', {
+      imports: [PermissioModule.forRootAsync({ global: false, useFactory: () => options({ requireGuard: true }) })],
+      controllers: [ItemsController],
+    }),
+  ).rejects.toThrow(/"requireGuard" needs the global guard/);
+});
+
+it('requireGuard with a controller-level @UseGuards(PermissioGuard): the unguarded handler is still refused', async () => {
+  const app = await createNestApp('express', {
+    imports: [PermissioModule.forRoot(options({ requireGuard: true }))],
+    controllers: [GuardedClassController],
+  });
+  apps.push(app);
+  expect((await app.request('GET', '/guarded-class/bare', { 'x-user': 'alice', 'x-tenant': 'acme' })).status).toBe(500);
+  expect(runs).toEqual([]);
+  expect((await app.request('GET', '/guarded-class/open')).status).toBe(200);
+  expect(runs).toEqual(['open']);
 });
 
 it('a misspelt routeValidation is rejected by forRoot', () => {

@@ -85,8 +85,16 @@ describe.each(PLATFORMS)('PermissioModule on %s', (platform) => {
     handlerRuns = 0;
   });
 
-  async function boot(imports: unknown[], controllers: unknown[] = [DocumentsController, OpenController], providers: unknown[] = []) {
-    t = await createNestApp(platform, { imports: imports as never[], controllers: controllers as never[], providers: providers as never[] });
+  async function boot(
+    imports: unknown[],
+    controllers: unknown[] = [DocumentsController, OpenController],
+    providers: unknown[] = [],
+  ) {
+    t = await createNestApp(platform, {
+      imports: imports as never[],
+      controllers: controllers as never[],
+      providers: providers as never[],
+    });
     return t;
   }
 
@@ -118,7 +126,10 @@ describe.each(PLATFORMS)('PermissioModule on %s', (platform) => {
       if (request.user === 'crash') throw new Error('PDP down: secret internals');
       return aliceReadsDocuments(request);
     });
-    const app = await boot([PermissioModule.forRoot({ client: pdp.client, user: userFromHeader })], [DocumentsController, PathsController]);
+    const app = await boot(
+      [PermissioModule.forRoot({ client: pdp.client, user: userFromHeader })],
+      [DocumentsController, PathsController],
+    );
     const cases: Array<[string, Record<string, string>, number, string]> = [
       ['/documents', {}, 401, 'Unauthorized'],
       ['/documents', { 'x-user': 'bob' }, 403, 'Forbidden'],
@@ -142,12 +153,18 @@ describe.each(PLATFORMS)('PermissioModule on %s', (platform) => {
     const app = await boot([PermissioModule.forRoot({ client: pdp.client, user: userFromHeader })], [PathsController]);
     const res = await app.request('GET', '/paths/projects/p%201/documents/doc-7?x=1', { 'x-user': 'alice' });
     expect(res.status).toBe(200);
-    expect(pdp.calls[0]?.resource).toEqual({ type: 'document', uri: '/paths/projects/p 1/documents/doc-7', key: 'doc-7' });
+    expect(pdp.calls[0]?.resource).toEqual({
+      type: 'document',
+      uri: '/paths/projects/p 1/documents/doc-7',
+      key: 'doc-7',
+    });
   });
 
   it('without the exception filter, Nest renders the same problem body as JSON', async () => {
     const pdp = programmablePdp(aliceReadsDocuments);
-    const app = await boot([PermissioModule.forRoot({ client: pdp.client, user: userFromHeader, exceptionFilter: false })]);
+    const app = await boot([
+      PermissioModule.forRoot({ client: pdp.client, user: userFromHeader, exceptionFilter: false }),
+    ]);
     const res = await app.request('GET', '/documents', { 'x-user': 'bob' });
     expect(res.status).toBe(403);
     expect(problemOf(res.text)).toMatchObject({ type: 'about:blank', title: 'Forbidden', status: 403 });
@@ -164,7 +181,10 @@ describe.each(PLATFORMS)('PermissioModule on %s', (platform) => {
         return { again, stats: scope.stats };
       }
     }
-    const app = await boot([PermissioModule.forRoot({ client: pdp.client, user: userFromHeader })], [OpenController, ReuseController]);
+    const app = await boot(
+      [PermissioModule.forRoot({ client: pdp.client, user: userFromHeader })],
+      [OpenController, ReuseController],
+    );
     const open = await app.request('GET', '/open', { 'x-user': 'bob' });
     expect(open.status).toBe(200);
     expect(open.body).toMatchObject({ user: 'bob', stats: { pdpCalls: 0 } });
@@ -207,7 +227,7 @@ describe.each(PLATFORMS)('PermissioModule on %s', (platform) => {
     expect(handlerRuns).toBe(0);
   });
 
-  it('global: false leaves guarding to @UseGuards(PermissioGuard)', async () => {
+  it('global: false still guards every @RequirePermission handler, with or without @UseGuards(PermissioGuard)', async () => {
     const pdp = programmablePdp(aliceReadsDocuments);
     @Controller('guarded')
     @UseGuards(PermissioGuard)
@@ -226,17 +246,26 @@ describe.each(PLATFORMS)('PermissioModule on %s', (platform) => {
         return { ok: true };
       }
     }
-    const app = await boot([PermissioModule.forRoot({ client: pdp.client, user: userFromHeader, global: false })], [GuardedController, UnguardedController]);
+    const app = await boot(
+      [PermissioModule.forRoot({ client: pdp.client, user: userFromHeader, global: false })],
+      [GuardedController, UnguardedController],
+    );
     expect((await app.request('GET', '/guarded', { 'x-user': 'bob' })).status).toBe(403);
     expect((await app.request('GET', '/guarded', { 'x-user': 'alice' })).status).toBe(200);
-    expect((await app.request('GET', '/unguarded', { 'x-user': 'bob' })).status).toBe(200);
+    expect((await app.request('GET', '/unguarded', { 'x-user': 'bob' })).status).toBe(403);
+    expect((await app.request('GET', '/unguarded')).status).toBe(401);
+    expect((await app.request('GET', '/unguarded', { 'x-user': 'alice' })).status).toBe(200);
   });
 
   it('a subclassed guard can override its protected hooks', async () => {
     const pdp = programmablePdp(aliceReadsDocuments);
     @Injectable()
     class HidingGuard extends PermissioGuard {
-      protected override async onRefusal(refusal: RefusalOutcome, request: never, context: ExecutionContext): Promise<Error> {
+      protected override async onRefusal(
+        refusal: RefusalOutcome,
+        request: never,
+        context: ExecutionContext,
+      ): Promise<Error> {
         if (refusal.kind === 'denied') return new NotFoundException({ hidden: true });
         return super.onRefusal(refusal, request, context);
       }
@@ -271,7 +300,10 @@ class PermissioConfig implements PermissioOptionsFactory {
 }
 
 function configModule(pdp: ProgrammablePdp) {
-  @Module({ providers: [{ provide: PDP_TOKEN, useValue: pdp }, PermissioConfig], exports: [PDP_TOKEN, PermissioConfig] })
+  @Module({
+    providers: [{ provide: PDP_TOKEN, useValue: pdp }, PermissioConfig],
+    exports: [PDP_TOKEN, PermissioConfig],
+  })
   class ConfigModule {}
   return ConfigModule;
 }
@@ -290,8 +322,10 @@ describe.each(PLATFORMS)('PermissioModule.forRootAsync on %s', (platform) => {
         inject: [PDP_TOKEN],
         useFactory: async (injected: ProgrammablePdp) => ({ client: injected.client, user: userFromHeader }),
       }),
-    useClass: (pdp: ProgrammablePdp) => PermissioModule.forRootAsync({ imports: [configModule(pdp)], useClass: PermissioConfig }),
-    useExisting: (pdp: ProgrammablePdp) => PermissioModule.forRootAsync({ imports: [configModule(pdp)], useExisting: PermissioConfig }),
+    useClass: (pdp: ProgrammablePdp) =>
+      PermissioModule.forRootAsync({ imports: [configModule(pdp)], useClass: PermissioConfig }),
+    useExisting: (pdp: ProgrammablePdp) =>
+      PermissioModule.forRootAsync({ imports: [configModule(pdp)], useExisting: PermissioConfig }),
   };
 
   for (const [name, register] of Object.entries(variants)) {
@@ -322,16 +356,26 @@ describe('eager validation', () => {
   it('forRoot throws a TypeError naming the option', () => {
     expect(() => PermissioModule.forRoot({ client: {} as never, user: userFromHeader })).toThrow(/option "client"/);
     expect(() => PermissioModule.forRoot({ client, user: undefined as never })).toThrow(/option "user"/);
-    expect(() => PermissioModule.forRoot({ client, user: userFromHeader, failureStatus: 500 as never })).toThrow(/option "failureStatus"/);
-    expect(() => PermissioModule.forRoot({ client, user: userFromHeader, onDenied: 'nope' as never })).toThrow(/option "onDenied"/);
-    expect(() => PermissioModule.forRoot({ client, user: userFromHeader, global: 'yes' as never })).toThrow(/option "global"/);
-    expect(() => PermissioModule.forRoot({ client, user: userFromHeader, exceptionFilter: 1 as never })).toThrow(TypeError);
+    expect(() => PermissioModule.forRoot({ client, user: userFromHeader, failureStatus: 500 as never })).toThrow(
+      /option "failureStatus"/,
+    );
+    expect(() => PermissioModule.forRoot({ client, user: userFromHeader, onDenied: 'nope' as never })).toThrow(
+      /option "onDenied"/,
+    );
+    expect(() => PermissioModule.forRoot({ client, user: userFromHeader, global: 'yes' as never })).toThrow(
+      /option "global"/,
+    );
+    expect(() => PermissioModule.forRoot({ client, user: userFromHeader, exceptionFilter: 1 as never })).toThrow(
+      TypeError,
+    );
     expect(() => PermissioModule.forRoot(undefined as never)).toThrow(TypeError);
   });
 
   it('forRootAsync needs exactly one of useFactory, useClass, useExisting', () => {
     expect(() => PermissioModule.forRootAsync({})).toThrow(/exactly one/);
-    expect(() => PermissioModule.forRootAsync({ useClass: PermissioConfig, useExisting: PermissioConfig })).toThrow(/exactly one/);
+    expect(() => PermissioModule.forRootAsync({ useClass: PermissioConfig, useExisting: PermissioConfig })).toThrow(
+      /exactly one/,
+    );
     expect(() => PermissioModule.forRootAsync({ useFactory: 'x' as never })).toThrow(/"useFactory"/);
   });
 

@@ -31,8 +31,8 @@ describe('types', () => {
     expectTypeOf<PermissioRequest['permissio']>().toEqualTypeOf<RequestScope | undefined>();
   });
 
-  it('Express requests carry req.permissio (global Express namespace augmentation)', () => {
-    expectTypeOf<Express.Request['permissio']>().toEqualTypeOf<RequestScope>();
+  it('Express requests carry an optional req.permissio (global Express namespace augmentation)', () => {
+    expectTypeOf<Express.Request['permissio']>().toEqualTypeOf<RequestScope | undefined>();
   });
 
   it('options infer the request type from the resolvers', () => {
@@ -58,6 +58,7 @@ describe('types', () => {
     expectTypeOf<PermissioModuleOptions['failureStatus']>().toEqualTypeOf<403 | 503 | undefined>();
     expectTypeOf<PermissioModuleOptions['global']>().toEqualTypeOf<boolean | undefined>();
     expectTypeOf<PermissioRefusalHook>().returns.toEqualTypeOf<
+      // biome-ignore lint/suspicious/noConfusingVoidType: the hook type under test includes void
       Error | undefined | void | Promise<Error | undefined | void>
     >();
     // @ts-expect-error failureStatus never allows: only 403 or 503

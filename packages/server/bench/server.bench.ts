@@ -75,7 +75,8 @@ try {
       `\nserver ÷ bare (single check): ${ratio.toFixed(2)}  (target ≥ 0.5) ${ratio >= 0.5 ? 'OK' : 'BELOW TARGET'}`,
     );
     console.log(
-      `bulk-of-50 checks/s ÷ single-check rate: ${bulkFactor.toFixed(1)}×  (target ≥ 20×) ${bulkFactor >= 20 ? 'OK' : 'BELOW TARGET'}`,
+      `bulk-of-50 checks/s ÷ single-check rate: ${bulkFactor.toFixed(1)}×  (target ≥ 20×) ` +
+        (bulkFactor >= 20 ? 'OK' : 'BELOW TARGET'),
     );
   }
 } finally {

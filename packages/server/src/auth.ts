@@ -39,8 +39,22 @@ export function assertApiKeyFormat(key: unknown): asserts key is string {
   if (typeof key !== 'string' || !key.startsWith(API_KEY_PREFIX) || key.length <= API_KEY_PREFIX.length) {
     throw new TypeError(`An API key must be a string starting with "${API_KEY_PREFIX}".`);
   }
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this refuses.
   if (/[\s\u0000-\u001f\u007f]/.test(key)) {
     throw new TypeError('An API key must not contain whitespace or control characters.');
+  }
+}
+
+/**
+ * Throws a clear error unless `value` can be a project or environment id: a
+ * non-empty string without control characters (a NUL could otherwise make
+ * two different scopes look alike to anything that joins the two ids).
+ */
+export function assertScopeId(value: unknown, name: string): asserts value is string {
+  if (typeof value !== 'string' || value.length === 0) throw new TypeError(`${name} must be a non-empty string.`);
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this refuses.
+  if (/[\u0000-\u001f\u007f-\u009f]/.test(value)) {
+    throw new TypeError(`${name} must not contain control characters (got ${JSON.stringify(value)}).`);
   }
 }
 

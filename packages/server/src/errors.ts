@@ -1,11 +1,12 @@
 /**
  * Every error answer has one shape:
  * `{"error": {"code": "STRING_CODE", "message": "…", "details"?: …}}`
- * with the statuses of SEMANTICS.md. This module turns whatever was thrown
+ * with the statuses of docs/CLIENT.md ("Errors") and docs/REST.md. This module turns whatever was thrown
  * (a Permissio error from the engine, a Fastify validation or parsing error,
  * anything else) into that answer.
  */
-import { PermissioError, PermissioRateLimitError, statusForError } from '@permissio/core';
+import { PermissioError, PermissioRateLimitError } from '@permissio/core';
+import { statusForError } from '@permissio/core/internal';
 
 /** The JSON error body. */
 export interface ErrorBody {

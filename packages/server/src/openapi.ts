@@ -4,7 +4,7 @@
  * this function's output (`pnpm --filter @permissio/server openapi` rewrites
  * it; a test fails when it is stale).
  */
-import { routes as allRoutes, type RouteDef } from './routes.js';
+import { routes as allRoutes, type RouteDef } from './routes/index.js';
 import { componentSchemas, errorSchema, keySchema, type JsonSchema } from './schemas.js';
 import { SERVER_VERSION } from './version.js';
 
@@ -118,7 +118,8 @@ function withRefs(value: unknown, self?: unknown): unknown {
 export function buildOpenApiDocument(routes: readonly RouteDef[] = allRoutes): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
-    const item = (paths[route.path] ??= {});
+    const item = paths[route.path] ?? {};
+    paths[route.path] = item;
     item[route.method.toLowerCase()] = operation(route);
   }
   return {

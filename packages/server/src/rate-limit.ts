@@ -59,8 +59,15 @@ export class RateLimiter {
     this.#limits = limits;
   }
 
-  /** Counts one request of `keyId` in `rateClass`; `retryAfter` is in whole seconds (≥ 1). */
-  hit(keyId: string, rateClass: RateClass, now = Date.now()): RateDecision {
+  /**
+   * Counts a request of `keyId` in `rateClass` that costs `cost` units (1 for
+   * most routes; the number of checks for `check/permissions`). A request
+   * costing more than what is left waits for the next window, except in an
+   * untouched window (so one request larger than the whole limit still runs,
+   * once per window). `counted` is what this request was already charged (on
+   * arrival, before its cost was known). `retryAfter` is in whole seconds (≥ 1).
+   */
+  hit(keyId: string, rateClass: RateClass, now = Date.now(), cost = 1, counted = 0): RateDecision {
     const limit = this.#limits[rateClass];
     const id = `${rateClass}:${keyId}`;
     let window = this.#windows.get(id);
@@ -68,12 +75,12 @@ export class RateLimiter {
       window = { start: now, count: 0 };
       this.#windows.set(id, window);
     }
-    if (window.count >= limit) {
+    if (window.count >= limit || (window.count - counted > 0 && window.count + cost > limit)) {
       const retryAfter = Math.max(1, Math.ceil((window.start + this.#limits.windowMs - now) / 1000));
       return { ok: false, limit, retryAfter };
     }
-    window.count++;
-    return { ok: true, limit, remaining: limit - window.count };
+    window.count += cost;
+    return { ok: true, limit, remaining: Math.max(0, limit - window.count) };
   }
 }
 

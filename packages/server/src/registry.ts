@@ -121,14 +121,10 @@ export interface ScopeRegistryOptions {
   logger: RegistryLogger;
 }
 
-/** Scope id: project and environment joined by a character no key may hold. */
-function scopeId(scope: Scope): string {
-  return `${scope.projectId}\u0000${scope.environmentId}`;
-}
-
 /** Every scope's engine, and the durable write path. */
 export class ScopeRegistry {
-  readonly #scopes = new Map<string, ScopeState>();
+  /** By project, then environment: a structure, never a joined string (ids may hold any character). */
+  readonly #scopes = new Map<string, Map<string, ScopeState>>();
   readonly #options: ScopeRegistryOptions;
 
   constructor(options: ScopeRegistryOptions) {
@@ -162,7 +158,7 @@ export class ScopeRegistry {
 
   /** The state of `scope`, created empty on first use. */
   get(scope: Scope): ScopeState {
-    return this.#scopes.get(scopeId(scope)) ?? this.#create(scope);
+    return this.#scopes.get(scope.projectId)?.get(scope.environmentId) ?? this.#create(scope);
   }
 
   /** Runs a write under the scope's lock; see {@link WriteTransaction}. */
@@ -208,19 +204,28 @@ export class ScopeRegistry {
 
   /** Waits for every queued write and compaction. */
   async drain(): Promise<void> {
-    await Promise.all([...this.#scopes.values()].map((s) => s.drain()));
+    await Promise.all(this.#states().map((s) => s.drain()));
   }
 
   /** Closes every engine. */
   async close(): Promise<void> {
     await this.drain();
-    await Promise.all([...this.#scopes.values()].map((s) => s.pdp.close?.()));
+    await Promise.all(this.#states().map((s) => s.pdp.close?.()));
+  }
+
+  #states(): ScopeState[] {
+    return [...this.#scopes.values()].flatMap((byEnvironment) => [...byEnvironment.values()]);
   }
 
   #create(scope: Scope): ScopeState {
     const own: Scope = { projectId: scope.projectId, environmentId: scope.environmentId };
     const state = new ScopeState(own, this.#options.createPdp(own));
-    this.#scopes.set(scopeId(own), state);
+    let byEnvironment = this.#scopes.get(own.projectId);
+    if (byEnvironment === undefined) {
+      byEnvironment = new Map();
+      this.#scopes.set(own.projectId, byEnvironment);
+    }
+    byEnvironment.set(own.environmentId, state);
     return state;
   }
 
@@ -237,7 +242,8 @@ export class ScopeRegistry {
       } catch (error) {
         const why = error instanceof Error ? error.message : String(error);
         throw new Error(
-          `Cannot rebuild project ${JSON.stringify(scope.projectId)} / environment ${JSON.stringify(scope.environmentId)}: ` +
+          `Cannot rebuild project ${JSON.stringify(scope.projectId)} / ` +
+            `environment ${JSON.stringify(scope.environmentId)}: ` +
             `journal entry #${entry.seq} (${entry.op}) failed on replay: ${why}`,
           { cause: error },
         );

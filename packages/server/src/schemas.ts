@@ -440,7 +440,7 @@ export const bulkUnassignedSchema = {
 
 // ---------------------------------------------------------------- lists
 
-/** Default and largest page size (SEMANTICS.md). */
+/** Default and largest page size (docs/MODEL.md, "Lists"). */
 export const DEFAULT_PER_PAGE = 10;
 export const MAX_PER_PAGE = 100;
 
@@ -502,7 +502,7 @@ export const roleAssignmentDetailedPageSchema = pageSchema(roleAssignmentDetaile
 
 export const policySnapshotSchema = {
   type: 'object',
-  description: 'The policy snapshot format of API.md (engine `load`/`export`, server `--seed`).',
+  description: 'The policy snapshot format of docs/MODEL.md (engine `load`/`export`, server `--seed`).',
   additionalProperties: false,
   properties: {
     resources: { type: 'array', items: resourceTypeCreateSchema },

@@ -13,8 +13,9 @@
  * PostgreSQL implementation would instead serialise through the per-scope
  * write lock the server already holds, see `ScopeRegistry`).
  */
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { PolicySnapshot } from '@permissio/core';
+import { openSqlite } from './sqlite-driver.js';
 
 /** A project + environment: the unit of isolation. */
 export interface Scope {
@@ -113,9 +114,9 @@ export class SqliteStorage implements Storage {
 
   /** Opens (creating if needed) the database at `path`, or an in-memory one for `':memory:'`, and migrates it. */
   constructor(path: string, options: SqliteStorageOptions = {}) {
-    this.#db = new Database(path);
+    this.#db = openSqlite(path);
     try {
-      if (path !== ':memory:') this.#db.pragma('journal_mode = WAL');
+      if (path !== ':memory:') lockExclusively(this.#db, path);
       this.#db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
       this.#db.pragma('busy_timeout = 5000');
       this.#db.pragma('foreign_keys = ON');
@@ -219,10 +220,53 @@ export class SqliteStorage implements Storage {
     this.#stmts.putKey.run(key.hash, key.projectId, key.environmentId);
   }
 
+  /** Number of scopes that hold data. */
+  scopeCount(): number {
+    return this.#stmts.scopes.all().length;
+  }
+
+  /** Deletes every scope's journal and snapshot (the whole policy); API keys stay. */
+  reset(): void {
+    this.#db.transaction(() => {
+      this.#db.exec('DELETE FROM journal; DELETE FROM snapshots;');
+    })();
+  }
+
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
     this.#db.close();
+  }
+}
+
+/** Thrown when another process (or another storage in this one) has the database file open. */
+export class DatabaseLockedError extends Error {
+  override name = 'DatabaseLockedError';
+}
+
+/**
+ * Takes an exclusive lock on the database file for as long as it stays open
+ * (`locking_mode = EXCLUSIVE`, then WAL, then one exclusive transaction), so
+ * a second server on the same file refuses to start instead of writing next
+ * to the first one. The operating system releases the lock when the process
+ * dies, even on SIGKILL.
+ */
+function lockExclusively(db: Database.Database, path: string): void {
+  db.pragma('busy_timeout = 0');
+  try {
+    db.pragma('locking_mode = EXCLUSIVE');
+    db.pragma('journal_mode = WAL');
+    db.exec('BEGIN EXCLUSIVE; COMMIT;');
+  } catch (error) {
+    if ((error as { code?: string }).code?.startsWith('SQLITE_BUSY')) {
+      throw new DatabaseLockedError(
+        `The database ${JSON.stringify(path)} is in use by another permissio-server (it holds an exclusive lock). ` +
+          'Stop that server first, or give this one another --db file; ' +
+          'several servers on one SQLite file would lose writes.',
+        { cause: error },
+      );
+    }
+    throw error;
   }
 }
 
@@ -240,7 +284,8 @@ function migrate(db: Database.Database): void {
   const from = currentVersion(db);
   if (from > MIGRATIONS.length) {
     throw new Error(
-      `The database schema is version ${from}, newer than this server understands (${MIGRATIONS.length}). Upgrade @permissio/server.`,
+      `The database schema is version ${from}, newer than this server understands (${MIGRATIONS.length}). ` +
+        'Upgrade @permissio/server.',
     );
   }
   for (let version = from + 1; version <= MIGRATIONS.length; version++) {

@@ -56,6 +56,7 @@ export async function startTestServer(options: ServerOptions = {}): Promise<Perm
 export interface ApiAnswer {
   status: number;
   headers: Headers;
+  // biome-ignore lint/suspicious/noExplicitAny: tests read answers by path (`body.error.code`) and assert on them.
   body: any;
   text: string;
 }
@@ -136,12 +137,12 @@ export function spawnCli(args: string[]): CliProcess {
     rejectUrl = reject;
   });
   url.catch(() => undefined);
-  child.stdout!.on('data', (chunk: Buffer) => {
+  child.stdout?.on('data', (chunk: Buffer) => {
     out += chunk.toString();
     const match = /listening on (http:\/\/\S+)/.exec(out);
     if (match) resolveUrl(match[1] as string);
   });
-  child.stderr!.on('data', (chunk: Buffer) => {
+  child.stderr?.on('data', (chunk: Buffer) => {
     err += chunk.toString();
   });
   const exit = new Promise<number | null>((resolve) => {

@@ -3,7 +3,8 @@
  * the REST API of docs/REST.md. (The client team's `HttpPdp` is the real
  * one; this exists so the server can run the vectors on its own.)
  */
-import { apiErrorFromStatus, PermissioError } from '@permissio/core';
+import { PermissioError } from '@permissio/core';
+import { apiErrorFromStatus } from '@permissio/core/internal';
 import type { ConformanceTarget } from '@permissio/conformance';
 
 export function httpTarget(
@@ -11,7 +12,8 @@ export function httpTarget(
   key: string,
   scope: { projectId: string; environmentId: string },
 ): ConformanceTarget {
-  const prefix = `${baseUrl}/v1/projects/${encodeURIComponent(scope.projectId)}/environments/${encodeURIComponent(scope.environmentId)}`;
+  const project = encodeURIComponent(scope.projectId);
+  const prefix = `${baseUrl}/v1/projects/${project}/environments/${encodeURIComponent(scope.environmentId)}`;
   const e = encodeURIComponent;
 
   async function call<T>(method: string, path: string, body?: unknown, query?: Record<string, unknown>): Promise<T> {
@@ -37,6 +39,7 @@ export function httpTarget(
     }
     return parsed as T;
   }
+  // biome-ignore lint/suspicious/noExplicitAny: the conformance target's list answers are typed by its callers.
   const list = (path: string) => (params?: Record<string, unknown>) => call<any>('GET', path, undefined, params ?? {});
 
   return {

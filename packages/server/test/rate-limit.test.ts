@@ -34,7 +34,7 @@ describe('RateLimiter', () => {
 });
 
 describe('rate limits over HTTP', () => {
-  it('429 with Retry-After and the error body when a class is exhausted; other classes and keys unaffected', async () => {
+  it('429 with Retry-After and the error body when a class is exhausted; other classes, keys unaffected', async () => {
     const server = await startTestServer({
       seed: POLICY,
       seedScopes: [SCOPE_A],

@@ -10,6 +10,7 @@
 import { PermissioError, PermissioTimeoutError, PermissioValidationError } from '../errors.js';
 import type { CheckResource, CheckUser, MaybePromise } from '../types.js';
 import { Permissio } from '../client.js';
+import { consoleLogger } from '../logger.js';
 import { CHECK_NOW, RequestScope, createTrustedRequestScope } from '../scope.js';
 import { problem, type ProblemDetails } from './problem.js';
 import {
@@ -76,8 +77,23 @@ export class Authorizer<Req> {
    */
   readonly #trustedScopes: boolean;
 
-  constructor(options: PermissioAdapterBaseOptions<Req>, framework: string, hookNames?: readonly string[]) {
-    this.options = resolveAdapterOptions(options, framework, hookNames);
+  readonly #framework: string;
+  /** Misconfiguration causes already logged (each is logged once). */
+  readonly #logged = new Set<string>();
+
+  /**
+   * @param hookNames - the framework's hook options that must be functions
+   * @param extraOptions - option names the framework accepts besides the shared ones
+   * @throws TypeError naming the first invalid or unknown option
+   */
+  constructor(
+    options: PermissioAdapterBaseOptions<Req>,
+    framework: string,
+    hookNames?: readonly string[],
+    extraOptions?: readonly string[],
+  ) {
+    this.options = resolveAdapterOptions(options, framework, hookNames, extraOptions);
+    this.#framework = framework;
     const client = this.options.client;
     this.#trustedScopes =
       client instanceof Permissio && client.createRequestScope === Permissio.prototype.createRequestScope;
@@ -158,18 +174,16 @@ export class Authorizer<Req> {
    * never allows on a failure. Answers with a plain outcome when every step
    * was synchronous (sync resolver, embedded engine or memoised answer), so
    * adapters can call `next()` in the same tick; a Promise otherwise.
+   * `context` is what {@link begin} answered (or is still answering).
    */
   authorize(
-    context: AuthorizationContext | undefined,
+    context: MaybePromise<AuthorizationContext>,
     req: Req,
     action: string,
     resource: ResourceSpec<Req>,
   ): MaybePromise<AuthorizationOutcome> {
-    if (context === undefined) {
-      return this.failure(
-        new PermissioError('Permissio middleware did not run for this request; register it before requirePermission.'),
-      );
-    }
+    // begin() never rejects: a pending context only delays the decision.
+    if (isThenable(context)) return context.then((settled) => this.authorize(settled, req, action, resource));
     if (context.user === undefined) return this.unauthenticated();
     if (context.tenantFailed) return this.denied('tenant_failed', 'The request tenant could not be resolved.');
     if (typeof resource === 'function') {
@@ -252,15 +266,59 @@ export class Authorizer<Req> {
     return { kind: 'bad_request', status: 400, problem: body, error };
   }
 
+  /**
+   * Logs, at error level and once per cause, a PDP failure that is a
+   * misconfiguration rather than an outage (401/403 from the PDP). Only the
+   * status and code are printed: never the token, never the PDP's text.
+   */
+  private reportMisconfiguration(error: unknown): void {
+    const status = misconfigurationStatus(error);
+    if (status === undefined) return;
+    // The code may come from the PDP's answer: print it only when it looks like a code.
+    const given = error instanceof PermissioError ? error.code : '';
+    const code = /^[A-Z][A-Z0-9_]{0,39}$/.test(given) ? given : 'HTTP_ERROR';
+    const cause = `${status}:${code}`;
+    if (this.#logged.has(cause)) return;
+    this.#logged.add(cause);
+    const why =
+      status === 401
+        ? 'the API key is wrong or revoked'
+        : 'the API key is not allowed to check permissions in this project/environment';
+    (this.options.logger ?? consoleLogger).error(
+      `@permissio/${this.#framework}: misconfiguration: the PDP refused the client's credentials (HTTP ${status}, ${code}): ${why}. Every protected request is refused (${this.options.failureStatus}) until the client's token is fixed.`,
+    );
+  }
+
   /** The outcome of a PDP failure: `failureStatus` (503 by default), never allow. */
   failure(error: unknown): RefusalOutcome {
     const status = this.options.failureStatus;
+    this.reportMisconfiguration(error);
     const code = error instanceof PermissioError ? error.code : 'INTERNAL_ERROR';
     const body = this.options.exposeReason
       ? problem(status, error instanceof Error ? error.message : 'Authorization failed.', { code })
       : problem(status, 'Authorization is temporarily unavailable.');
     return { kind: 'error', status, problem: body, error };
   }
+}
+
+/**
+ * The request scope of a started context, for the handler's own checks
+ * (`req.permissio`), or `undefined` while an asynchronous user or tenant
+ * resolver is still answering (no decision has run yet).
+ */
+export function scopeOf(context: MaybePromise<AuthorizationContext>): RequestScope | undefined {
+  return isThenable(context) ? undefined : context.scope;
+}
+
+/**
+ * The status of a PDP answer that means the client is misconfigured: 401
+ * (wrong or revoked API key) or 403 (key not allowed here). Read from the
+ * error's fields, not its class, so duplicated builds still match.
+ */
+function misconfigurationStatus(error: unknown): 401 | 403 | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const status = (error as { statusCode?: unknown }).statusCode;
+  return status === 401 || status === 403 ? status : undefined;
 }
 
 /**

@@ -1,10 +1,12 @@
 /**
- * Options shared by the four framework adapters (API.md, "Adapters"), and
+ * Options shared by the four framework adapters (docs/ADAPTERS.md, "Options"), and
  * their eager validation: a bad option throws a `TypeError` naming it when
  * the factory is called, never on the first request.
  */
 import type { CheckResource, CheckUser, MaybePromise } from '../types.js';
 import type { Permissio } from '../client.js';
+import type { Logger } from '../logger.js';
+import { assertKnownOptions } from './unknown-options.js';
 
 /** A user as a resolver may return it: a key, a `CheckUser`, or nothing (→ 401). */
 export type ResolvedUser = string | CheckUser | undefined | null;
@@ -64,6 +66,15 @@ export interface PermissioAdapterBaseOptions<Req> {
    * @defaultValue false
    */
   requireGuard?: boolean;
+  // --- logger (issue 11 item 3) ---
+  /**
+   * Where the adapter reports a misconfiguration: a PDP answering 401/403
+   * (wrong or revoked API key) is logged at error level, once per cause; the
+   * token is never printed. Requests are still refused (503 by default).
+   * Any object with `debug`, `info`, `warn`, `error` (`console`, pino …).
+   * @defaultValue `console`
+   */
+  logger?: Logger;
 }
 
 /** Options after validation, with defaults applied. */
@@ -75,7 +86,23 @@ export interface ResolvedAdapterOptions<Req> {
   readonly failureStatus: 403 | 503;
   readonly decisionTimeout: number | undefined;
   readonly requireGuard: boolean;
+  readonly logger: Logger | undefined;
 }
+
+/** The options every adapter accepts (the hooks included). */
+const BASE_OPTIONS: readonly string[] = [
+  'client',
+  'user',
+  'tenant',
+  'exposeReason',
+  'failureStatus',
+  'decisionTimeout',
+  'logger',
+  'requireGuard',
+  'onDenied',
+  'onUnauthenticated',
+  'onError',
+];
 
 /**
  * Validates adapter options eagerly. `hookNames` lists the framework's
@@ -86,11 +113,13 @@ export function resolveAdapterOptions<Req>(
   options: PermissioAdapterBaseOptions<Req>,
   framework: string,
   hookNames: readonly string[] = ['onDenied', 'onUnauthenticated', 'onError'],
+  extraOptions: readonly string[] = [],
 ): ResolvedAdapterOptions<Req> {
   const where = `@permissio/${framework}`;
   if (options === null || typeof options !== 'object') {
     throw new TypeError(`${where}: options must be an object like { client, user: (req) => req.user?.id }.`);
   }
+  assertKnownOptions(options, new Set([...BASE_OPTIONS, ...extraOptions]), where);
   const client: unknown = options.client;
   if (
     client === null ||
@@ -124,7 +153,20 @@ export function resolveAdapterOptions<Req>(
   if (options.requireGuard !== undefined && typeof options.requireGuard !== 'boolean') {
     throw new TypeError(`${where}: option "requireGuard" must be a boolean.`);
   }
-  const record = options as unknown as Record<string, unknown>;
+  const logger: unknown = options.logger;
+  if (logger !== undefined) {
+    const methods = logger as Record<string, unknown> | null;
+    if (
+      methods === null ||
+      typeof methods !== 'object' ||
+      ['debug', 'info', 'warn', 'error'].some((m) => typeof methods[m] !== 'function')
+    ) {
+      throw new TypeError(
+        `${where}: option "logger" must be an object with debug, info, warn and error methods (e.g. console).`,
+      );
+    }
+  }
+  const record: Record<string, unknown> = { ...options };
   for (const hook of hookNames) {
     if (record[hook] !== undefined && typeof record[hook] !== 'function') {
       throw new TypeError(`${where}: option "${hook}" must be a function.`);
@@ -138,6 +180,7 @@ export function resolveAdapterOptions<Req>(
     failureStatus: options.failureStatus ?? 503,
     decisionTimeout: options.decisionTimeout,
     requireGuard: options.requireGuard ?? false,
+    logger: options.logger,
   };
 }
 

@@ -1,7 +1,7 @@
 /**
  * The core of every adapter's `resourceFromPath(type, { key })`: turns the
  * path the router matched into a resource whose `uri` is the canonical path
- * (SEMANTICS.md). A path that cannot be canonicalised without guessing throws
+ * (docs/MODEL.md). A path that cannot be canonicalised without guessing throws
  * `PermissioValidationError`, which adapters answer with 400 — never a check.
  */
 import { canonicalizeResourceUri } from '../validation.js';

@@ -7,9 +7,15 @@
  * bulk answer of the wrong length) is a `PermissioApiError` with code
  * `MALFORMED_RESPONSE` — never an allow.
  */
-import { PermissioValidationError } from '../errors.js';
+import {
+  PermissioApiError,
+  PermissioAuthenticationError,
+  PermissioPermissionError,
+  PermissioValidationError,
+} from '../errors.js';
 import { consoleLogger, type Logger } from '../logger.js';
-import type { FetchFunction, PermissioConfig } from '../options.js';
+import { assertWellFormed } from '../validation.js';
+import { MAX_DECISION_BYTES, type FetchFunction, type PermissioConfig } from '../options.js';
 import type {
   CheckPermissionsRequest,
   CheckPermissionsResult,
@@ -54,6 +60,8 @@ import { Transport, malformed, type TransportRequest } from './transport.js';
 export const MAX_BULK = 1000;
 
 const REASONS: ReadonlySet<string> = new Set(DECISION_REASONS);
+/** Paths whose answers are decisions, read under the 1 MiB decision cap. */
+const DECISION_PATHS: ReadonlySet<string> = new Set(['/check', '/check/explain', '/check/bulk']);
 
 /** Options of {@link HttpPdp}: a validated config plus the logger and `fetch`. */
 export interface HttpPdpOptions {
@@ -64,7 +72,11 @@ export interface HttpPdpOptions {
   fetch?: FetchFunction;
 }
 
-const enc = encodeURIComponent;
+/** A path segment; a lone surrogate is a validation error, never a `URIError`. */
+function enc(segment: string): string {
+  assertWellFormed(String(segment), 'path segment');
+  return encodeURIComponent(segment);
+}
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -74,7 +86,10 @@ function query(params: Record<string, string | number | undefined> | undefined):
   if (!params) return '';
   const search = new URLSearchParams();
   for (const [key, value] of Object.entries(params)) {
-    if (value !== undefined) search.append(key, String(value));
+    if (value === undefined) continue;
+    // URLSearchParams would replace a lone surrogate with U+FFFD: another value.
+    assertWellFormed(String(value), key);
+    search.append(key, String(value));
   }
   const text = search.toString();
   return text === '' ? '' : `?${text}`;
@@ -120,6 +135,37 @@ export class HttpPdp implements Pdp {
 
   // ------------------------------------------------------------ plumbing
 
+  /** See `Permissio.verify()`: one `GET /v1/api-key/scope`, every failure explained. */
+  async verify(): Promise<void> {
+    const origin = originOf(this.#config.apiUrl);
+    const label = 'GET /v1/api-key/scope';
+    let body: unknown;
+    try {
+      ({ body } = await this.#transport.request({
+        method: 'GET',
+        path: '/v1/api-key/scope',
+        budget: this.#config.timeout,
+        retry: true,
+        maxBytes: this.#decisionBytes,
+      }));
+    } catch (error) {
+      throw verifyFailure(error, origin);
+    }
+    if (!isRecord(body) || typeof body.projectId !== 'string' || typeof body.environmentId !== 'string') {
+      throw notAPdp(origin, `it answered ${label} without {projectId, environmentId}`);
+    }
+    const { projectId, environmentId } = this.#config;
+    if (
+      (projectId !== undefined && projectId !== body.projectId) ||
+      (environmentId !== undefined && environmentId !== body.environmentId)
+    ) {
+      throw new PermissioPermissionError(
+        `Permissio: the API key belongs to project ${JSON.stringify(body.projectId)}, environment ${JSON.stringify(body.environmentId)}, but the client is configured for project ${JSON.stringify(projectId ?? body.projectId)}, environment ${JSON.stringify(environmentId ?? body.environmentId)}: use a key of that environment, or fix "projectId"/"environmentId".`,
+        { code: 'SCOPE_MISMATCH' },
+      );
+    }
+  }
+
   /** `/v1/projects/{p}/environments/{e}`: given, or detected once from the key. */
   #basePath(budget: number): string | Promise<string> {
     if (this.#base !== undefined) return this.#base;
@@ -134,13 +180,23 @@ export class HttpPdp implements Pdp {
   }
 
   async #detectScope(budget: number): Promise<string> {
-    const { body } = await this.#transport.request({ method: 'GET', path: '/v1/api-key/scope', budget, retry: true });
+    const { body } = await this.#transport.request({
+      method: 'GET',
+      path: '/v1/api-key/scope',
+      budget,
+      retry: true,
+      maxBytes: this.#decisionBytes,
+    });
     if (!isRecord(body) || typeof body.projectId !== 'string' || typeof body.environmentId !== 'string') {
       throw malformed('GET /v1/api-key/scope', 200, 'expected {projectId, environmentId}');
     }
     const projectId = this.#config.projectId ?? body.projectId;
     const environmentId = this.#config.environmentId ?? body.environmentId;
     return `/v1/projects/${enc(projectId)}/environments/${enc(environmentId)}`;
+  }
+
+  get #decisionBytes(): number {
+    return Math.min(MAX_DECISION_BYTES, this.#config.maxResponseBytes);
   }
 
   /** One call under `P`, with the whole budget covering scope detection too. */
@@ -155,7 +211,9 @@ export class HttpPdp implements Pdp {
     const started = Date.now();
     const base = this.#base ?? (await this.#basePath(budget));
     const left = budget - (Date.now() - started);
-    const request: TransportRequest = { method, path: base + path, budget: Math.max(left, 1), retry };
+    // Decisions are small; lists and exports are bounded by paging and the option.
+    const maxBytes = DECISION_PATHS.has(path) ? this.#decisionBytes : this.#config.maxResponseBytes;
+    const request: TransportRequest = { method, path: base + path, budget: Math.max(left, 1), retry, maxBytes };
     if (body !== undefined) request.body = body;
     return (await this.#transport.request(request)).body;
   }
@@ -344,6 +402,49 @@ export class HttpPdp implements Pdp {
       },
     };
   }
+}
+
+function originOf(apiUrl: string): string {
+  try {
+    return new URL(apiUrl).origin;
+  } catch {
+    return apiUrl;
+  }
+}
+
+function notAPdp(origin: string, why: string, cause?: unknown): PermissioApiError {
+  return new PermissioApiError(
+    `Permissio: ${origin} is not a Permissio PDP: ${why}. Check "apiUrl": it is the API root (e.g. https://api.permissio.io, or http://127.0.0.1:7766 for a local permissio-server), without /v1.`,
+    {
+      statusCode: cause instanceof PermissioApiError ? cause.statusCode : 200,
+      code: 'NOT_A_PDP',
+      ...(cause === undefined ? {} : { cause }),
+    },
+  );
+}
+
+/** The error `verify()` rejects with: what is wrong and how to fix it. */
+function verifyFailure(error: unknown, origin: string): unknown {
+  if (error instanceof PermissioAuthenticationError) {
+    return new PermissioAuthenticationError(
+      `Permissio: the PDP at ${origin} rejected the API key (401): it is wrong or revoked. Check the "token" option (PERMISSIO_API_KEY …); the key itself is never printed.`,
+      { cause: error },
+    );
+  }
+  if (error instanceof PermissioPermissionError) {
+    return new PermissioPermissionError(
+      `Permissio: the PDP at ${origin} refused the API key (403): it is not allowed on this project or environment. Use a key of the environment you configured.`,
+      { cause: error },
+    );
+  }
+  if (error instanceof PermissioApiError && error.code === 'UNEXPECTED_REDIRECT') return error;
+  if (error instanceof PermissioApiError && error.code === 'MALFORMED_RESPONSE') {
+    return notAPdp(origin, 'its answer is not the JSON a Permissio PDP sends', error);
+  }
+  if (error instanceof PermissioApiError && !error.isServerError && error.statusCode !== 429) {
+    return notAPdp(origin, `it answered HTTP ${error.statusCode} to GET /v1/api-key/scope`, error);
+  }
+  return error; // network errors and timeouts already name the origin; 5xx and 429 are the PDP's own answer
 }
 
 /** Only a JSON boolean `true` allows; `false` denies; anything else is malformed. */

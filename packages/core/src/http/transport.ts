@@ -8,6 +8,12 @@
  * with full jitter; a `Retry-After` (seconds or HTTP date) is honoured when it
  * fits in the remaining budget and fails fast otherwise. The budget covers
  * every attempt and every wait: a call never outlives it.
+ *
+ * Hostile answers fail closed: a redirect is never followed (a 3xx is an
+ * error, code `UNEXPECTED_REDIRECT`), a body larger than the request's
+ * `maxBytes` is abandoned unread (code `RESPONSE_TOO_LARGE`), a JSON answer
+ * with a duplicate key is malformed, and the API key is redacted from every
+ * piece of remote content an error carries (message, code, details, cause).
  */
 import {
   PermissioApiError,
@@ -18,6 +24,7 @@ import {
 } from '../errors.js';
 import { redact, type Logger } from '../logger.js';
 import type { FetchFunction } from '../options.js';
+import { hasDuplicateKey } from './json.js';
 
 const RETRYABLE_STATUS = new Set([408, 429, 502, 503, 504]);
 const BACKOFF_BASE_MS = 50;
@@ -44,6 +51,8 @@ export interface TransportRequest {
   budget: number;
   /** `false` for non-idempotent requests. */
   retry: boolean;
+  /** Largest response body accepted, in bytes; a larger one fails the call. */
+  maxBytes: number;
 }
 
 /** What came back: the status and the parsed JSON body (`undefined` for an empty body). */
@@ -53,6 +62,37 @@ export interface TransportResponse {
 }
 
 class AttemptTimeout extends Error {}
+
+/** A body over the size cap: not retried (the next answer would be the same). */
+class BodyTooLarge extends Error {
+  constructor(
+    readonly limit: number,
+    readonly status: number,
+  ) {
+    super('response body too large');
+  }
+}
+
+/** Nesting beyond which remote details are cut rather than walked. */
+const MAX_DETAILS_DEPTH = 32;
+
+/** `value` with `secret` redacted from every string in it, keys included. */
+export function redactDeep(value: unknown, secret: string, depth = 0): unknown {
+  if (typeof value === 'string') return redact(value, secret);
+  if (value === null || typeof value !== 'object') return value;
+  if (depth >= MAX_DETAILS_DEPTH) return '[nested too deep]';
+  if (Array.isArray(value)) return value.map((item) => redactDeep(item, secret, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) {
+    Object.defineProperty(out, redact(key, secret), {
+      value: redactDeep(item, secret, depth + 1),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
+  return out;
+}
 
 /** Parses `Retry-After` (delta-seconds or HTTP date) into seconds, or `undefined`. */
 export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
@@ -128,8 +168,9 @@ export class Transport {
         // A non-final attempt gets half of what is left, so a stalled attempt
         // still leaves room for a retry; the final attempt gets the rest.
         const attemptBudget = attempt + 1 < maxAttempts ? Math.max(remaining / 2, Math.min(remaining, 100)) : remaining;
-        const response = await this.#attempt(url, req.method, headers, body, attemptBudget);
+        const response = await this.#attempt(url, req.method, headers, body, attemptBudget, req.maxBytes);
         this.#trace(label, String(response.status), attemptStarted, attempt);
+        if (response.redirected) throw this.#redirect(label, response.status);
         if (response.status >= 200 && response.status < 300) {
           return { status: response.status, body: this.#parse(response.text, response.status, label) };
         }
@@ -140,14 +181,24 @@ export class Transport {
         if (caught instanceof PermissioError) throw caught;
         if (this.closed)
           throw new PermissioError('Permissio client is closed.', { code: 'CLIENT_CLOSED', cause: caught });
+        if (caught instanceof BodyTooLarge) {
+          this.#trace(label, 'body too large', attemptStarted, attempt);
+          throw new PermissioApiError(
+            `Permissio: ${label}: the answer of ${this.#origin} is larger than ${caught.limit} bytes; it was abandoned unread (raise "maxResponseBytes" if the PDP is trusted and the answer legitimately that large).`,
+            { statusCode: caught.status, code: 'RESPONSE_TOO_LARGE' },
+          );
+        }
         if (caught instanceof AttemptTimeout) {
           this.#trace(label, 'timeout', attemptStarted, attempt);
-          error = new PermissioTimeoutError(`Permissio: ${label}: an attempt got no answer in time.`);
+          error = new PermissioTimeoutError(
+            `Permissio: ${label}: an attempt got no answer in time from ${this.#origin}.`,
+          );
         } else {
           this.#trace(label, 'network error', attemptStarted, attempt);
-          error = new PermissioNetworkError(`Permissio: ${label} failed: the PDP could not be reached.`, {
-            cause: caught,
-          });
+          error = new PermissioNetworkError(
+            `Permissio: ${label} failed: the PDP at ${this.#origin} could not be reached${networkReason(caught)}.`,
+            { cause: caught },
+          );
         }
       }
       lastError = error;
@@ -174,7 +225,8 @@ export class Transport {
     headers: Record<string, string>,
     body: string | undefined,
     timeoutMs: number,
-  ): Promise<{ status: number; text: string; retryAfter: number | undefined }> {
+    maxBytes: number,
+  ): Promise<{ status: number; text: string; retryAfter: number | undefined; redirected: boolean }> {
     const controller = new AbortController();
     const onClose = (): void => controller.abort();
     if (this.#closed) onClose();
@@ -186,15 +238,29 @@ export class Transport {
     }, timeoutMs);
     try {
       const doFetch = this.#options.fetch ?? globalThis.fetch;
-      const init: RequestInit = { method, headers, signal: controller.signal };
+      // Never follow a redirect: the check would be re-sent to another
+      // origin and its answer trusted (issue 10, #6).
+      const init: RequestInit = { method, headers, signal: controller.signal, redirect: 'manual' };
       if (body !== undefined) init.body = body;
       const response = await doFetch(url, init);
+      // A 3xx, or the opaque answer a browser gives for one under `manual`.
+      const redirected = response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400);
+      if (redirected) {
+        await discard(response);
+        return { status: response.status, text: '', retryAfter: undefined, redirected };
+      }
       // The body read is covered by the same timer: a server that sends
       // headers and then stalls still ends the attempt on time.
-      const text = await response.text();
-      return { status: response.status, text, retryAfter: parseRetryAfter(response.headers.get('retry-after')) };
+      const text = await readBody(response, maxBytes);
+      return {
+        status: response.status,
+        text,
+        retryAfter: parseRetryAfter(response.headers.get('retry-after')),
+        redirected,
+      };
     } catch (error) {
       if (timedOut) throw new AttemptTimeout();
+      if (error instanceof BodyTooLarge) controller.abort();
       throw error;
     } finally {
       clearTimeout(timer);
@@ -223,10 +289,31 @@ export class Transport {
 
   #parse(text: string, status: number, label: string): unknown {
     if (text === '') return undefined;
+    let parsed: unknown;
     try {
-      return JSON.parse(text) as unknown;
+      parsed = JSON.parse(text);
     } catch (cause) {
-      throw malformed(label, status, 'the body is not JSON', cause);
+      // V8's message quotes the body, which may echo the key.
+      const message = cause instanceof Error ? this.#redact(cause.message) : 'invalid JSON';
+      throw malformed(label, status, 'the body is not JSON', new SyntaxError(message));
+    }
+    if (hasDuplicateKey(text)) throw malformed(label, status, 'an object has the same key twice');
+    return parsed;
+  }
+
+  #redirect(label: string, status: number): PermissioApiError {
+    return new PermissioApiError(
+      `Permissio: ${label} answered HTTP ${status} (a redirect) from ${this.#origin}; redirects are never followed — set "apiUrl" to the PDP's final address.`,
+      { statusCode: status, code: 'UNEXPECTED_REDIRECT' },
+    );
+  }
+
+  /** Where calls go, for messages: scheme, host and port only. */
+  get #origin(): string {
+    try {
+      return new URL(this.#options.apiUrl).origin;
+    } catch {
+      return 'the configured apiUrl';
     }
   }
 
@@ -238,9 +325,10 @@ export class Transport {
       const parsed: unknown = JSON.parse(text);
       const inner = isRecord(parsed) ? parsed.error : undefined;
       if (isRecord(inner)) {
-        if (typeof inner.code === 'string') code = inner.code;
+        // Remote content: a proxy may echo the Authorization header anywhere in it.
+        if (typeof inner.code === 'string') code = this.#redact(inner.code);
         if (typeof inner.message === 'string') message = this.#redact(inner.message);
-        details = inner.details;
+        details = redactDeep(inner.details, this.#options.token);
       }
     } catch {
       // Not JSON (an HTML error page from a proxy …): keep the generic message.
@@ -257,6 +345,56 @@ export class Transport {
     const retry = attempt > 0 ? ` (retry ${attempt})` : '';
     this.#options.logger.debug(this.#redact(`[permissio] ${label} → ${outcome} in ${Date.now() - started} ms${retry}`));
   }
+}
+
+/**
+ * Reads a body of at most `maxBytes` bytes: a `Content-Length` over the cap
+ * fails before reading, a stream that passes it is cancelled at the cap.
+ */
+async function readBody(response: Response, maxBytes: number): Promise<string> {
+  const declared = Number(response.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    await discard(response);
+    throw new BodyTooLarge(maxBytes, response.status);
+  }
+  const stream = response.body;
+  if (stream === null || typeof stream?.getReader !== 'function') {
+    // A fetch double without a body stream: read, then check.
+    const text = await response.text();
+    if (text.length > maxBytes) throw new BodyTooLarge(maxBytes, response.status);
+    return text;
+  }
+  const reader = stream.getReader();
+  const decoder = new TextDecoder();
+  let received = 0;
+  let text = '';
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    received += value.byteLength;
+    if (received > maxBytes) {
+      await reader.cancel().catch(() => {});
+      throw new BodyTooLarge(maxBytes, response.status);
+    }
+    text += decoder.decode(value, { stream: true });
+  }
+  return text + decoder.decode();
+}
+
+/** Drops an unread body so its connection is released. */
+async function discard(response: Response): Promise<void> {
+  try {
+    await response.body?.cancel();
+  } catch {
+    // Already consumed, or a fetch double without a stream: nothing to release.
+  }
+}
+
+/** `" (ECONNREFUSED)"` from a fetch failure's cause, when it has a code. */
+function networkReason(error: unknown): string {
+  const cause = error instanceof Error ? (error.cause as { code?: unknown } | undefined) : undefined;
+  const code = cause !== null && typeof cause === 'object' ? cause.code : undefined;
+  return typeof code === 'string' && /^[A-Z0-9_]+$/.test(code) ? ` (${code})` : '';
 }
 
 /** The error of an answer that does not have the documented shape: never read as an allow. */

@@ -4,7 +4,8 @@
  * tenant, role and resource type (404 otherwise); assign and unassign are
  * idempotent; bulk variants validate everything before applying anything.
  */
-import { DEFAULT_TENANT, assertKey, parseResourceInstance } from '@permissio/core';
+import { DEFAULT_TENANT, parseResourceInstance } from '@permissio/core';
+import { assertKey } from '@permissio/core/internal';
 import type {
   RoleAssignment,
   RoleAssignmentCreate,

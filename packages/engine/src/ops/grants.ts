@@ -6,7 +6,8 @@
  * instance → 422, missing user/tenant/role/type → 404), then applies it all.
  * Revoke is idempotent.
  */
-import { DEFAULT_TENANT, assertKey, parsePermission, parseResourceInstance } from '@permissio/core';
+import { DEFAULT_TENANT, parseResourceInstance } from '@permissio/core';
+import { assertKey, parsePermission } from '@permissio/core/internal';
 import type { GrantRequest } from '@permissio/core';
 import type { State } from '../state.js';
 import { assertObject, invalid, notFound, optionalArray } from '../values.js';

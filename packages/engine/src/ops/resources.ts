@@ -5,7 +5,7 @@
  * direct grant; deleting a type also removes the role assignments on its
  * instances (`<type>:<key>`).
  */
-import { assertKey } from '@permissio/core';
+import { assertKey } from '@permissio/core/internal';
 import type {
   AttributeType,
   ResourceAction,
@@ -15,11 +15,10 @@ import type {
   ResourceTypeCreate,
   ResourceTypeUpdate,
 } from '@permissio/core';
-import { compareKeys } from '../closure.js';
-import { matchesSearch, pageRequest, paginate, searchTerm } from '../pagination.js';
 import { filterBuckets } from '../state.js';
 import type { ActionRecord, ResourceRecord, State } from '../state.js';
 import { assertObject, conflict, invalid, notFound, optionalArray, optionalString } from '../values.js';
+import { crudOperations } from './crud.js';
 import type { Host } from './host.js';
 
 const ATTRIBUTE_TYPES: ReadonlySet<string> = new Set<AttributeType>([
@@ -200,37 +199,17 @@ function dropPermissions(state: State, drop: (permission: string) => boolean): v
 
 export function resourcesOperations(host: Host): ResourcesOperations {
   return {
-    async list(params) {
-      const request = pageRequest(params);
-      const term = searchTerm(params);
-      const items = [...host.state.resources.values()]
-        .filter((r) => matchesSearch(term, r.key, r.name))
-        .sort((a, b) => compareKeys(a.key, b.key));
-      const page = paginate(items, request);
-      return { ...page, data: page.data.map(resourceOut) };
-    },
-    async get(key) {
-      return resourceOut(getResource(host.state, key));
-    },
-    async create(resource) {
-      const record = createResource(host.state, resource);
-      host.emit({ op: 'resources.create', args: [resource] });
-      return resourceOut(record);
-    },
-    async update(key, update) {
-      const record = updateResource(host.state, key, update);
-      host.emit({ op: 'resources.update', args: [key, update] });
-      return resourceOut(record);
-    },
-    async delete(key) {
-      deleteResource(host.state, key);
-      host.emit({ op: 'resources.delete', args: [key] });
-    },
-    async sync(key, update) {
-      const record = syncResource(host.state, key, update);
-      host.emit({ op: 'resources.sync', args: [key, update] });
-      return resourceOut(record);
-    },
+    ...crudOperations(host, {
+      group: 'resources',
+      records: (state) => state.resources,
+      searchable: (r) => [r.key, r.name],
+      out: resourceOut,
+      get: getResource,
+      create: createResource,
+      update: updateResource,
+      remove: deleteResource,
+      sync: syncResource,
+    }),
     async listActions(type) {
       return [...getResource(host.state, type).actions.values()].map(actionOut);
     },

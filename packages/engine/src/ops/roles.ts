@@ -3,13 +3,12 @@
  * cascade of a delete, and keeping the precomputed closure current after
  * every change.
  */
-import { assertKey, parsePermission } from '@permissio/core';
+import { assertKey, parsePermission } from '@permissio/core/internal';
 import type { Role, RoleCreate, RolesOperations, RoleUpdate } from '@permissio/core';
-import { compareKeys } from '../closure.js';
-import { matchesSearch, pageRequest, paginate, searchTerm } from '../pagination.js';
 import { filterBuckets } from '../state.js';
 import type { RoleRecord, State } from '../state.js';
 import { assertObject, conflict, invalid, notFound, optionalArray, optionalString } from '../values.js';
+import { crudOperations } from './crud.js';
 import type { Host } from './host.js';
 
 export function roleOut(record: RoleRecord): Role {
@@ -72,7 +71,10 @@ function validParents(state: State, role: string, parents: unknown[]): string[] 
     if (parent === role) throw cycleError(role, parent);
     if (!state.roles.has(parent)) throw notFound('role', parent);
   }
-  for (const parent of list) if (state.closure.reaches(parent, role)) throw cycleError(role, parent);
+  // A role that does not exist yet cannot be reached from anything (deletes remove the edges into a role).
+  if (state.roles.has(role)) {
+    for (const parent of list) if (state.closure.reaches(parent, role)) throw cycleError(role, parent);
+  }
   return list;
 }
 
@@ -93,6 +95,7 @@ export function createRole(state: State, input: RoleCreate, withExtends = true):
   const description = optionalString(input.description, 'description');
   const permissions = validPermissions(state, optionalArray(input.permissions, 'permissions') ?? []);
   const parents = withExtends ? validParents(state, key, optionalArray(input.extends, 'extends') ?? []) : [];
+  if (withExtends) state.closure.assertWritable(key, parents, permissions.length);
   const record: RoleRecord = { key, name, permissions: new Set(permissions), extends: new Set(parents) };
   if (description !== undefined) record.description = description;
   state.roles.set(key, record);
@@ -110,6 +113,9 @@ export function updateRole(state: State, key: string, update: RoleUpdate): RoleR
   const extendsIn = optionalArray(update.extends, 'extends');
   const permissions = permissionsIn === undefined ? undefined : validPermissions(state, permissionsIn);
   const parents = extendsIn === undefined ? undefined : validParents(state, key, extendsIn);
+  if (permissions !== undefined || parents !== undefined) {
+    state.closure.assertWritable(key, parents, permissions?.length ?? 0);
+  }
   if (name !== undefined) record.name = name;
   if (description !== undefined) record.description = description;
   if (permissions !== undefined) record.permissions = new Set(permissions);
@@ -143,6 +149,7 @@ export function addPermission(state: State, key: string, permission: string): Ro
   const record = getRole(state, key);
   const valid = existingPermission(state, permission);
   if (!record.permissions.has(valid)) {
+    state.closure.assertWritable(key, undefined, 1);
     record.permissions.add(valid);
     state.closure.refresh([key]);
   }
@@ -161,6 +168,7 @@ export function addExtends(state: State, key: string, parent: string): RoleRecor
   getRole(state, parent);
   if (!record.extends.has(parent)) {
     validParents(state, key, [parent]);
+    state.closure.assertWritable(key, [...record.extends, parent], 0);
     record.extends.add(parent);
     state.closure.refresh([key]);
   }
@@ -176,37 +184,17 @@ export function removeExtends(state: State, key: string, parent: string): RoleRe
 
 export function rolesOperations(host: Host): RolesOperations {
   return {
-    async list(params) {
-      const request = pageRequest(params);
-      const term = searchTerm(params);
-      const items = [...host.state.roles.values()]
-        .filter((r) => matchesSearch(term, r.key, r.name))
-        .sort((a, b) => compareKeys(a.key, b.key));
-      const page = paginate(items, request);
-      return { ...page, data: page.data.map(roleOut) };
-    },
-    async get(key) {
-      return roleOut(getRole(host.state, key));
-    },
-    async create(role) {
-      const record = createRole(host.state, role);
-      host.emit({ op: 'roles.create', args: [role] });
-      return roleOut(record);
-    },
-    async update(key, update) {
-      const record = updateRole(host.state, key, update);
-      host.emit({ op: 'roles.update', args: [key, update] });
-      return roleOut(record);
-    },
-    async delete(key) {
-      deleteRole(host.state, key);
-      host.emit({ op: 'roles.delete', args: [key] });
-    },
-    async sync(key, update) {
-      const record = syncRole(host.state, key, update);
-      host.emit({ op: 'roles.sync', args: [key, update] });
-      return roleOut(record);
-    },
+    ...crudOperations(host, {
+      group: 'roles',
+      records: (state) => state.roles,
+      searchable: (r) => [r.key, r.name],
+      out: roleOut,
+      get: getRole,
+      create: (state, input: RoleCreate) => createRole(state, input),
+      update: updateRole,
+      remove: deleteRole,
+      sync: syncRole,
+    }),
     async addPermission(role, permission) {
       const record = addPermission(host.state, role, permission);
       host.emit({ op: 'roles.addPermission', args: [role, permission] });

@@ -1,10 +1,10 @@
 /** Tenants: records, management operations, and the cascade of a delete. */
-import { DEFAULT_TENANT, assertKey } from '@permissio/core';
+import { DEFAULT_TENANT } from '@permissio/core';
+import { assertKey } from '@permissio/core/internal';
 import type { Tenant, TenantCreate, TenantsOperations, TenantUpdate } from '@permissio/core';
-import { compareKeys } from '../closure.js';
-import { matchesSearch, pageRequest, paginate, searchTerm } from '../pagination.js';
 import type { State, TenantRecord } from '../state.js';
 import { assertObject, attributesIn, cloneValue, conflict, invalid, notFound, optionalString } from '../values.js';
+import { crudOperations } from './crud.js';
 import type { Host } from './host.js';
 
 export function tenantOut(record: TenantRecord): Tenant {
@@ -96,37 +96,17 @@ export function removeUserFromTenant(state: State, tenant: string, user: string)
 
 export function tenantsOperations(host: Host): TenantsOperations {
   return {
-    async list(params) {
-      const request = pageRequest(params);
-      const term = searchTerm(params);
-      const items = [...host.state.tenants.values()]
-        .filter((t) => matchesSearch(term, t.key, t.name))
-        .sort((a, b) => compareKeys(a.key, b.key));
-      const page = paginate(items, request);
-      return { ...page, data: page.data.map(tenantOut) };
-    },
-    async get(key) {
-      return tenantOut(getTenant(host.state, key));
-    },
-    async create(tenant) {
-      const record = createTenant(host.state, tenant);
-      host.emit({ op: 'tenants.create', args: [tenant] });
-      return tenantOut(record);
-    },
-    async update(key, update) {
-      const record = updateTenant(host.state, key, update);
-      host.emit({ op: 'tenants.update', args: [key, update] });
-      return tenantOut(record);
-    },
-    async delete(key) {
-      deleteTenant(host.state, key);
-      host.emit({ op: 'tenants.delete', args: [key] });
-    },
-    async sync(key, update) {
-      const record = syncTenant(host.state, key, update);
-      host.emit({ op: 'tenants.sync', args: [key, update] });
-      return tenantOut(record);
-    },
+    ...crudOperations(host, {
+      group: 'tenants',
+      records: (state) => state.tenants,
+      searchable: (t) => [t.key, t.name],
+      out: tenantOut,
+      get: getTenant,
+      create: createTenant,
+      update: updateTenant,
+      remove: deleteTenant,
+      sync: syncTenant,
+    }),
     async removeUser(tenant, user) {
       removeUserFromTenant(host.state, tenant, user);
       host.emit({ op: 'tenants.removeUser', args: [tenant, user] });

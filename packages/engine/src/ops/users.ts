@@ -1,8 +1,8 @@
 /** Users: records, their management operations and the cascade of a delete. */
-import { DEFAULT_TENANT, assertKey } from '@permissio/core';
+import { DEFAULT_TENANT } from '@permissio/core';
+import { assertKey } from '@permissio/core/internal';
 import type { Tenant, User, UserCreate, UsersOperations, UserSync, UserUpdate } from '@permissio/core';
 import { compareKeys } from '../closure.js';
-import { matchesSearch, pageRequest, paginate, searchTerm } from '../pagination.js';
 import type { State, UserRecord } from '../state.js';
 import {
   assertObject,
@@ -13,6 +13,7 @@ import {
   optionalArray,
   optionalString,
 } from '../values.js';
+import { crudOperations } from './crud.js';
 import type { Host } from './host.js';
 import { tenantOut } from './tenants.js';
 
@@ -110,46 +111,17 @@ export function syncUser(state: State, key: string, sync: UserSync): UserRecord 
 
 export function usersOperations(host: Host): UsersOperations {
   return {
-    async list(params) {
-      const request = pageRequest(params);
-      const term = searchTerm(params);
-      const items = [...host.state.users.values()]
-        .filter((u) =>
-          matchesSearch(
-            term,
-            u.key,
-            u.email,
-            u.firstName,
-            u.lastName,
-            [u.firstName, u.lastName].filter(Boolean).join(' '),
-          ),
-        )
-        .sort((a, b) => compareKeys(a.key, b.key));
-      const page = paginate(items, request);
-      return { ...page, data: page.data.map(userOut) };
-    },
-    async get(key) {
-      return userOut(getUser(host.state, key));
-    },
-    async create(user) {
-      const record = createUser(host.state, user);
-      host.emit({ op: 'users.create', args: [user] });
-      return userOut(record);
-    },
-    async update(key, update) {
-      const record = updateUser(host.state, key, update);
-      host.emit({ op: 'users.update', args: [key, update] });
-      return userOut(record);
-    },
-    async delete(key) {
-      deleteUser(host.state, key);
-      host.emit({ op: 'users.delete', args: [key] });
-    },
-    async sync(key, sync) {
-      const record = syncUser(host.state, key, sync);
-      host.emit({ op: 'users.sync', args: [key, sync] });
-      return userOut(record);
-    },
+    ...crudOperations(host, {
+      group: 'users',
+      records: (state) => state.users,
+      searchable: (u) => [u.key, u.email, u.firstName, u.lastName, [u.firstName, u.lastName].filter(Boolean).join(' ')],
+      out: userOut,
+      get: getUser,
+      create: createUser,
+      update: updateUser,
+      remove: deleteUser,
+      sync: syncUser,
+    }),
     async getTenants(key): Promise<Tenant[]> {
       const state = host.state;
       getUser(state, key);

@@ -5,7 +5,19 @@
  * from the matrix's route table, listening on 127.0.0.1:0.
  */
 import 'reflect-metadata';
-import { Controller, Delete, Get, HttpCode, HttpException, Post, Req } from '@nestjs/common';
+import {
+  type CanActivate,
+  Controller,
+  Delete,
+  type ExecutionContext,
+  Get,
+  HttpCode,
+  HttpException,
+  Injectable,
+  Post,
+  Req,
+  UseGuards,
+} from '@nestjs/common';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
@@ -43,7 +55,11 @@ function nestPath(path: string, platform: Platform): string {
 }
 
 /** A fresh controller class whose handlers are the matrix routes. */
-function controllerFor(routes: readonly TestRoute<NestHttpRequest>[], platform: Platform): new () => object {
+function controllerFor(
+  routes: readonly TestRoute<NestHttpRequest>[],
+  platform: Platform,
+  authenticate?: (req: NestHttpRequest) => void,
+): new () => object {
   class MatrixController {}
   const proto = MatrixController.prototype as unknown as Record<string, unknown>;
   routes.forEach((route, index) => {
@@ -59,6 +75,18 @@ function controllerFor(routes: readonly TestRoute<NestHttpRequest>[], platform: 
     else if (route.public === true) decorators.push(Public());
     for (const decorate of decorators) decorate(proto, name, descriptor);
   });
+  if (authenticate !== undefined) {
+    const auth = authenticate;
+    // Late auth: the app's own guard at controller level (runs after global guards, before method guards).
+    @Injectable()
+    class AuthGuard implements CanActivate {
+      canActivate(context: ExecutionContext): boolean {
+        auth(context.switchToHttp().getRequest<NestHttpRequest>());
+        return true;
+      }
+    }
+    UseGuards(AuthGuard)(MatrixController);
+  }
   Controller()(MatrixController);
   return MatrixController;
 }
@@ -66,6 +94,7 @@ function controllerFor(routes: readonly TestRoute<NestHttpRequest>[], platform: 
 export function nestDriver(platform: Platform): AdapterDriver<NestHttpRequest> {
   return {
     name: `nestjs (${platform})`,
+    registrationOrder: false,
     caseInsensitiveRouting: platform === 'express',
     routePath: (path) => nestPath(path, platform),
     access: {
@@ -80,8 +109,11 @@ export function nestDriver(platform: Platform): AdapterDriver<NestHttpRequest> {
     resourceFromPath: (type, options) => resourceFromPath(type, options),
     async createApp(setup: AppSetup<NestHttpRequest>): Promise<AppHandle> {
       const moduleRef = await Test.createTestingModule({
-        imports: [PermissioModule.forRoot(setup.options as PermissioModuleOptions<NestHttpRequest>)],
-        controllers: [controllerFor(setup.routes, platform)],
+        imports:
+          setup.registration === 'missing'
+            ? []
+            : [PermissioModule.forRoot(setup.options as PermissioModuleOptions<NestHttpRequest>)],
+        controllers: [controllerFor(setup.routes, platform, setup.authenticate)],
       }).compile();
       const app = moduleRef.createNestApplication(
         platform === 'express' ? new ExpressAdapter() : new FastifyAdapter(),

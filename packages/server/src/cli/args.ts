@@ -1,0 +1,139 @@
+/** The command line of `permissio-server`: flags, help text, usage errors. */
+import { parseArgs } from 'node:util';
+import { API_KEY_PREFIX, assertApiKeyFormat, assertScopeId } from '../auth.js';
+import { SERVER_VERSION } from '../version.js';
+
+const HELP = `permissio-server ${SERVER_VERSION} — local Permissio PDP server
+
+Usage: permissio-server [options]
+
+Options:
+  --port <n>            TCP port (default 7766; 0 picks a free one)
+  --host <addr>         interface to listen on (default 127.0.0.1)
+  --db <path>           SQLite database file, or :memory: (default ./permissio.db)
+  --seed <file>         policy snapshot (.json, .yaml or .yml) loaded only into an empty database
+  --api-key <key>       accept this API key (${API_KEY_PREFIX}…); repeatable.
+                        Without one, a key is generated and printed once
+                        (only when the database holds no key yet).
+  --project <id>        project of the keys above (default "default")
+  --environment <id>    environment of the keys above (default "default")
+  --reset               empty the database's policy (API keys stay) and load --seed into it
+  --no-rate-limit       switch rate limits off (local development)
+  --log-level <level>   fatal|error|warn|info|debug|trace|silent (default info)
+  --version             print the version
+  -h, --help            print this help
+
+The REST API is described at <url>/openapi.json; <url>/healthz answers 200 when ready.
+`;
+
+/** A bad flag or value: exit code 2. */
+export class UsageError extends Error {}
+
+/** Where the CLI writes its lines. */
+export interface CliIo {
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+/** Parsed command line. */
+export interface CliOptions {
+  port: number;
+  host: string;
+  db: string;
+  seed?: string;
+  apiKeys: string[];
+  project: string;
+  environment: string;
+  /** Empty the stored policy before seeding. */
+  reset: boolean;
+  rateLimit: boolean;
+  logLevel: string;
+}
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/**
+ * Parses argv (without node and script); throws `UsageError` on a bad flag or
+ * value. `undefined` = help/version printed.
+ */
+export function parseCli(argv: readonly string[], io: CliIo): CliOptions | undefined {
+  let values: Record<string, string | boolean | string[] | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        db: { type: 'string' },
+        seed: { type: 'string' },
+        'api-key': { type: 'string', multiple: true },
+        project: { type: 'string' },
+        environment: { type: 'string' },
+        reset: { type: 'boolean' },
+        'no-rate-limit': { type: 'boolean' },
+        'log-level': { type: 'string' },
+        version: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    // Node's messages name the flag; none of them can contain a key value we were not given.
+    throw new UsageError((error as Error).message);
+  }
+  if (values.help) {
+    io.out(HELP);
+    return undefined;
+  }
+  if (values.version) {
+    io.out(SERVER_VERSION);
+    return undefined;
+  }
+  const portText = (values.port as string | undefined) ?? '7766';
+  if (!/^\d{1,5}$/.test(portText) || Number(portText) > 65535) {
+    throw new UsageError(`--port must be an integer from 0 to 65535, got ${JSON.stringify(portText)}.`);
+  }
+  const logLevel = (values['log-level'] as string | undefined) ?? 'info';
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}.`);
+  }
+  const apiKeys = (values['api-key'] as string[] | undefined) ?? [];
+  for (const key of apiKeys) {
+    try {
+      assertApiKeyFormat(key);
+    } catch (error) {
+      throw new UsageError(`--api-key: ${(error as Error).message}`);
+    }
+  }
+  const nonEmpty = (name: string, fallback: string): string => {
+    const value = (values[name] as string | undefined) ?? fallback;
+    if (value.length === 0) throw new UsageError(`--${name} must not be empty.`);
+    return value;
+  };
+  const scopeId = (name: 'project' | 'environment'): string => {
+    const value = nonEmpty(name, 'default');
+    try {
+      assertScopeId(value, `--${name}`);
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+    return value;
+  };
+  const options: CliOptions = {
+    port: Number(portText),
+    host: nonEmpty('host', '127.0.0.1'),
+    db: nonEmpty('db', './permissio.db'),
+    apiKeys,
+    project: scopeId('project'),
+    environment: scopeId('environment'),
+    reset: values.reset === true,
+    rateLimit: !values['no-rate-limit'],
+    logLevel,
+  };
+  if (values.seed !== undefined) options.seed = nonEmpty('seed', '');
+  if (options.reset && options.seed === undefined) {
+    throw new UsageError('--reset needs --seed: it replaces the stored policy with the seed.');
+  }
+  return options;
+}

@@ -1,0 +1,42 @@
+/** Server routes: health, the OpenAPI document, the key scope. */
+import * as S from '../schemas.js';
+import { ok } from './shared.js';
+import type { RouteDef } from './types.js';
+
+/** Routes tagged `server`, in document order. */
+export const serverRoutes: readonly RouteDef[] = [
+  {
+    method: 'GET',
+    path: '/healthz',
+    operationId: 'health',
+    summary: 'Liveness and readiness: 200 once the server is ready',
+    tag: 'server',
+    auth: false,
+    scoped: false,
+    responses: { 200: { description: 'Ready', schema: S.healthSchema } },
+    handler: () => ok({ status: 'ok' }),
+  },
+  {
+    method: 'GET',
+    path: '/openapi.json',
+    operationId: 'openapi',
+    summary: 'This OpenAPI 3.1 document',
+    tag: 'server',
+    auth: false,
+    scoped: false,
+    responses: { 200: { description: 'The OpenAPI document', schema: S.anyObjectSchema } },
+    handler: (ctx) => ok(ctx.openapi()),
+  },
+  {
+    method: 'GET',
+    path: '/v1/api-key/scope',
+    operationId: 'apiKey.scope',
+    summary: 'The project and environment the API key is bound to',
+    tag: 'server',
+    auth: true,
+    scoped: false,
+    rateClass: 'management',
+    responses: { 200: { description: 'The key scope', schema: S.apiKeyScopeSchema } },
+    handler: (ctx) => ok({ projectId: ctx.key?.projectId, environmentId: ctx.key?.environmentId }),
+  },
+];

@@ -1,0 +1,86 @@
+/** Options of `startServer`, and their validation (at start, never on the first request). */
+import { createEngine } from '@permissio/engine';
+import type { Pdp, PolicySnapshot } from '@permissio/core';
+import { type ApiKeyConfig, assertApiKeyFormat, assertScopeId } from '../auth.js';
+import { resolveRateLimits, type RateLimitOptions, type ResolvedRateLimits } from '../rate-limit.js';
+import type { PdpFactory } from '../registry.js';
+import type { Scope, Storage } from '../storage.js';
+
+/** Logger options: `true` for Fastify's JSON logger at `info`, or pino options (`level`, `stream` …). */
+export type ServerLoggerOptions =
+  | boolean
+  | ({ level?: string; stream?: { write(msg: string): void } } & Record<string, unknown>);
+
+/** Options of `startServer`. */
+export interface ServerOptions {
+  /** Interface to listen on. @defaultValue '127.0.0.1' */
+  host?: string;
+  /** TCP port; 0 picks a free one. @defaultValue 7766 */
+  port?: number;
+  /** SQLite file path, or `':memory:'` (nothing survives a restart). @defaultValue ':memory:' */
+  database?: string;
+  /** API keys to accept (stored hashed; keys stored by earlier runs stay valid). */
+  apiKeys?: ApiKeyConfig[];
+  /**
+   * Policy loaded into an empty database only (never over existing data), into
+   * the scope of every key in `apiKeys` (or `seedScopes`).
+   */
+  seed?: PolicySnapshot;
+  /** Scopes the seed goes to. @defaultValue the distinct scopes of `apiKeys` */
+  seedScopes?: Scope[];
+  /** Per-key limits, or `false` to switch them off (local development). @defaultValue the seed's figures */
+  rateLimits?: false | RateLimitOptions;
+  /** Request logging; the Authorization header is always redacted. @defaultValue false */
+  logger?: ServerLoggerOptions;
+  /** Compact a scope's journal into a snapshot after this many writes. @defaultValue 1000 */
+  compactEvery?: number;
+  /** Largest request body in bytes (`PUT …/snapshot` allows 32 MiB). @defaultValue 1 MiB */
+  bodyLimit?: number;
+  /** Milliseconds to receive a whole request. @defaultValue 30_000 */
+  requestTimeout?: number;
+  /**
+   * Milliseconds an idle keep-alive connection stays open (above common 60 s
+   * proxy idle timeouts). @defaultValue 72_000
+   */
+  keepAliveTimeout?: number;
+  /** Advanced: the engine of each scope. @defaultValue `createEngine()` from `@permissio/engine` */
+  createPdp?: PdpFactory;
+  /** Advanced: a storage implementation instead of SQLite at `database`. */
+  storage?: Storage;
+}
+
+/** Options after validation, with defaults filled in. */
+export interface ResolvedServerOptions {
+  host: string;
+  port: number;
+  apiKeys: ApiKeyConfig[];
+  /** `undefined` when rate limits are off. */
+  limits: ResolvedRateLimits | undefined;
+  compactEvery: number;
+  createPdp: PdpFactory;
+}
+
+const SCOPE_PARAMS = ['projectId', 'environmentId'] as const;
+
+/** Validates `options` and fills in defaults; throws a `TypeError` naming the bad option. */
+export function resolveServerOptions(options: ServerOptions): ResolvedServerOptions {
+  const host = options.host ?? '127.0.0.1';
+  const port = options.port ?? 7766;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new TypeError(`Invalid port ${String(port)}.`);
+  const apiKeys = options.apiKeys ?? [];
+  for (const key of apiKeys) {
+    assertApiKeyFormat(key.key);
+    for (const field of SCOPE_PARAMS) assertScopeId(key[field], `apiKeys[].${field}`);
+  }
+  for (const scope of options.seedScopes ?? []) {
+    for (const field of SCOPE_PARAMS) assertScopeId(scope[field], `seedScopes[].${field}`);
+  }
+  return {
+    host,
+    port,
+    apiKeys,
+    limits: options.rateLimits === false ? undefined : resolveRateLimits(options.rateLimits ?? {}),
+    compactEvery: options.compactEvery ?? 1000,
+    createPdp: options.createPdp ?? (() => createEngine() as Pdp),
+  };
+}
