@@ -33,7 +33,9 @@ export class DocumentsController {
   @RequirePermission('read', 'document')
   list(@Req() req: ExampleRequest) {
     const tenant = req.auth?.tenant ?? '';
-    return { documents: this.documents.listByTenant(tenant).map(({ id, title, projectId }) => ({ id, title, projectId })) };
+    return {
+      documents: this.documents.listByTenant(tenant).map(({ id, title, projectId }) => ({ id, title, projectId })),
+    };
   }
 
   // CheckResource object: creating needs a tenant-wide `document:write`.

@@ -56,7 +56,6 @@ export async function startTestServer(options: ServerOptions = {}): Promise<Perm
 export interface ApiAnswer {
   status: number;
   headers: Headers;
-  // biome-ignore lint/suspicious/noExplicitAny: tests read answers by path (`body.error.code`) and assert on them.
   body: any;
   text: string;
 }

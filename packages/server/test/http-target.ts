@@ -39,7 +39,6 @@ export function httpTarget(
     }
     return parsed as T;
   }
-  // biome-ignore lint/suspicious/noExplicitAny: the conformance target's list answers are typed by its callers.
   const list = (path: string) => (params?: Record<string, unknown>) => call<any>('GET', path, undefined, params ?? {});
 
   return {
