@@ -69,3 +69,4 @@ export type {
   ValidateManifestOptions,
   ValidateRoutesOptions,
 } from './adapter/policy-check.js';
+export { closestName, editDistance } from './suggest.js';

@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { Authorizer } from '../src/adapter/authorizer.js';
 import { createRegistration } from '../src/adapter/registration.js';
-import { assertKnownOptions, closestName } from '../src/adapter/unknown-options.js';
+import { assertKnownOptions } from '../src/adapter/unknown-options.js';
+import { closestName } from '../src/suggest.js';
 import { Permissio } from '../src/client.js';
 import type { Pdp } from '../src/types.js';
 

@@ -6,7 +6,7 @@
  * free-form and not inspected here.
  */
 import { PermissioValidationError } from '@permissio/core';
-import { closest } from './suggest.js';
+import { closestName } from '@permissio/core/internal';
 
 /** The fields of one object in the format; a nested shape applies to each element of that array field. */
 interface Shape {
@@ -56,7 +56,7 @@ export function assertKnownSnapshotFields(snapshot: unknown): void {
 }
 
 function unknownField(path: string, field: string, known: readonly string[]): PermissioValidationError {
-  const suggestion = closest(field, known);
+  const suggestion = closestName(field, known);
   const hint =
     suggestion === undefined ? `the known fields here are ${known.join(', ')}` : `did you mean \`${suggestion}\`?`;
   return new PermissioValidationError(`Invalid snapshot: unknown field \`${path}\`; ${hint}`, {

@@ -3,7 +3,7 @@ import { PermissioValidationError } from '@permissio/core';
 import type { PolicySnapshot } from '@permissio/core';
 import { describe, expect, it } from 'vitest';
 import { createEngine } from '../src/index.js';
-import { closest, editDistance } from '../src/suggest.js';
+import { closestName as closest, editDistance } from '@permissio/core/internal';
 
 const BASE = {
   resources: [

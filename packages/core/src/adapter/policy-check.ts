@@ -11,6 +11,7 @@ import type { Permissio } from '../client.js';
 import { PermissioValidationError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { RouteGuard, RouteManifestEntry } from './routes.js';
+import { closestName } from '../suggest.js';
 
 /** `off`: no check; `warn`: log each problem as a warning; `error`: fail startup. */
 export type RouteValidationMode = 'off' | 'warn' | 'error';
@@ -113,40 +114,10 @@ function list(values: Iterable<string>): string {
   return all.length === 0 ? '(none)' : all.join(', ');
 }
 
-/** ` (did you mean "read"?)` for the closest candidate within edit distance 2, else ``. */
+/** ` (did you mean "read"?)` for the closest candidate that looks like a typo of `value`, else ``. */
 export function suggest(value: string, candidates: Iterable<string>): string {
-  let best: string | undefined;
-  let bestDistance = 3;
-  for (const candidate of candidates) {
-    const distance = editDistance(value.toLowerCase(), candidate.toLowerCase());
-    if (distance < bestDistance) {
-      best = candidate;
-      bestDistance = distance;
-    }
-  }
+  const best = closestName(value, candidates);
   return best === undefined ? '' : ` (did you mean "${best}"?)`;
-}
-
-/** Damerau-Levenshtein (optimal string alignment) distance: a swap such as "raed" → "read" counts 1. */
-function editDistance(a: string, b: string): number {
-  const rows = a.length + 1;
-  const cols = b.length + 1;
-  const d: number[][] = Array.from({ length: rows }, (_, i) =>
-    Array.from({ length: cols }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
-  );
-  for (let i = 1; i < rows; i++) {
-    for (let j = 1; j < cols; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      const row = d[i] as number[];
-      const prev = d[i - 1] as number[];
-      let value = Math.min((prev[j] as number) + 1, (row[j - 1] as number) + 1, (prev[j - 1] as number) + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
-        value = Math.min(value, ((d[i - 2] as number[])[j - 2] as number) + 1);
-      }
-      row[j] = value;
-    }
-  }
-  return (d[a.length] as number[])[b.length] as number;
 }
 
 /** Options of {@link validateManifest}. */

@@ -34,7 +34,7 @@ export function editDistance(a: string, b: string): number {
  * enough to be a plausible typo: at most a third of the longer name's
  * length, and at least 1, edits away. Ties go to the earlier candidate.
  */
-export function closest(name: string, candidates: readonly string[]): string | undefined {
+export function closestName(name: string, candidates: Iterable<string>): string | undefined {
   const lower = name.toLowerCase();
   let best: string | undefined;
   let bestDistance = Number.POSITIVE_INFINITY;
