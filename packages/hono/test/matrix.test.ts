@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { Hono, type Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
 import { serve } from '@hono/node-server';
 import {
   defineAdapterSuite,
@@ -45,6 +46,12 @@ export const honoDriver: AdapterDriver<Context> = {
   async createApp({ options, routes, authenticate, registration = 'normal' }) {
     const app = new Hono();
     if (registration === 'normal') app.use('*', permissio(options as PermissioHonoOptions));
+    // Hono's default error handler, without its console.error: the registration-mistake scenarios expect the
+    // thrown configuration error to become a 500, and their stack traces would only be noise in the test output.
+    else
+      app.onError((error, c) =>
+        error instanceof HTTPException ? error.getResponse() : c.text('Internal Server Error', 500),
+      );
     if (authenticate !== undefined) {
       // Late auth: registered after permissio().
       app.use('*', async (c, next) => {
