@@ -9,8 +9,8 @@ export { requirePermission } from './require-permission.js';
 export type { FastifyResourceSpec } from './require-permission.js';
 export { resourceFromPath } from './resource-from-path.js';
 export type { ResourceFromPathOptions } from './resource-from-path.js';
-export { routeManifest } from './route-table.js';
-export { PROBLEM_CONTENT_TYPE, PermissioRefusalError, formatManifest } from '@permissio/core/internal';
+export { formatRouteManifest, routeManifest } from './route-table.js';
+export { PROBLEM_CONTENT_TYPE, PermissioRefusalError } from '@permissio/core/internal';
 export type {
   RouteManifestEntry,
   RouteGuard,

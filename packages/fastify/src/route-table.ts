@@ -15,6 +15,7 @@ import {
   sortManifest,
   unguardedOutcome,
   unguardedStyle,
+  formatManifest,
   validateManifest,
   type RouteManifestEntry,
   type RouteValidationMode,
@@ -120,6 +121,11 @@ function listing(registry: RouteRegistry): RouteManifestEntry[] {
  *
  * @throws TypeError when the plugin is not registered in `app`'s context
  */
+/** {@link routeManifest} as a table, one route per line (method, path, guard). */
+export function formatRouteManifest(app: FastifyInstance): string {
+  return formatManifest(routeManifest(app));
+}
+
 export function routeManifest(app: FastifyInstance): RouteManifestEntry[] {
   const registry = (app as Partial<Record<typeof ROUTES, RouteRegistry>>)[ROUTES];
   if (registry === undefined || registry === null) {

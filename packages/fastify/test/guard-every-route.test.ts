@@ -9,6 +9,7 @@ import { engineClient } from '@permissio/adapter-testkit';
 import permissioPlugin, {
   requirePermission,
   resourceFromPath,
+  formatRouteManifest,
   routeManifest,
   type PermissioFastifyOptions,
 } from '../src/index.js';
@@ -103,6 +104,9 @@ describe('routeManifest', () => {
       ['POST', '/projects/:pid', 'unguarded', []],
       ['PUT', '/projects/:pid/documents/:id', 'guarded', ['write document']],
     ]);
+    const table = formatRouteManifest(app).split('\n');
+    expect(table.find((line) => line.includes('/projects/:pid/documents/:id'))).toMatch(/PUT.*write/);
+    expect(table.find((line) => line.includes('/health'))).toMatch(/public/i);
   });
 
   it('throws when the plugin is not registered', () => {

@@ -3,10 +3,9 @@ export { PermissioModule } from './permissio.module.js';
 export { PermissioGuard, PermissioGlobalGuard } from './permissio.guard.js';
 export { RequirePermission } from './require-permission.decorator.js';
 export { Public, PERMISSIO_PUBLIC } from './public.decorator.js';
-export { routeManifest } from './route-manifest.js';
+export { formatRouteManifest, routeManifest } from './route-manifest.js';
 export type { NestAppLike } from './route-manifest.js';
 export { PermissioRouteValidator } from './route-validator.js';
-export { formatManifest } from '@permissio/core/internal';
 export type {
   RouteManifestEntry,
   RouteGuard,

@@ -7,7 +7,13 @@
 import { RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { ApplicationConfig, MetadataScanner, ModulesContainer, Reflector } from '@nestjs/core';
-import { describeGuard, manifestEntry, sortManifest, type RouteManifestEntry } from '@permissio/core/internal';
+import {
+  describeGuard,
+  formatManifest,
+  manifestEntry,
+  sortManifest,
+  type RouteManifestEntry,
+} from '@permissio/core/internal';
 import { PERMISSIO_REQUIREMENT } from './permissio.constants.js';
 import { PERMISSIO_PUBLIC } from './public.decorator.js';
 import type { PermissionRequirement } from './require-permission.decorator.js';
@@ -97,6 +103,11 @@ export function collectNestRoutes(modules: ModulesContainer, prefix = ''): Route
  * with the global prefix. `@RequirePermission` on a method overrides its
  * controller's, and `@Public()` likewise.
  */
+/** {@link routeManifest} as a table, one route per line (method, path, guard). */
+export function formatRouteManifest(app: NestAppLike): string {
+  return formatManifest(routeManifest(app));
+}
+
 export function routeManifest(app: NestAppLike): RouteManifestEntry[] {
   if (app === null || typeof app !== 'object' || typeof app.get !== 'function') {
     throw new TypeError('@permissio/nestjs: routeManifest(app) expects a Nest application.');

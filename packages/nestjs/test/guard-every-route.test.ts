@@ -15,6 +15,7 @@ import {
   Public,
   RequirePermission,
   resourceFromPath,
+  formatRouteManifest,
   routeManifest,
   type PermissioModuleOptions,
 } from '../src/index.js';
@@ -146,6 +147,9 @@ describe.each(PLATFORMS)('NestJS on %s', (platform) => {
         ['GET', '/open/secret', 'guarded', ['read document']],
       ],
     );
+    const table = formatRouteManifest(app.app).split('\n');
+    expect(table.find((line) => line.includes('/items/:id') && line.includes('PUT'))).toMatch(/write/);
+    expect(table.find((line) => line.includes('DELETE'))).toMatch(/unguarded/i);
   });
 
   it('routeValidation: a warning per mismatch by default, bootstrap fails with "error"', async () => {
