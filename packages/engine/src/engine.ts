@@ -58,7 +58,6 @@ export class Engine implements Pdp {
   constructor(snapshot?: PolicySnapshot, options: EngineOptions = {}) {
     this.uris = new UriCache(options.uriCacheSize);
     this.state = snapshot === undefined ? new State() : stateFromSnapshot(snapshot);
-    // eslint-disable-next-line @typescript-eslint/no-this-alias
     const engine = this;
     const host: Host = {
       get state() {
