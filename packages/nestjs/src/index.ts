@@ -44,4 +44,4 @@ export type {
   PermissioRequest,
   PermissioRequestScope,
 } from './permissio-options.interface.js';
-export type { ResourceFromPathOptions } from '@permissio/core/internal';
+export type { RefusalOutcome, ResourceFromPathOptions } from '@permissio/core/internal';
