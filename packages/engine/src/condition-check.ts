@@ -63,14 +63,7 @@ function evalInput(
 ): EvalInput {
   const stored = state.users.get(user);
   const passed = bag(checkUser);
-  let roles: readonly string[] | undefined;
-  const userInput: EvalInput['user'] = {
-    key: user,
-    get roles(): readonly string[] {
-      if (roles === undefined) roles = tenantRoles(state, user, tenant);
-      return roles;
-    },
-  };
+  const userInput: EvalInput['user'] = new LazyUser(state, user, tenant);
   const email = text(passed?.email) ?? stored?.email;
   const firstName = text(passed?.firstName) ?? stored?.firstName;
   const lastName = text(passed?.lastName) ?? stored?.lastName;
@@ -95,6 +88,25 @@ function evalInput(
   const checkContext = bag(context);
   if (checkContext !== undefined) input.context = checkContext as CheckContext;
   return input;
+}
+
+/** The user of an {@link EvalInput}; `roles` is computed on first read (only a condition on `user.roles` reads it). */
+class LazyUser {
+  email?: string;
+  firstName?: string;
+  lastName?: string;
+  attributes?: Attributes;
+  storedAttributes?: Attributes;
+  #roles: readonly string[] | undefined;
+  constructor(
+    private readonly state: State,
+    readonly key: string,
+    private readonly tenant: string,
+  ) {}
+  get roles(): readonly string[] {
+    if (this.#roles === undefined) this.#roles = tenantRoles(this.state, this.key, this.tenant);
+    return this.#roles;
+  }
 }
 
 /** Keys of the roles held tenant-wide in `tenant`, plus every role they extend (transitively). */
