@@ -232,3 +232,94 @@ describe('the RBAC hot path without condition rules', () => {
     expect(index()).toBeUndefined();
   });
 });
+
+describe('getUserPermissions with condition rules = what a bare check allows', () => {
+  it('agrees with check on every user × resource × permission of a generated policy', async () => {
+    const { default: fc } = await import('fast-check');
+    const types = ['document', 'folder'];
+    const actions = ['read', 'edit'];
+    const sets = fc.constantFrom(
+      { 'user.key': { 'starts-with': 'a' } },
+      { 'user.dept': { equals: 'eng' } },
+      { 'user.roles': { contains: 'viewer' } },
+      { 'tenant.plan': { equals: 'pro' } },
+      { not: { 'user.dept': { equals: 'eng' } } },
+    );
+    const resourceSets = fc.constantFrom(
+      { 'resource.key': { in: ['k1', 'k2'] } },
+      { 'resource.uri': { 'starts-with': '/p/1' } },
+      { 'resource.tenant': { equals: 'acme' } },
+      { allOf: [] },
+      { 'resource.level': { 'less-than': 3 } },
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.tuple(sets, resourceSets, fc.constantFrom(...types), fc.constantFrom(...actions), fc.boolean()), {
+          minLength: 1,
+          maxLength: 6,
+        }),
+        async (spec) => {
+          const engine = createEngine({
+            resources: types.map((key) => ({ key, actions, attributes: [{ key: 'level', type: 'number' }] })),
+            roles: [{ key: 'viewer', permissions: [] }],
+            tenants: [{ key: 'acme', attributes: { plan: 'pro' } }, { key: 'globex' }],
+            users: [
+              { key: 'alice', attributes: { dept: 'eng' } },
+              { key: 'bob', attributes: { dept: 'ops' } },
+            ],
+            roleAssignments: [{ user: 'bob', role: 'viewer', tenant: 'acme' }],
+            userAttributes: [{ key: 'dept', type: 'string' }],
+            conditionSets: spec.flatMap(([u, r, type], i) => [
+              { key: `u${i}`, type: 'userset' as const, conditions: u },
+              { key: `r${i}`, type: 'resourceset' as const, resourceType: type, conditions: r },
+            ]),
+            conditionSetRules: spec.map(([, , type, action, scoped], i) => ({
+              userSet: `u${i}`,
+              permission: `${type}:${action}`,
+              resourceSet: `r${i}`,
+              ...(scoped ? { tenant: 'acme' } : {}),
+            })),
+          });
+          for (const user of ['alice', 'bob', 'carol'])
+            for (const tenant of ['acme', 'globex'])
+              for (const where of ['document:k1', 'folder:k3', '/p/1/x', '/q']) {
+                const listed = engine.getUserPermissions(user, where, { tenant }).permissions;
+                for (const type of types)
+                  for (const action of actions) {
+                    const resource = where.startsWith('/')
+                      ? { type, uri: where }
+                      : where.startsWith(`${type}:`)
+                        ? { type, key: where.slice(type.length + 1) }
+                        : undefined;
+                    const allowed = resource !== undefined && engine.check({ user, action, resource, tenant });
+                    expect(listed.includes(`${type}:${action}`), `${user} ${tenant} ${where} ${type}:${action}`).toBe(
+                      allowed,
+                    );
+                  }
+              }
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+});
+
+describe('hostile check-time attributes', () => {
+  it('never allows from non-object bags, prototype keys or look-alike values', () => {
+    const engine = createEngine(policy);
+    const base = { user: 'alice', action: 'edit' };
+    for (const attributes of ['alice', ['alice'], 42, null, { ownerId: ['alice'] }, { ownerId: { ref: 'user.key' } }]) {
+      expect(engine.check({ ...base, resource: { type: 'document', key: 'd', attributes } as never })).toBe(false);
+    }
+    const proto = JSON.parse('{"__proto__": {"ownerId": "alice"}}') as Record<string, unknown>;
+    expect(engine.check({ ...base, resource: doc(proto) })).toBe(false);
+    expect(
+      engine.check({
+        user: { key: 'alice', attributes: 'x' as never },
+        action: 'edit',
+        resource: doc({ ownerId: 'alice' }),
+      }),
+    ).toBe(true);
+    expect(engine.check({ user: 'bob', action: 'read', resource: doc({ level: '1' }), tenant: 'acme' })).toBe(false);
+  });
+});
