@@ -1,5 +1,5 @@
 import { Permissio, PermissioConflictError, PermissioValidationError } from '@permissio/core';
-import type { PolicySnapshot } from '@permissio/core';
+import type { Condition, PolicySnapshot } from '@permissio/core';
 import { describe, expect, it } from 'vitest';
 import { createEngine } from '../src/index.js';
 import type { EngineChange } from '../src/index.js';
@@ -238,14 +238,14 @@ describe('getUserPermissions with condition rules = what a bare check allows', (
     const { default: fc } = await import('fast-check');
     const types = ['document', 'folder'];
     const actions = ['read', 'edit'];
-    const sets = fc.constantFrom(
+    const sets = fc.constantFrom<Condition>(
       { 'user.key': { 'starts-with': 'a' } },
       { 'user.dept': { equals: 'eng' } },
       { 'user.roles': { contains: 'viewer' } },
       { 'tenant.plan': { equals: 'pro' } },
       { not: { 'user.dept': { equals: 'eng' } } },
     );
-    const resourceSets = fc.constantFrom(
+    const resourceSets = fc.constantFrom<Condition>(
       { 'resource.key': { in: ['k1', 'k2'] } },
       { 'resource.uri': { 'starts-with': '/p/1' } },
       { 'resource.tenant': { equals: 'acme' } },
