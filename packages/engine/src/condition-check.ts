@@ -74,19 +74,21 @@ function evalInput(
   if (checkAttributes !== undefined) userInput.attributes = checkAttributes;
   if (stored !== undefined) userInput.storedAttributes = stored.attributes;
 
-  const resourceInput: EvalInput['resource'] = { type: resource.type, tenant };
-  if (resource.key !== undefined) resourceInput.key = resource.key;
-  if (resource.uri !== undefined) resourceInput.uri = resource.uri;
-  const resourceAttributes = bag(resource.attributes);
-  if (resourceAttributes !== undefined) resourceInput.attributes = resourceAttributes;
-
-  const tenantInput: EvalInput['tenant'] = { key: tenant };
-  const tenantAttributes = state.tenants.get(tenant)?.attributes;
-  if (tenantAttributes !== undefined) tenantInput.attributes = tenantAttributes;
-
-  const input: EvalInput = { user: userInput, resource: resourceInput, tenant: tenantInput };
-  const checkContext = bag(context);
-  if (checkContext !== undefined) input.context = checkContext as CheckContext;
+  // Every input object is built with all its fields (absent = undefined), so the compiled accessors see one shape.
+  const resourceInput = {
+    type: resource.type,
+    key: resource.key,
+    tenant,
+    uri: resource.uri,
+    attributes: bag(resource.attributes),
+  } as EvalInput['resource'];
+  const tenantInput = { key: tenant, attributes: state.tenants.get(tenant)?.attributes } as EvalInput['tenant'];
+  const input = {
+    user: userInput,
+    resource: resourceInput,
+    tenant: tenantInput,
+    context: bag(context) as CheckContext | undefined,
+  } as EvalInput;
   return input;
 }
 

@@ -102,9 +102,12 @@ export function check(state: State, uris: UriCache, request: CheckRequest): bool
   }
   // Rule 5 (condition rules): one property read when the policy has none.
   if (action !== undefined && state.conditions.index !== undefined) {
-    const target: ConditionResource = { type: type as string, key: key as string | undefined, attributes: undefined };
-    if (ancestors !== undefined) target.uri = ancestors[ancestors.length - 1];
-    if (typeof resource === 'object') target.attributes = (resource as { attributes?: unknown }).attributes;
+    const target: ConditionResource = {
+      type: type as string,
+      key: key as string | undefined,
+      uri: ancestors === undefined ? undefined : ancestors[ancestors.length - 1],
+      attributes: typeof resource === 'object' ? (resource as { attributes?: unknown }).attributes : undefined,
+    };
     const rule = matchConditionRule(
       state,
       request.user,
