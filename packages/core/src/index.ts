@@ -52,6 +52,9 @@ export type {
   ResourcesApi,
   RoleAssignmentsApi,
   RoleAssignmentListParams,
+  ConditionSetsApi,
+  ConditionSetRulesApi,
+  ConditionSetRuleListParams,
   OrNull,
   WithFailureMode,
 } from './management.js';

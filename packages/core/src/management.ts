@@ -5,8 +5,14 @@
  * through {@link OrNull}); `iterate()` always throws (an iterator cannot
  * honestly "resolve null" halfway).
  */
+import { PermissioError } from './errors.js';
 import type {
   AssignOptions,
+  ConditionSet,
+  ConditionSetRule,
+  ConditionSetRuleFilter,
+  ConditionSetRulesOperations,
+  ConditionSetsOperations,
   ListParams,
   Page,
   Pdp,
@@ -64,6 +70,20 @@ export type RoleAssignmentsApi<TThrow extends boolean = true> = WithFailureMode<
   iterateDetailed(params?: RoleAssignmentListParams): AsyncIterableIterator<RoleAssignmentDetailed>;
 };
 
+/** `permissio.api.conditionSets`. */
+export type ConditionSetsApi<TThrow extends boolean = true> = WithFailureMode<ConditionSetsOperations, TThrow> & {
+  iterate(params?: ListParams): AsyncIterableIterator<ConditionSet>;
+};
+/** Filter of a condition set rule list. */
+export type ConditionSetRuleListParams = ConditionSetRuleFilter & Omit<ListParams, 'search'>;
+/** `permissio.api.conditionSetRules`. */
+export type ConditionSetRulesApi<TThrow extends boolean = true> = WithFailureMode<
+  ConditionSetRulesOperations,
+  TThrow
+> & {
+  iterate(params?: ConditionSetRuleListParams): AsyncIterableIterator<ConditionSetRule>;
+};
+
 /** `permissio.api`. */
 export interface ManagementApi<TThrow extends boolean = true> {
   readonly users: UsersApi<TThrow>;
@@ -71,6 +91,10 @@ export interface ManagementApi<TThrow extends boolean = true> {
   readonly roles: RolesApi<TThrow>;
   readonly resources: ResourcesApi<TThrow>;
   readonly roleAssignments: RoleAssignmentsApi<TThrow>;
+  /** Condition sets (ABAC); on a PDP without them every call fails with `NOT_SUPPORTED`. */
+  readonly conditionSets: ConditionSetsApi<TThrow>;
+  /** Condition set rules (ABAC); on a PDP without them every call fails with `NOT_SUPPORTED`. */
+  readonly conditionSetRules: ConditionSetRulesApi<TThrow>;
 }
 
 /** Runs one call in the client's failure mode. */
@@ -112,7 +136,13 @@ const CRUD = ['list', 'get', 'create', 'update', 'delete', 'sync'] as const;
 /** Builds `permissio.api` over a PDP. */
 export function createManagementApi<TThrow extends boolean>(pdp: Pdp, run: Runner): ManagementApi<TThrow> {
   const users = {
-    ...wrap(run, 'users', () => pdp.users, [...CRUD, 'getTenants']),
+    ...wrap(run, 'users', () => pdp.users, [
+      ...CRUD,
+      'getTenants',
+      'listAttributes',
+      'createAttribute',
+      'deleteAttribute',
+    ]),
     assignRole: (key: string, role: string, options?: AssignOptions) =>
       run('api.users.assignRole', () => pdp.roleAssignments.assign({ ...options, user: key, role })),
     unassignRole: (key: string, role: string, options?: AssignOptions) =>
@@ -160,5 +190,31 @@ export function createManagementApi<TThrow extends boolean>(pdp: Pdp, run: Runne
     iterateDetailed: (params: RoleAssignmentListParams = {}) =>
       iteratePages((p) => pdp.roleAssignments.listDetailed(p), params),
   };
-  return Object.freeze({ users, tenants, roles, resources, roleAssignments }) as unknown as ManagementApi<TThrow>;
+  const sets = (): ConditionSetsOperations => pdp.conditionSets ?? unsupported('condition sets');
+  const rules = (): ConditionSetRulesOperations => pdp.conditionSetRules ?? unsupported('condition set rules');
+  const conditionSets = {
+    ...wrap(run, 'conditionSets', sets, [...CRUD]),
+    iterate: (params: ListParams = {}) => iteratePages((p) => sets().list(p), params),
+  };
+  const conditionSetRules = {
+    ...wrap(run, 'conditionSetRules', rules, ['list', 'create', 'delete']),
+    iterate: (params: ConditionSetRuleListParams = {}) => iteratePages((p) => rules().list(p), params),
+  };
+  return Object.freeze({
+    users,
+    tenants,
+    roles,
+    resources,
+    roleAssignments,
+    conditionSets,
+    conditionSetRules,
+  }) as unknown as ManagementApi<TThrow>;
+}
+
+/** The typed failure of a management group the PDP does not implement. */
+export function unsupported(what: string): never {
+  throw new PermissioError(
+    `Management of ${what} is not supported by this PDP yet: use the embedded engine (@permissio/engine), or load them with a policy snapshot.`,
+    { code: 'NOT_SUPPORTED' },
+  );
 }

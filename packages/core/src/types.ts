@@ -73,14 +73,22 @@ export const DECISION_REASONS = [
   'unknown_user',
   'unknown_resource_type',
   'unknown_action',
+  'condition_rule',
 ] as const;
 
-/** Which assignment or grant allowed a check. */
+/** Which assignment, grant or condition set rule allowed a check. */
 export interface DecisionVia {
-  /** The assigned role that carries the permission (absent for a direct grant). */
+  /** The assigned role that carries the permission (absent for a direct grant and a condition rule). */
   role?: string;
-  /** Tenant of the assignment or grant. */
-  tenant: string;
+  /**
+   * Tenant of the assignment or grant. For `condition_rule`, the rule's
+   * tenant (absent when the rule applies in every tenant).
+   */
+  tenant?: string;
+  /** `condition_rule`: the userset of the rule that matched. */
+  userSet?: string;
+  /** `condition_rule`: the resourceset of the rule that matched. */
+  resourceSet?: string;
   /** `<type>:<key>` or URI of the assignment/grant, when not tenant-wide. */
   resourceInstance?: string;
   /** The permission that matched, `<type>:<action>`. */
@@ -198,9 +206,88 @@ export interface ResourceAction {
   name: string;
 }
 export type AttributeType = 'string' | 'number' | 'bool' | 'json' | 'array' | 'time' | 'object';
-export interface ResourceAttribute {
+/** A declared attribute of users or of a resource type: `{key, type}`. */
+export interface AttributeDeclaration {
   key: string;
   type: AttributeType;
+}
+/** A declared attribute of a resource type. */
+export type ResourceAttribute = AttributeDeclaration;
+
+// ---------------------------------------------------------------- conditions (ABAC)
+
+/** Any JSON value. */
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+
+/** The 13 comparison operators of a condition. */
+export type ConditionOperator =
+  | 'equals'
+  | 'not-equals'
+  | 'greater-than'
+  | 'greater-than-equals'
+  | 'less-than'
+  | 'less-than-equals'
+  | 'in'
+  | 'not-in'
+  | 'contains'
+  | 'contains-any'
+  | 'contains-all'
+  | 'starts-with'
+  | 'exists';
+
+/** An operand that reads another path of the same check: `{ref: "user.key"}`. */
+export interface OperandRef {
+  ref: string;
+}
+
+/**
+ * A comparison operand: a JSON value, or a reference to another path. An
+ * object whose only key is `ref` with a string value is always a reference.
+ */
+export type Operand = JsonValue | OperandRef;
+
+/** `{ "<path>": { "<operator>": Operand } }` — exactly one path and one operator. */
+export type Comparison = { [path: string]: { [operator in ConditionOperator]?: Operand } };
+
+/** A condition tree: `allOf` / `anyOf` / `not` over comparisons (three-valued, see docs/MODEL.md). */
+export type Condition = { allOf: Condition[] } | { anyOf: Condition[] } | { not: Condition } | Comparison;
+
+/** Kind of a condition set. */
+export type ConditionSetType = 'userset' | 'resourceset';
+
+/** A named condition over users (userset) or over resources of one type (resourceset). */
+export interface ConditionSet {
+  key: string;
+  name?: string;
+  type: ConditionSetType;
+  /** Required for, and only for, a resourceset. */
+  resourceType?: string;
+  conditions: Condition;
+}
+
+/** Fields of a condition set update (`type` and `resourceType` cannot change: delete and re-create). */
+export interface ConditionSetUpdate {
+  name?: string;
+  conditions?: Condition;
+}
+
+/**
+ * Members of `userSet` have `permission` (`<type>:<action>`, type = the
+ * resource set's `resourceType`) on members of `resourceSet`; with `tenant`,
+ * only in checks of that tenant.
+ */
+export interface ConditionSetRule {
+  userSet: string;
+  permission: string;
+  resourceSet: string;
+  tenant?: string;
+}
+
+/** Filter of a condition set rule list. */
+export interface ConditionSetRuleFilter {
+  userSet?: string;
+  resourceSet?: string;
+  permission?: string;
 }
 export interface ResourceType {
   key: string;
@@ -286,6 +373,10 @@ export interface PolicySnapshot {
   users?: UserCreate[];
   roleAssignments?: RoleAssignmentCreate[];
   grants?: GrantRequest[];
+  /** Declared user attributes (condition paths `user.<key>`). */
+  userAttributes?: AttributeDeclaration[];
+  conditionSets?: ConditionSet[];
+  conditionSetRules?: ConditionSetRule[];
 }
 
 // ---------------------------------------------------------------- the operation interface
@@ -299,6 +390,30 @@ export interface UsersOperations {
   sync(key: string, user: UserSync): Promise<User>;
   /** Tenants in which the user has at least one role assignment. */
   getTenants(key: string): Promise<Tenant[]>;
+  /** Declared user attributes, by key. */
+  listAttributes(): Promise<AttributeDeclaration[]>;
+  /** Declares a user attribute (409 if it exists). */
+  createAttribute(attribute: AttributeDeclaration): Promise<AttributeDeclaration>;
+  /** Idempotent; 409 naming the condition set when a condition uses the attribute. */
+  deleteAttribute(key: string): Promise<void>;
+}
+
+/** `conditionSets`: validated (422 naming the set and the path) and compiled at write time. */
+export interface ConditionSetsOperations {
+  list(params?: ListParams): Promise<Page<ConditionSet>>;
+  get(key: string): Promise<ConditionSet>;
+  create(set: ConditionSet): Promise<ConditionSet>;
+  update(key: string, update: ConditionSetUpdate): Promise<ConditionSet>;
+  /** Idempotent; deletes the set's condition set rules. */
+  delete(key: string): Promise<void>;
+  sync(key: string, set: Omit<ConditionSet, 'key'>): Promise<ConditionSet>;
+}
+
+/** `conditionSetRules`: create of an identical rule → 409; delete idempotent. */
+export interface ConditionSetRulesOperations {
+  list(filter?: ConditionSetRuleFilter & Omit<ListParams, 'search'>): Promise<Page<ConditionSetRule>>;
+  create(rule: ConditionSetRule): Promise<ConditionSetRule>;
+  delete(rule: ConditionSetRule): Promise<void>;
 }
 
 export interface TenantsOperations {
@@ -382,6 +497,10 @@ export interface Pdp {
   readonly roles: RolesOperations;
   readonly resources: ResourcesOperations;
   readonly roleAssignments: RoleAssignmentsOperations;
+  /** Condition sets (ABAC). Absent on a PDP that does not support them yet. */
+  readonly conditionSets?: ConditionSetsOperations;
+  /** Condition set rules (ABAC). Absent on a PDP that does not support them yet. */
+  readonly conditionSetRules?: ConditionSetRulesOperations;
 
   /** Replaces the whole policy (validated whole first). */
   load(snapshot: PolicySnapshot): Promise<void>;

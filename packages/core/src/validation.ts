@@ -23,7 +23,16 @@ const ENCODED_TRIPLET = /%[0-9a-fA-F]{2}/;
 const encoder = new TextEncoder();
 
 /** What a key names, for error messages: `user`, `tenant`, `role` … */
-export type KeyKind = 'user' | 'tenant' | 'role' | 'resource type' | 'action' | 'instance key' | 'attribute' | 'key';
+export type KeyKind =
+  | 'user'
+  | 'tenant'
+  | 'role'
+  | 'resource type'
+  | 'action'
+  | 'instance key'
+  | 'attribute'
+  | 'condition set'
+  | 'key';
 
 /**
  * Asserts that `value` is a valid key: a non-empty string of at most 256

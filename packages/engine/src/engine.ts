@@ -5,6 +5,8 @@
  */
 import type {
   CheckPermissionsRequest,
+  ConditionSetRulesOperations,
+  ConditionSetsOperations,
   CheckPermissionsResult,
   CheckRequest,
   Decision,
@@ -21,6 +23,7 @@ import type {
 import * as evaluate from './evaluate.js';
 import type { ChangeListener, EngineChange } from './events.js';
 import { roleAssignmentsOperations } from './ops/assignments.js';
+import { conditionSetRulesOperations, conditionSetsOperations } from './ops/conditions.js';
 import { grant, revoke } from './ops/grants.js';
 import type { Host } from './ops/host.js';
 import { resourcesOperations } from './ops/resources.js';
@@ -50,6 +53,8 @@ export class Engine implements Pdp {
   readonly roles: RolesOperations;
   readonly resources: ResourcesOperations;
   readonly roleAssignments: RoleAssignmentsOperations;
+  readonly conditionSets: ConditionSetsOperations;
+  readonly conditionSetRules: ConditionSetRulesOperations;
 
   private state: State;
   private readonly uris: UriCache;
@@ -71,6 +76,8 @@ export class Engine implements Pdp {
     this.roles = rolesOperations(host);
     this.resources = resourcesOperations(host);
     this.roleAssignments = roleAssignmentsOperations(host);
+    this.conditionSets = conditionSetsOperations(host);
+    this.conditionSetRules = conditionSetRulesOperations(host);
   }
 
   /** May `user` do `action` on `resource`? Synchronous; throws `PermissioValidationError` on invalid input. */

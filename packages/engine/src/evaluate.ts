@@ -30,6 +30,8 @@ import type {
   UserPermissions,
 } from '@permissio/core';
 import { compareKeys } from './closure.js';
+import { matchConditionRule } from './condition-check.js';
+import type { ConditionResource } from './condition-check.js';
 import type { State, TenantGrants } from './state.js';
 import type { UriCache } from './uri-cache.js';
 import { invalid } from './values.js';
@@ -42,6 +44,8 @@ interface Question {
   key: unknown;
   uri: unknown;
   tenant: unknown;
+  /** The resource's check-time attributes (read only by condition rules). */
+  attributes: unknown;
 }
 
 export function check(state: State, uris: UriCache, request: CheckRequest): boolean {
@@ -96,6 +100,25 @@ export function check(state: State, uris: UriCache, request: CheckRequest): bool
     if (!state.users.has(user as string)) assertKey(user, 'user');
     if (!state.tenants.has(tenant as string)) assertKey(tenant, 'tenant');
   }
+  // Rule 5 (condition rules): one property read when the policy has none.
+  if (action !== undefined && state.conditions.index !== undefined) {
+    const target: ConditionResource = {
+      type: type as string,
+      key: key as string | undefined,
+      uri: ancestors === undefined ? undefined : ancestors[ancestors.length - 1],
+      attributes: typeof resource === 'object' ? (resource as { attributes?: unknown }).attributes : undefined,
+    };
+    const rule = matchConditionRule(
+      state,
+      request.user,
+      user as string,
+      target,
+      tenant as string,
+      action.permission,
+      request.context,
+    );
+    return rule !== undefined;
+  }
   return false;
 }
 
@@ -122,14 +145,26 @@ export function explain(state: State, uris: UriCache, request: CheckRequest): De
   const user = q.user as string;
   const type = q.type as string;
   const tenant = q.tenant as string;
-  if (!state.users.has(user)) return { allowed: false, reason: 'unknown_user' };
+  const known = state.users.has(user);
   const resourceType = state.resources.get(type);
+  const action = resourceType?.actions.get(q.action as string);
+  if (!known && action === undefined) return { allowed: false, reason: 'unknown_user' };
   if (resourceType === undefined) return { allowed: false, reason: 'unknown_resource_type' };
-  const action = resourceType.actions.get(q.action as string);
   if (action === undefined) return { allowed: false, reason: 'unknown_action' };
-  const held = state.holdings(user, tenant);
-  if (held === undefined) return { allowed: false, reason: 'no_matching_grant' };
   const permission = action.permission;
+  const byCondition = (): Decision | undefined => {
+    if (state.conditions.index === undefined) return undefined;
+    const target: ConditionResource = { type, key: q.key as string | undefined, attributes: q.attributes };
+    if (ancestors !== undefined) target.uri = ancestors[ancestors.length - 1];
+    const rule = matchConditionRule(state, request.user, user, target, tenant, permission, request.context);
+    if (rule === undefined) return undefined;
+    const via: DecisionVia = { userSet: rule.userSet, resourceSet: rule.resourceSet, permission };
+    if (rule.tenant !== undefined) via.tenant = rule.tenant;
+    return { allowed: true, reason: 'condition_rule', via };
+  };
+  if (!known) return byCondition() ?? { allowed: false, reason: 'unknown_user' };
+  const held = state.holdings(user, tenant);
+  if (held === undefined) return byCondition() ?? { allowed: false, reason: 'no_matching_grant' };
 
   const tenantRole = firstRoleWith(state, held.roles, permission);
   if (tenantRole !== undefined) return allow('role', state, tenantRole, tenant, permission);
@@ -152,7 +187,7 @@ export function explain(state: State, uris: UriCache, request: CheckRequest): De
       return { allowed: true, reason: 'direct_grant', via: { tenant, resourceInstance: location, permission } };
     }
   }
-  return { allowed: false, reason: 'no_matching_grant' };
+  return byCondition() ?? { allowed: false, reason: 'no_matching_grant' };
 }
 
 function firstRoleWith(state: State, roles: ReadonlySet<string> | undefined, permission: string): string | undefined {
@@ -223,14 +258,14 @@ export function checkPermissions(
         ok =
           permission.type === parsed.type &&
           check(state, uris, {
-            user,
+            user: request.user,
             action: permission.action,
             resource: { type: parsed.type, key: parsed.key },
             tenant,
           });
       } else {
         ok = check(state, uris, {
-          user,
+          user: request.user,
           action: permission.action,
           resource: { type: permission.type, uri: parsed.uri },
           tenant,
@@ -263,14 +298,28 @@ export function userPermissions(
   const parsed = parseResourceInstance(resource);
   const locations = parsed.kind === 'uri' ? uris.ancestors(parsed.uri) : [parsed.value];
   const held = state.holdings(user, tenant);
-  if (held === undefined) return { permissions: [], roles: [] };
-  const roles = new Set(held.roles);
+  const roles = new Set(held?.roles);
   const permissions = new Set<string>();
-  for (const location of locations) {
-    for (const role of held.instanceRoles.get(location) ?? []) roles.add(role);
-    for (const permission of held.grants.get(location) ?? []) permissions.add(permission);
+  for (const location of held === undefined ? [] : locations) {
+    for (const role of held?.instanceRoles.get(location) ?? []) roles.add(role);
+    for (const permission of held?.grants.get(location) ?? []) permissions.add(permission);
   }
   for (const role of roles) for (const permission of state.closure.permissions(role)) permissions.add(permission);
+  // Condition rules: a permission is listed when a check of it on this resource (with no check-time
+  // attributes and no context) would allow; for a URI, the resource's type is the permission's.
+  for (const permission of state.conditions.index?.byPermission.keys() ?? []) {
+    if (permissions.has(permission)) continue;
+    const { type } = parsePermission(permission);
+    const target: ConditionResource =
+      parsed.kind === 'instance'
+        ? { type, key: parsed.type === type ? parsed.key : undefined }
+        : { type, uri: locations[locations.length - 1] };
+    if (parsed.kind === 'instance' && parsed.type !== type) continue;
+    if (matchConditionRule(state, user, user, target, tenant, permission, undefined) !== undefined) {
+      permissions.add(permission);
+    }
+  }
+  if (held === undefined && permissions.size === 0) return { permissions: [], roles: [] };
   let list = [...permissions];
   if (parsed.kind === 'instance') {
     const prefix = `${parsed.type}:`;
@@ -291,6 +340,7 @@ function question(request: CheckRequest): Question {
       key: undefined,
       uri: undefined,
       tenant: request.tenant ?? DEFAULT_TENANT,
+      attributes: undefined,
     };
   }
   if (typeof resource !== 'object' || resource === null) {
@@ -304,6 +354,7 @@ function question(request: CheckRequest): Question {
     key: r.key ?? undefined,
     uri: r.uri ?? undefined,
     tenant: r.tenant ?? request.tenant ?? DEFAULT_TENANT,
+    attributes: r.attributes,
   };
 }
 

@@ -5,6 +5,8 @@
  * whole policy after each write.
  */
 import type {
+  ConditionSetRulesOperations,
+  ConditionSetsOperations,
   GrantRequest,
   PolicySnapshot,
   ResourcesOperations,
@@ -20,11 +22,13 @@ interface OperationGroups {
   roles: RolesOperations;
   resources: ResourcesOperations;
   roleAssignments: RoleAssignmentsOperations;
+  conditionSets: ConditionSetsOperations;
+  conditionSetRules: ConditionSetRulesOperations;
 }
 
 /** The write methods of each management group. */
 export interface WriteMethods {
-  users: 'create' | 'update' | 'delete' | 'sync';
+  users: 'create' | 'update' | 'delete' | 'sync' | 'createAttribute' | 'deleteAttribute';
   tenants: 'create' | 'update' | 'delete' | 'sync' | 'removeUser';
   roles:
     | 'create'
@@ -45,6 +49,8 @@ export interface WriteMethods {
     | 'createAttribute'
     | 'deleteAttribute';
   roleAssignments: 'assign' | 'unassign' | 'bulkAssign' | 'bulkUnassign';
+  conditionSets: 'create' | 'update' | 'delete' | 'sync';
+  conditionSetRules: 'create' | 'delete';
 }
 
 type ArgsOf<F> = F extends (...args: infer A) => unknown ? A : never;

@@ -3,7 +3,8 @@
  * not define (`tennant`, `roleAssigments`) is an error naming its path
  * (`roleAssignments[3].tennant`) with the closest known field, never
  * silently ignored. Attribute bags (`attributes` of users and tenants) are
- * free-form and not inspected here.
+ * free-form and not inspected here; condition trees are checked by
+ * the condition compiler.
  */
 import { PermissioValidationError } from '@permissio/core';
 import { closestName } from '@permissio/core/internal';
@@ -20,7 +21,17 @@ const RESOURCE: Shape = {
 };
 
 const SNAPSHOT: Shape = {
-  fields: ['resources', 'roles', 'tenants', 'users', 'roleAssignments', 'grants'],
+  fields: [
+    'resources',
+    'roles',
+    'tenants',
+    'users',
+    'roleAssignments',
+    'grants',
+    'userAttributes',
+    'conditionSets',
+    'conditionSetRules',
+  ],
   arrays: {
     resources: RESOURCE,
     roles: { fields: ['key', 'name', 'description', 'permissions', 'extends'] },
@@ -28,6 +39,10 @@ const SNAPSHOT: Shape = {
     users: { fields: ['key', 'email', 'firstName', 'lastName', 'attributes'] },
     roleAssignments: { fields: ['user', 'role', 'tenant', 'resourceInstance'] },
     grants: { fields: ['user', 'resourceUri', 'permissions', 'roles', 'tenant'] },
+    userAttributes: { fields: ['key', 'type'] },
+    // A condition set's own fields; its `conditions` tree is validated (paths named) when it is compiled.
+    conditionSets: { fields: ['key', 'name', 'type', 'resourceType', 'conditions'] },
+    conditionSetRules: { fields: ['userSet', 'permission', 'resourceSet', 'tenant'] },
   },
 };
 

@@ -6,7 +6,17 @@
  * policies export equal JSON).
  */
 import { PermissioError, PermissioValidationError } from '@permissio/core';
-import type { GrantRequest, PolicySnapshot, RoleAssignmentCreate } from '@permissio/core';
+import type {
+  AttributeDeclaration,
+  ConditionSet,
+  ConditionSetRule,
+  GrantRequest,
+  PolicySnapshot,
+  RoleAssignmentCreate,
+} from '@permissio/core';
+import { ruleId } from './condition-store.js';
+import { compileConditionSet, validateConditionSetRule } from './conditions/index.js';
+import { createUserAttribute, listUserAttributes, parseRule, setOut, sortedRules } from './ops/conditions.js';
 import { compareKeys } from './closure.js';
 import { checkAssignable, listAssignments, normalizeAssignment } from './ops/assignments.js';
 import { applyGrant, checkGrantable } from './ops/grants.js';
@@ -33,6 +43,9 @@ export function stateFromSnapshot(snapshot: PolicySnapshot): State {
   const users = list<NonNullable<PolicySnapshot['users']>[number]>('users');
   const assignments = list<RoleAssignmentCreate>('roleAssignments');
   const grants = list<GrantRequest>('grants');
+  const userAttributes = list<AttributeDeclaration>('userAttributes');
+  const conditionSets = list<ConditionSet>('conditionSets');
+  const conditionSetRules = list<ConditionSetRule>('conditionSetRules');
 
   for (const [i, r] of resources.entries()) entry(label('resources', i, r), () => createResource(state, r));
   for (const [i, r] of roles.entries()) entry(label('roles', i, r), () => createRole(state, r, false));
@@ -86,6 +99,29 @@ export function stateFromSnapshot(snapshot: PolicySnapshot): State {
       applyGrant(state, checkGrantable(state, g));
     });
   }
+  for (const [i, a] of userAttributes.entries()) {
+    entry(label('userAttributes', i, a), () => createUserAttribute(state, a));
+  }
+  const catalog = state.conditions.catalog(state.resources);
+  for (const [i, c] of conditionSets.entries()) {
+    entry(label('conditionSets', i, c), () => {
+      const compiled = compileConditionSet(c, catalog);
+      const key = compiled.set.key;
+      if (state.conditions.sets.has(key))
+        throw conflict(`Condition set ${JSON.stringify(key)} already exists.`, { key });
+      state.conditions.sets.set(key, compiled);
+    });
+  }
+  for (const [i, r] of conditionSetRules.entries()) {
+    entry(label('conditionSetRules', i), () => {
+      const rule = parseRule(state, r);
+      const id = ruleId(rule);
+      if (state.conditions.rules.has(id)) throw conflict('The same condition set rule is listed twice.', { rule });
+      validateConditionSetRule(rule, state.conditions.sets);
+      state.conditions.rules.set(id, rule);
+    });
+  }
+  entry('conditionSetRules', () => state.conditions.reindex());
   return state;
 }
 
@@ -115,6 +151,9 @@ export function exportSnapshot(state: State): Required<PolicySnapshot> {
       return out;
     }),
     grants,
+    userAttributes: listUserAttributes(state),
+    conditionSets: [...state.conditions.sets.values()].sort((a, b) => compareKeys(a.set.key, b.set.key)).map(setOut),
+    conditionSetRules: sortedRules(state).map((rule) => ({ ...rule })),
   };
 }
 

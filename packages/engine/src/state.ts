@@ -8,6 +8,7 @@
 import { DEFAULT_TENANT } from '@permissio/core';
 import type { Attributes, ResourceAttribute } from '@permissio/core';
 import { RoleClosure } from './closure.js';
+import { ConditionStore } from './condition-store.js';
 
 export interface UserRecord {
   key: string;
@@ -79,6 +80,8 @@ export class State {
   readonly index = new Map<string, Map<string, TenantGrants>>();
   /** role → permission → inheritance path (precomputed closure). */
   readonly closure = new RoleClosure(this.roles);
+  /** Declared user attributes, condition sets and condition set rules (ABAC). */
+  readonly conditions = new ConditionStore();
 
   constructor() {
     this.tenants.set(DEFAULT_TENANT, { key: DEFAULT_TENANT, name: 'Default', attributes: {} });

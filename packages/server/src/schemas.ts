@@ -118,11 +118,13 @@ export const decisionSchema = {
     },
     via: {
       type: 'object',
-      required: ['tenant', 'permission'],
+      required: ['permission'],
       additionalProperties: false,
       properties: {
         role: { type: 'string' },
-        tenant: { type: 'string' },
+        tenant: { type: 'string', description: 'Absent for a condition rule that applies in every tenant.' },
+        userSet: { type: 'string', description: '`condition_rule`: the userset of the rule.' },
+        resourceSet: { type: 'string', description: '`condition_rule`: the resourceset of the rule.' },
         resourceInstance: { type: 'string' },
         permission: { type: 'string' },
         path: { type: 'array', items: { type: 'string' } },
@@ -500,6 +502,33 @@ export const roleAssignmentDetailedPageSchema = pageSchema(roleAssignmentDetaile
 
 // ---------------------------------------------------------------- snapshot
 
+/** A condition set (the condition tree is validated by the engine, which names the offending JSON path). */
+export const conditionSetSchema = {
+  type: 'object',
+  required: ['key', 'type', 'conditions'],
+  additionalProperties: false,
+  properties: {
+    key: { type: 'string' },
+    name: { type: 'string' },
+    type: { type: 'string', enum: ['userset', 'resourceset'] },
+    resourceType: { type: 'string', description: 'Required for, and only for, a resourceset.' },
+    conditions: { type: 'object', description: 'allOf / anyOf / not / {"<path>": {"<operator>": operand}}' },
+  },
+} as const satisfies JsonSchema;
+
+/** A condition set rule: members of userSet have permission on members of resourceSet (in tenant, if given). */
+export const conditionSetRuleSchema = {
+  type: 'object',
+  required: ['userSet', 'permission', 'resourceSet'],
+  additionalProperties: false,
+  properties: {
+    userSet: { type: 'string' },
+    permission: { type: 'string' },
+    resourceSet: { type: 'string' },
+    tenant: { type: 'string' },
+  },
+} as const satisfies JsonSchema;
+
 export const policySnapshotSchema = {
   type: 'object',
   description: 'The policy snapshot format of docs/MODEL.md (engine `load`/`export`, server `--seed`).',
@@ -511,6 +540,9 @@ export const policySnapshotSchema = {
     users: { type: 'array', items: userCreateSchema },
     roleAssignments: { type: 'array', items: roleAssignmentCreateSchema },
     grants: { type: 'array', items: grantRequestSchema },
+    userAttributes: { type: 'array', items: resourceAttributeSchema },
+    conditionSets: { type: 'array', items: conditionSetSchema },
+    conditionSetRules: { type: 'array', items: conditionSetRuleSchema },
   },
 } as const satisfies JsonSchema;
 

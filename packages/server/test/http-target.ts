@@ -4,6 +4,7 @@
  * one; this exists so the server can run the vectors on its own.)
  */
 import { PermissioError } from '@permissio/core';
+import type { AttributeDeclaration } from '@permissio/core';
 import { apiErrorFromStatus } from '@permissio/core/internal';
 import type { ConformanceTarget } from '@permissio/conformance';
 
@@ -65,6 +66,11 @@ export function httpTarget(
       delete: (k) => call('DELETE', `/users/${e(k)}`),
       sync: (k, u) => call('PUT', `/users/${e(k)}`, u),
       getTenants: (k) => call('GET', `/users/${e(k)}/tenants`),
+      // No REST routes for declared user attributes yet: the vectors set them up through the snapshot.
+      listAttributes: async () =>
+        (await call<{ userAttributes: AttributeDeclaration[] }>('GET', '/snapshot')).userAttributes,
+      createAttribute: () => Promise.reject(new Error('no REST route for user attributes yet')),
+      deleteAttribute: () => Promise.reject(new Error('no REST route for user attributes yet')),
     },
     tenants: {
       list: list('/tenants'),

@@ -52,6 +52,7 @@ import type {
   UserUpdate,
   UsersOperations,
 } from '../types.js';
+import { unsupported } from '../management.js';
 import { DECISION_REASONS } from '../types.js';
 import { SDK_VERSION } from '../version.js';
 import { Transport, malformed, type TransportRequest } from './transport.js';
@@ -321,6 +322,10 @@ export class HttpPdp implements Pdp {
     return {
       ...this.#crud<User, UserCreate, UserUpdate, UserSync>('users'),
       getTenants: (key) => this.#m<Tenant[]>('GET', `/users/${enc(key)}/tenants`),
+      // The server has no REST routes for declared user attributes yet (load them with a snapshot).
+      listAttributes: async () => unsupported('user attributes'),
+      createAttribute: async () => unsupported('user attributes'),
+      deleteAttribute: async () => unsupported('user attributes'),
     };
   }
 

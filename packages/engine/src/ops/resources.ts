@@ -19,6 +19,7 @@ import { filterBuckets } from '../state.js';
 import type { ActionRecord, ResourceRecord, State } from '../state.js';
 import { assertObject, conflict, invalid, notFound, optionalArray, optionalString } from '../values.js';
 import { crudOperations } from './crud.js';
+import { assertUnused, dropResourceSetsOf, dropRules } from './conditions.js';
 import type { Host } from './host.js';
 
 const ATTRIBUTE_TYPES: ReadonlySet<string> = new Set<AttributeType>([
@@ -66,7 +67,7 @@ function parseActions(type: string, list: unknown[]): Map<string, ActionRecord> 
   return actions;
 }
 
-function parseAttribute(input: unknown): ResourceAttribute {
+export function parseAttribute(input: unknown): ResourceAttribute {
   assertObject(input, 'attribute');
   assertKey(input.key, 'attribute');
   if (typeof input.type !== 'string' || !ATTRIBUTE_TYPES.has(input.type)) {
@@ -123,6 +124,15 @@ export function updateResource(state: State, key: string, update: ResourceTypeUp
   const attributesIn = optionalArray(update.attributes, 'attributes');
   const actions = actionsIn === undefined ? undefined : parseActions(key, actionsIn);
   const attributes = attributesIn === undefined ? undefined : parseAttributes(attributesIn);
+  if (attributes !== undefined) {
+    const changed = (attribute: string): boolean =>
+      attributes.get(attribute)?.type !== record.attributes.get(attribute)?.type;
+    assertUnused(
+      state,
+      `the attributes of ${JSON.stringify(key)}`,
+      (set) => set.set.resourceType === key && [...set.uses.resource].some(changed),
+    );
+  }
   if (name !== undefined) record.name = name;
   if (description !== undefined) record.description = description;
   if (attributes !== undefined) record.attributes = attributes;
@@ -130,7 +140,10 @@ export function updateResource(state: State, key: string, update: ResourceTypeUp
     const removed = new Set<string>();
     for (const action of record.actions.values()) if (!actions.has(action.key)) removed.add(action.permission);
     record.actions = actions;
-    if (removed.size > 0) dropPermissions(state, (permission) => removed.has(permission));
+    if (removed.size > 0) {
+      dropPermissions(state, (permission) => removed.has(permission));
+      dropRules(state, (rule) => removed.has(rule.permission));
+    }
   }
   return record;
 }
@@ -148,6 +161,7 @@ export function deleteResource(state: State, key: string): void {
   if (!state.resources.delete(key)) return;
   const prefix = `${key}:`;
   dropPermissions(state, (permission) => permission.startsWith(prefix));
+  dropResourceSetsOf(state, key);
   state.forEachHolding((_user, _tenant, held) => {
     for (const instance of held.instanceRoles.keys())
       if (instance.startsWith(prefix)) held.instanceRoles.delete(instance);
@@ -176,6 +190,7 @@ export function deleteAction(state: State, type: string, action: string): void {
   if (record === undefined || existing === undefined) return;
   record.actions.delete(action);
   dropPermissions(state, (permission) => permission === existing.permission);
+  dropRules(state, (rule) => rule.permission === existing.permission);
 }
 
 /** Removes matching permissions from every role (refreshing closures) and every direct grant. */
@@ -241,7 +256,15 @@ export function resourcesOperations(host: Host): ResourcesOperations {
     async deleteAttribute(type, key) {
       assertKey(type, 'resource type');
       assertKey(key, 'attribute');
-      host.state.resources.get(type)?.attributes.delete(key);
+      const record = host.state.resources.get(type);
+      if (record?.attributes.has(key) === true) {
+        assertUnused(
+          host.state,
+          `attribute ${JSON.stringify(key)} of ${JSON.stringify(type)}`,
+          (set) => set.set.resourceType === type && set.uses.resource.has(key),
+        );
+        record.attributes.delete(key);
+      }
       host.emit({ op: 'resources.deleteAttribute', args: [type, key] });
     },
   };

@@ -14,6 +14,7 @@ import {
   optionalString,
 } from '../values.js';
 import { crudOperations } from './crud.js';
+import { createUserAttribute, deleteUserAttribute, listUserAttributes } from './conditions.js';
 import type { Host } from './host.js';
 import { tenantOut } from './tenants.js';
 
@@ -132,6 +133,18 @@ export function usersOperations(host: Host): UsersOperations {
           tenants.push(tenantOut(record));
       }
       return tenants.sort((a, b) => compareKeys(a.key, b.key));
+    },
+    async listAttributes() {
+      return listUserAttributes(host.state);
+    },
+    async createAttribute(attribute) {
+      const created = createUserAttribute(host.state, attribute);
+      host.emit({ op: 'users.createAttribute', args: [attribute] });
+      return { ...created };
+    },
+    async deleteAttribute(key) {
+      deleteUserAttribute(host.state, key);
+      host.emit({ op: 'users.deleteAttribute', args: [key] });
     },
   };
 }
