@@ -5,8 +5,8 @@
 //
 //   node scripts/smoke.mjs            (after `pnpm build`)
 //   KEEP_SMOKE=1 node scripts/smoke.mjs  keeps the temporary project
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -181,10 +181,90 @@ if ((await client.check('bob', 'read', 'document')) !== false) throw new Error('
 console.log('engine ok');`,
   );
   process.stdout.write(run('node', ['works.mjs'], dir));
+  await pnpmServerConsumer(dir, tarballs);
   console.log(
     `smoke test passed: ${published.length} packages from tarballs, ESM + CJS, JS + TS (${((Date.now() - started) / 1000).toFixed(1)} s)`,
   );
 } finally {
   if (process.env.KEEP_SMOKE) console.log(`kept ${dir}`);
   else rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * A pnpm 10 project that installs @permissio/server from its tarball the way the server README says (better-sqlite3
+ * allowed to build), then starts `permissio-server` through pnpm's bin link and asks it for /healthz.
+ */
+async function pnpmServerConsumer(smokeDir, tarballs) {
+  const project = join(smokeDir, 'pnpm-consumer');
+  mkdirSync(project);
+  const local = Object.fromEntries(
+    Object.entries(tarballs).map(([name, spec]) => [name, spec.replace('file:./', 'file:../')]),
+  );
+  writeFileSync(
+    join(project, 'package.json'),
+    JSON.stringify(
+      {
+        name: 'permissio-pnpm-consumer',
+        private: true,
+        dependencies: { '@permissio/server': local['@permissio/server'] },
+        pnpm: { overrides: local, onlyBuiltDependencies: ['better-sqlite3'] },
+      },
+      null,
+      2,
+    ),
+  );
+  writeFileSync(join(project, 'seed.json'), JSON.stringify({ resources: [{ key: 'document', actions: ['read'] }] }));
+  run('pnpm', ['install', '--config.confirmModulesPurge=false', '--reporter=silent'], project);
+  const child = spawn(
+    'pnpm',
+    [
+      'exec',
+      'permissio-server',
+      '--port',
+      '0',
+      '--host',
+      '127.0.0.1',
+      '--db',
+      join(project, 'p.db'),
+      '--seed',
+      'seed.json',
+    ],
+    {
+      cwd: project,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let output = '';
+  child.stdout.on('data', (chunk) => {
+    output += chunk;
+  });
+  child.stderr.on('data', (chunk) => {
+    output += chunk;
+  });
+  try {
+    const url = await new Promise((resolvePromise, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`permissio-server did not start within 30 s:\n${output}`)),
+        30_000,
+      );
+      const poll = setInterval(() => {
+        const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+        if (match !== null) {
+          clearTimeout(timer);
+          clearInterval(poll);
+          resolvePromise(match[1]);
+        }
+      }, 50);
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        clearInterval(poll);
+        reject(new Error(`permissio-server exited with ${code}:\n${output}`));
+      });
+    });
+    const health = await fetch(`${url}/healthz`);
+    if (health.status !== 200) throw new Error(`GET /healthz answered ${health.status}`);
+    console.log(`pnpm consumer ok: permissio-server from the tarball answered /healthz at ${url}`);
+  } finally {
+    child.kill('SIGTERM');
+  }
 }
