@@ -9,8 +9,3 @@ export type Tri = (typeof Tri)[keyof typeof Tri];
 
 /** A compiled condition. */
 export type ConditionEvaluator<I> = (input: I) => Tri;
-
-/** `TRUE`/`FALSE` from a boolean. */
-export function tri(value: boolean): Tri {
-  return value ? Tri.TRUE : Tri.FALSE;
-}
