@@ -120,6 +120,25 @@ export interface CliProcess {
   url: Promise<string>;
 }
 
+/** CLI arguments for a server on an ephemeral port with `db`, serving SCOPE_A with KEY_A and no rate limits. */
+export function scopeACliArgs(db: string, logLevel: 'silent' | 'warn'): string[] {
+  return [
+    '--port',
+    '0',
+    '--db',
+    db,
+    '--api-key',
+    KEY_A,
+    '--project',
+    SCOPE_A.projectId,
+    '--environment',
+    SCOPE_A.environmentId,
+    '--no-rate-limit',
+    '--log-level',
+    logLevel,
+  ];
+}
+
 /** Spawns `src/cli.ts` through tsx with `args`. */
 export function spawnCli(args: string[]): CliProcess {
   const child = spawn(process.execPath, ['--conditions=@permissio/source', '--import', 'tsx', 'src/cli.ts', ...args], {

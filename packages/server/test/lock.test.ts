@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DatabaseLockedError, SqliteStorage } from '../src/index.js';
-import { client, KEY_A, SCOPE_A, spawnCli, startTestServer, tempDir } from './helpers.js';
+import { client, KEY_A, SCOPE_A, scopeACliArgs, spawnCli, startTestServer, tempDir } from './helpers.js';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -18,21 +18,7 @@ describe('exclusive lock on the database file', () => {
     const { dir, cleanup } = tempDir();
     cleanups.push(cleanup);
     const db = join(dir, 'permissio.db');
-    const first = spawnCli([
-      '--port',
-      '0',
-      '--db',
-      db,
-      '--api-key',
-      KEY_A,
-      '--project',
-      SCOPE_A.projectId,
-      '--environment',
-      SCOPE_A.environmentId,
-      '--no-rate-limit',
-      '--log-level',
-      'silent',
-    ]);
+    const first = spawnCli(scopeACliArgs(db, 'silent'));
     cleanups.push(() => {
       if (first.child.exitCode === null && first.child.signalCode === null) first.child.kill('SIGKILL');
       return first.exit;

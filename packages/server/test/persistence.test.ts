@@ -10,7 +10,17 @@ import { createEngine } from '@permissio/engine';
 import type { Pdp } from '@permissio/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SCHEMA_VERSION, SqliteStorage, startServer } from '../src/index.js';
-import { client, KEY_A, POLICY, SCOPE_A, spawnCli, startTestServer, tempDir, type CliProcess } from './helpers.js';
+import {
+  client,
+  KEY_A,
+  POLICY,
+  SCOPE_A,
+  scopeACliArgs,
+  spawnCli,
+  startTestServer,
+  tempDir,
+  type CliProcess,
+} from './helpers.js';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -18,22 +28,7 @@ afterEach(async () => {
 });
 
 function cli(db: string, extra: string[] = []): CliProcess {
-  const proc = spawnCli([
-    '--port',
-    '0',
-    '--db',
-    db,
-    '--api-key',
-    KEY_A,
-    '--project',
-    SCOPE_A.projectId,
-    '--environment',
-    SCOPE_A.environmentId,
-    '--no-rate-limit',
-    '--log-level',
-    'warn',
-    ...extra,
-  ]);
+  const proc = spawnCli([...scopeACliArgs(db, 'warn'), ...extra]);
   cleanups.push(() => {
     if (proc.child.exitCode === null && proc.child.signalCode === null) proc.child.kill('SIGKILL');
     return proc.exit;
