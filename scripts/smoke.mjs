@@ -119,7 +119,8 @@ try {
   ].join('\n');
   writeFileSync(join(dir, 'consumer.mts'), tsSource);
   writeFileSync(join(dir, 'consumer.cts'), tsSource);
-  for (const mod of ['nodenext', 'node16']) {
+  // Type-checks the consumer the way a TypeScript project with these module settings would.
+  const typecheck = (module, moduleResolution, files, extra = []) =>
     run(
       'npx',
       [
@@ -128,42 +129,17 @@ try {
         '--strict',
         '--skipLibCheck',
         '--module',
-        mod,
+        module,
         '--moduleResolution',
-        mod,
-        '--target',
-        'es2022',
-        '--types',
-        'node',
-        'consumer.mts',
-        'consumer.cts',
-      ],
+        moduleResolution,
+      ].concat(extra, ['--target', 'es2022', '--types', 'node'], files),
       dir,
     );
-  }
+  for (const mod of ['nodenext', 'node16']) typecheck(mod, mod, ['consumer.mts', 'consumer.cts']);
   // A plain CommonJS TypeScript project (`module: commonjs`, `moduleResolution: node10`): subpath exports are
   // invisible there, so the packages' types must resolve without them (typesVersions).
   writeFileSync(join(dir, 'consumer-node10.ts'), tsSource);
-  run(
-    'npx',
-    [
-      'tsc',
-      '--noEmit',
-      '--strict',
-      '--skipLibCheck',
-      '--module',
-      'commonjs',
-      '--moduleResolution',
-      'node10',
-      '--esModuleInterop',
-      '--target',
-      'es2022',
-      '--types',
-      'node',
-      'consumer-node10.ts',
-    ],
-    dir,
-  );
+  typecheck('commonjs', 'node10', ['consumer-node10.ts'], ['--esModuleInterop']);
   process.stdout.write(run('node', ['esm.mjs'], dir));
   process.stdout.write(run('node', ['cjs.cjs'], dir));
   // The packages actually work from the tarballs, not just import.
