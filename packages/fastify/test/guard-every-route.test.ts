@@ -3,41 +3,18 @@
  * child contexts), the manifest recorded by `onRoute`, and validation against
  * the policy at `onReady`.
  */
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import Fastify from 'fastify';
 import { engineClient } from '@permissio/adapter-testkit';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import permissioPlugin, {
   requirePermission,
   resourceFromPath,
   formatRouteManifest,
   routeManifest,
-  type PermissioFastifyOptions,
 } from '../src/index.js';
+import { as, closeApps, create, track, user } from './app.js';
 
-const user = (request: FastifyRequest) => request.headers['x-user'] as string | undefined;
-const tenant = (request: FastifyRequest) => request.headers['x-tenant'] as string | undefined;
-const as = (name: string) => ({ 'x-user': name, 'x-tenant': 'acme' });
-
-const apps: FastifyInstance[] = [];
-afterEach(async () => {
-  await Promise.all(apps.splice(0).map((app) => app.close()));
-});
-
-async function create(extra: Partial<PermissioFastifyOptions> = {}, logger?: { warn: (m: string) => void }) {
-  const { client } = engineClient();
-  const app = (
-    logger === undefined ? Fastify() : Fastify({ loggerInstance: fakeLogger(logger.warn) })
-  ) as FastifyInstance;
-  apps.push(app);
-  await app.register(permissioPlugin, { client, user, tenant, ...extra });
-  return app;
-}
-
-function fakeLogger(warn: (m: string) => void) {
-  const noop = () => {};
-  const logger = { info: noop, error: noop, debug: noop, fatal: noop, trace: noop, warn, level: 'warn', silent: noop };
-  return Object.assign(logger, { child: () => logger }) as never;
-}
+afterEach(closeApps);
 
 describe('requireGuard', () => {
   const env = process.env.NODE_ENV;
@@ -111,7 +88,7 @@ describe('routeManifest', () => {
 
   it('throws when the plugin is not registered', () => {
     const app = Fastify();
-    apps.push(app);
+    track(app);
     expect(() => routeManifest(app)).toThrow(/not registered/);
   });
 });
@@ -153,7 +130,7 @@ describe('routeValidation at onReady', () => {
   it('rejects a misspelt mode at registration', async () => {
     const { client } = engineClient();
     const app = Fastify();
-    apps.push(app);
+    track(app);
     await expect(app.register(permissioPlugin, { client, user, routeValidation: 'strict' as never })).rejects.toThrow(
       /"routeValidation"/,
     );

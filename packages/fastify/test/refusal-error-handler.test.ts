@@ -2,39 +2,11 @@
  * Issue 11, item 11 on Fastify: with `refusal: 'error'` refusals reach the
  * app's `setErrorHandler` instead of being sent directly.
  */
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { engineClient } from '@permissio/adapter-testkit';
-import permissioPlugin, {
-  PermissioRefusalError,
-  requirePermission,
-  type PermissioFastifyOptions,
-} from '../src/index.js';
+import { PermissioRefusalError, requirePermission } from '../src/index.js';
+import { as, closeApps, create } from './app.js';
 
-const user = (request: FastifyRequest) => request.headers['x-user'] as string | undefined;
-const tenant = (request: FastifyRequest) => request.headers['x-tenant'] as string | undefined;
-const as = (name: string) => ({ 'x-user': name, 'x-tenant': 'acme' });
-
-const apps: FastifyInstance[] = [];
-afterEach(async () => {
-  await Promise.all(apps.splice(0).map((app) => app.close()));
-});
-
-async function create(extra: Partial<PermissioFastifyOptions> = {}, logger?: { warn: (m: string) => void }) {
-  const { client } = engineClient();
-  const app = (
-    logger === undefined ? Fastify() : Fastify({ loggerInstance: fakeLogger(logger.warn) })
-  ) as FastifyInstance;
-  apps.push(app);
-  await app.register(permissioPlugin, { client, user, tenant, ...extra });
-  return app;
-}
-
-function fakeLogger(warn: (m: string) => void) {
-  const noop = () => {};
-  const logger = { info: noop, error: noop, debug: noop, fatal: noop, trace: noop, warn, level: 'warn', silent: noop };
-  return Object.assign(logger, { child: () => logger }) as never;
-}
+afterEach(closeApps);
 
 describe("refusal: 'error' hands refusals to Fastify's error handler", () => {
   it('the app error handler renders 401, 403 and unguarded refusals', async () => {
