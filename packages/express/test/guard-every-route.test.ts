@@ -6,28 +6,16 @@
 import express, { type Request } from 'express';
 import request from 'supertest';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { engineClient, httpClient, startFixtureServer } from '@permissio/adapter-testkit';
+import { httpClient, startFixtureServer } from '@permissio/adapter-testkit';
 import {
   formatRouteManifest,
-  permissio,
   publicRoute,
   requirePermission,
   resourceFromPath,
   routeManifest,
   validateRoutes,
-  type PermissioExpressOptions,
 } from '../src/index.js';
-
-const user = (req: Request) => req.get('x-user');
-const tenant = (req: Request) => req.get('x-tenant');
-
-function app(extra: Partial<PermissioExpressOptions> = {}) {
-  const { client } = engineClient();
-  const runs: string[] = [];
-  const a = express();
-  a.use(permissio({ client, user, tenant, ...extra }));
-  return { app: a, client, runs };
-}
+import { app } from './app.js';
 
 describe('requireGuard', () => {
   const env = process.env.NODE_ENV;

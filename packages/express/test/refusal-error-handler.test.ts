@@ -2,22 +2,12 @@
  * Issue 11, item 11 on Express: with `refusal: 'error'` refusals reach the
  * app's own error handler (`next(err)`) instead of being written directly.
  */
-import express, { type ErrorRequestHandler, type Request } from 'express';
+import type { ErrorRequestHandler } from 'express';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { engineClient } from '@permissio/adapter-testkit';
-import { PermissioRefusalError, permissio, requirePermission, type PermissioExpressOptions } from '../src/index.js';
-
-const user = (req: Request) => req.get('x-user');
-const tenant = (req: Request) => req.get('x-tenant');
-
-function app(extra: Partial<PermissioExpressOptions> = {}) {
-  const { client } = engineClient();
-  const runs: string[] = [];
-  const a = express();
-  a.use(permissio({ client, user, tenant, ...extra }));
-  return { app: a, client, runs };
-}
+import { PermissioRefusalError, permissio, requirePermission } from '../src/index.js';
+import { app, user } from './app.js';
 
 describe("refusal: 'error' hands refusals to the app's error handler", () => {
   const handler: ErrorRequestHandler = (err, _req, res, _next) => {
