@@ -1,0 +1,7 @@
+import { defineProject } from 'vitest/config';
+
+export default defineProject({
+  resolve: { conditions: ['@permissio/source'] },
+  ssr: { resolve: { conditions: ['@permissio/source'] } },
+  test: { name: 'filter', include: ['test/**/*.test.ts'] },
+});
