@@ -3,12 +3,27 @@ import { coverageThresholds } from './coverage-thresholds.js';
 
 export default defineConfig({
   test: {
-    projects: ['packages/*/vitest.config.ts', 'examples/*/vitest.config.ts'],
+    // Each project builds on vitest.project.ts (sources, `isolate: false`, timeouts). A file that mocks a module for
+    // its whole graph runs in an isolated project of its own.
+    projects: [
+      'packages/*/vitest.config.ts',
+      'examples/*/vitest.config.ts',
+      {
+        // Not `extends` the server project: vitest concatenates include/exclude lists, which would run every file.
+        resolve: { conditions: ['@permissio/source'] },
+        ssr: { resolve: { conditions: ['@permissio/source'] } },
+        test: {
+          name: 'server-isolated',
+          root: './packages/server',
+          include: ['test/sqlite-binding.test.ts'],
+          isolate: true,
+          testTimeout: 30_000,
+        },
+      },
+    ],
     // Vitest's default is one worker fewer than the CPUs (1 on a 2-core machine); the suite waits on sockets and
     // child processes often enough that one worker per CPU is ~25% faster there.
     maxWorkers: 2,
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
     coverage: {
       provider: 'v8',
       include: ['packages/*/src/**/*.ts'],

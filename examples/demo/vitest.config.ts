@@ -1,7 +1,3 @@
-import { defineProject } from 'vitest/config';
+import { testProject } from '../../vitest.project.js';
 
-export default defineProject({
-  resolve: { conditions: ['@permissio/source'] },
-  ssr: { resolve: { conditions: ['@permissio/source'] } },
-  test: { name: 'demo', include: ['test/**/*.test.ts'], testTimeout: 60_000 },
-});
+export default testProject('demo', { test: { testTimeout: 60_000 } });

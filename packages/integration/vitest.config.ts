@@ -1,7 +1,3 @@
-import { defineProject } from 'vitest/config';
+import { testProject } from '../../vitest.project.js';
 
-export default defineProject({
-  resolve: { conditions: ['@permissio/source'] },
-  ssr: { resolve: { conditions: ['@permissio/source'] } },
-  test: { name: 'integration', include: ['test/**/*.test.ts'] },
-});
+export default testProject('integration');

@@ -1,7 +1,7 @@
 import swc from 'unplugin-swc';
-import { defineProject } from 'vitest/config';
+import { testProject } from '../../vitest.project.js';
 
-export default defineProject({
+export default testProject('nestjs', {
   // Nest reads constructor parameter types from decorator metadata, which
   // esbuild (vitest's default transform) does not emit: compile with SWC.
   plugins: [
@@ -14,7 +14,4 @@ export default defineProject({
       module: { type: 'es6' },
     }),
   ],
-  resolve: { conditions: ['@permissio/source'] },
-  ssr: { resolve: { conditions: ['@permissio/source'] } },
-  test: { name: 'nestjs', include: ['test/**/*.test.ts'] },
 });

@@ -1,8 +1,5 @@
-import { defineProject } from 'vitest/config';
+import { testProject } from '../../vitest.project.js';
 
-export default defineProject({
-  resolve: { conditions: ['@permissio/source'] },
-  ssr: { resolve: { conditions: ['@permissio/source'] } },
-  // Spawned servers and fsync'ed writes are slow on a busy machine: generous per-test limit.
-  test: { name: 'server', include: ['test/**/*.test.ts'], testTimeout: 30_000 },
-});
+// The binding test mocks better-sqlite3 for its whole module graph: it runs alone in the `server-isolated` project
+// (root vitest.config.ts).
+export default testProject('server', { test: { exclude: ['test/sqlite-binding.test.ts'] } });
