@@ -86,12 +86,10 @@ export function createApp({
       classification === undefined ||
       findProject(tenant, projectId) === undefined
     ) {
-      res
-        .status(422)
-        .json({
-          error:
-            'A title, one of your projects (projectId) and, optionally, a classification (public, internal, secret) are required.',
-        });
+      res.status(422).json({
+        error:
+          'A title, one of your projects (projectId) and, optionally, a classification (public, internal, secret) are required.',
+      });
       return;
     }
     const created = documents.create({

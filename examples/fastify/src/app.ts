@@ -84,12 +84,10 @@ export async function createApp({
       classification === undefined ||
       findProject(tenant, projectId) === undefined
     ) {
-      return reply
-        .code(422)
-        .send({
-          error:
-            'A title, one of your projects (projectId) and, optionally, a classification (public, internal, secret) are required.',
-        });
+      return reply.code(422).send({
+        error:
+          'A title, one of your projects (projectId) and, optionally, a classification (public, internal, secret) are required.',
+      });
     }
     const created = documents.create({
       tenant,
