@@ -3,8 +3,9 @@
  * code: their options, the resource a document is checked as, and the choice
  * of PDP from the environment.
  */
-import { Permissio, type CheckResource } from '@permissio/core';
+import { Permissio, type CheckResource, type CheckUser } from '@permissio/core';
 import { createEngine } from '@permissio/engine';
+import type { Principal } from './auth.js';
 import { documentUri, policy, type Document, type DocumentStore } from './policy.js';
 
 /** Options of every example's `createApp`. */
@@ -23,10 +24,34 @@ export interface ExampleAppOptions {
   demo?: boolean;
 }
 
-/** The resource of a document: its key, its tenant (never the caller's) and its URI. */
+/**
+ * The resource of a document: its key, its tenant (never the caller's), its
+ * URI, and the attributes the condition rules read (`resource.ownerId`,
+ * `resource.classification`), straight from the stored document.
+ */
 export function documentResource(document: Document | undefined): CheckResource | undefined {
   if (document === undefined) return undefined;
-  return { type: 'document', key: document.id, tenant: document.tenant, uri: documentUri(document) };
+  return {
+    type: 'document',
+    key: document.id,
+    tenant: document.tenant,
+    uri: documentUri(document),
+    attributes: { ownerId: document.ownerId, classification: document.classification },
+  };
+}
+
+/**
+ * The user of the checks: the token's subject, with its claims as attributes
+ * (`user.department`, `user.homeTenant`), or undefined without a valid token
+ * (the adapter answers 401). Claims passed here win over stored attributes.
+ */
+export function checkUser(principal: Principal | undefined): CheckUser | undefined {
+  if (principal === undefined) return undefined;
+  const attributes =
+    principal.department === undefined
+      ? { homeTenant: principal.tenant }
+      : { homeTenant: principal.tenant, department: principal.department };
+  return { key: principal.user, attributes };
 }
 
 /**

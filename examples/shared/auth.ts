@@ -1,7 +1,8 @@
 /**
  * Authentication of the example: a bearer JWT (HS256) verified with `jose`.
- * The `sub` claim is the user key and the `tenant` claim the tenant. The user
- * is never taken from a header that names them.
+ * The `sub` claim is the user key and the `tenant` claim the tenant; the
+ * `department` claim becomes a user attribute of the checks (see `checkUser`
+ * in `app.ts`). The user is never taken from a header that names them.
  *
  * Demo only: the tokens are signed with a shared secret so the example runs
  * on its own. A real app verifies its identity provider's tokens, typically
@@ -16,6 +17,8 @@ export interface Principal {
   readonly user: string;
   /** Tenant key (the `tenant` claim). */
   readonly tenant: string;
+  /** The `department` claim, when the token has one (a user attribute for the condition rules). */
+  readonly department?: string;
 }
 
 const encoder = new TextEncoder();
@@ -45,20 +48,35 @@ export async function authenticate(
     const tenant = payload.tenant;
     if (typeof payload.sub !== 'string' || payload.sub === '' || typeof tenant !== 'string' || tenant === '')
       return undefined;
-    return { user: payload.sub, tenant };
+    const department = payload.department;
+    // A malformed optional claim is dropped, never trusted: the user simply has no department.
+    return typeof department === 'string' && department !== ''
+      ? { user: payload.sub, tenant, department }
+      : { user: payload.sub, tenant };
   } catch {
     return undefined;
   }
 }
 
-/** Mints a demo token for one of the cast (`alice`, `bob`, …) or any `{ sub, tenant }`. */
+/** Claims of a demo token: `sub`, `tenant` and, optionally, `department`. */
+export interface DemoClaims {
+  readonly sub: string;
+  readonly tenant: string;
+  readonly department?: string;
+}
+
+/** Mints a demo token for one of the cast (`alice`, `bob`, …, with their department) or any claims. */
 export async function mintDemoToken(
-  who: DemoUserName | { sub: string; tenant: string },
+  who: DemoUserName | DemoClaims,
   secret: Uint8Array = demoSecret(),
   expiresIn = '1h',
 ): Promise<string> {
-  const claims = typeof who === 'string' ? { sub: USERS[who].key, tenant: USERS[who].tenant } : who;
-  return new SignJWT({ tenant: claims.tenant })
+  const claims: DemoClaims =
+    typeof who === 'string'
+      ? { sub: USERS[who].key, tenant: USERS[who].tenant, department: USERS[who].department }
+      : who;
+  const extra = claims.department === undefined ? {} : { department: claims.department };
+  return new SignJWT({ tenant: claims.tenant, ...extra })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(claims.sub)
     .setIssuer(DEMO_JWT_ISSUER)

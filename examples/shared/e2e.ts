@@ -19,7 +19,7 @@ export interface ExampleSuiteOptions {
   start(): Promise<RunningExample>;
   /** Mints a token for a cast member, or for arbitrary claims with an optional secret/expiry. */
   token(
-    who: DemoUserName | { sub: string; tenant: string },
+    who: DemoUserName | { sub: string; tenant: string; department?: string },
     options?: { secret?: string; expiresIn?: string },
   ): Promise<string>;
 }
@@ -191,6 +191,70 @@ export function describeExample(framework: string, { start, token }: ExampleSuit
         const response = await call('erin', 'GET', '/projects/p1/documents/doc%2F..%2F..%2Fp2');
         expect(response.status).toBe(400);
         expect(response.headers.get('x-permissio-pdp-calls')).toBe('0');
+      });
+    });
+
+    describe('attribute rules (ABAC): the resolver loads the document, the token carries the claims', () => {
+      const asToken = async (claims: { sub: string; tenant: string; department?: string }) => ({
+        authorization: `Bearer ${await token(claims)}`,
+      });
+
+      it('owners may edit their own documents; nobody else gains anything', async () => {
+        // bob is only a viewer in acme, but owns doc-4.
+        expect((await call('bob', 'PUT', '/documents/doc-4', { title: 'Expense policy v2' })).status).toBe(200);
+        expect((await call('dave', 'PUT', '/documents/doc-4', { title: 'nope' })).status).toBe(403);
+        // Owning gives `write` only.
+        expect((await call('bob', 'DELETE', '/documents/doc-4')).status).toBe(403);
+        // The handler's own checks see the same attributes.
+        expect((await call('bob', 'GET', '/documents/doc-4')).json.can).toEqual({
+          write: true,
+          delete: false,
+          share: false,
+        });
+      });
+
+      it('engineers may read public documents of their tenant; secret ones are denied', async () => {
+        // dave has no tenant role; his token says department=engineering.
+        expect((await call('dave', 'GET', '/documents/doc-4')).status).toBe(200);
+        expect((await call('dave', 'GET', '/documents/doc-2')).status).toBe(403);
+        // carol is an engineer of globex: acme's public document is not hers to read.
+        expect((await call('carol', 'GET', '/documents/doc-4')).status).toBe(403);
+        // The claims decide: the same user without the claim, or from another tenant, is denied.
+        expect(
+          (await call(await asToken({ sub: 'dave@acme.test', tenant: 'acme' }), 'GET', '/documents/doc-4')).status,
+        ).toBe(403);
+        const elsewhere = await asToken({ sub: 'dave@acme.test', tenant: 'globex', department: 'engineering' });
+        expect((await call(elsewhere, 'GET', '/documents/doc-4')).status).toBe(403);
+      });
+
+      it('a user known only from the token matches from its claims', async () => {
+        const frank = await asToken({ sub: 'frank@acme.test', tenant: 'acme', department: 'engineering' });
+        expect((await call(frank, 'GET', '/documents/doc-4')).status).toBe(200);
+        expect((await call(frank, 'GET', '/documents/doc-1')).status).toBe(403); // internal
+        const sales = await asToken({ sub: 'frank@acme.test', tenant: 'acme', department: 'sales' });
+        expect((await call(sales, 'GET', '/documents/doc-4')).status).toBe(403);
+      });
+
+      it('a created document belongs to its creator and keeps its classification', async () => {
+        const created = await call('alice', 'POST', '/documents', {
+          title: 'Launch notes',
+          projectId: 'p2',
+          classification: 'public',
+        });
+        expect(created.status).toBe(201);
+        expect(created.json.document).toMatchObject({ ownerId: 'alice@acme.test', classification: 'public' });
+        const id: string = created.json.document.id;
+        expect((await call('dave', 'GET', `/documents/${id}`)).status).toBe(200);
+        expect((await call('bob', 'PUT', `/documents/${id}`, { title: 'nope' })).status).toBe(403);
+        const secret = await call('alice', 'POST', '/documents', {
+          title: 'Salaries',
+          projectId: 'p2',
+          classification: 'secret',
+        });
+        expect((await call('dave', 'GET', `/documents/${secret.json.document.id}`)).status).toBe(403);
+        expect(
+          (await call('alice', 'POST', '/documents', { title: 'X', projectId: 'p2', classification: 'top' })).status,
+        ).toBe(422);
       });
     });
 

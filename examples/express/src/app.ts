@@ -11,9 +11,9 @@
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { permissio, publicRoute, requirePermission, resourceFromPath } from '@permissio/express';
-import { DocumentStore, findProject, stringField, type Document } from '../../shared/policy.js';
+import { DocumentStore, classificationField, findProject, stringField, type Document } from '../../shared/policy.js';
 import { authenticate, demoSecret, type Principal } from '@permissio/example-shared/auth';
-import { documentResource, type ExampleAppOptions } from '@permissio/example-shared/app';
+import { checkUser, documentResource, type ExampleAppOptions } from '@permissio/example-shared/app';
 
 declare global {
   namespace Express {
@@ -53,7 +53,8 @@ export function createApp({
   app.use(
     permissio({
       client,
-      user: (req) => req.auth?.user,
+      // The token's subject, with its claims (department, tenant) as attributes for the condition rules.
+      user: (req) => checkUser(req.auth),
       tenant: (req) => req.auth?.tenant,
       // Every route after this must have requirePermission(...) or publicRoute(): a forgotten guard is refused.
       requireGuard: true,
@@ -78,11 +79,27 @@ export function createApp({
     const tenant = req.auth?.tenant ?? '';
     const title = stringField(req.body, 'title', 200);
     const projectId = stringField(req.body, 'projectId', 100);
-    if (title === undefined || projectId === undefined || findProject(tenant, projectId) === undefined) {
-      res.status(422).json({ error: 'A title and one of your projects (projectId) are required.' });
+    const classification = classificationField(req.body);
+    if (
+      title === undefined ||
+      projectId === undefined ||
+      classification === undefined ||
+      findProject(tenant, projectId) === undefined
+    ) {
+      res.status(422).json({
+        error:
+          'A title, one of your projects (projectId) and, optionally, a classification (public, internal, secret) are required.',
+      });
       return;
     }
-    const created = documents.create({ tenant, projectId, title, body: stringField(req.body, 'body') ?? '' });
+    const created = documents.create({
+      tenant,
+      projectId,
+      ownerId: req.auth?.user ?? '',
+      classification,
+      title,
+      body: stringField(req.body, 'body') ?? '',
+    });
     res.status(201).json({ document: created });
   });
 

@@ -11,9 +11,9 @@
  */
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import permissioPlugin, { requirePermission, resourceFromPath } from '@permissio/fastify';
-import { DocumentStore, findProject, stringField, type Document } from '../../shared/policy.js';
+import { DocumentStore, classificationField, findProject, stringField, type Document } from '../../shared/policy.js';
 import { authenticate, demoSecret, type Principal } from '@permissio/example-shared/auth';
-import { documentResource, type ExampleAppOptions } from '@permissio/example-shared/app';
+import { checkUser, documentResource, type ExampleAppOptions } from '@permissio/example-shared/app';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -44,7 +44,8 @@ export async function createApp({
 
   await app.register(permissioPlugin, {
     client,
-    user: (request) => request.auth?.user,
+    // The token's subject, with its claims (department, tenant) as attributes for the condition rules.
+    user: (request) => checkUser(request.auth ?? undefined),
     tenant: (request) => request.auth?.tenant,
     // Every route must have a permission or config.public: a forgotten guard is refused.
     requireGuard: true,
@@ -76,10 +77,26 @@ export async function createApp({
     const tenant = request.auth?.tenant ?? '';
     const title = stringField(request.body, 'title', 200);
     const projectId = stringField(request.body, 'projectId', 100);
-    if (title === undefined || projectId === undefined || findProject(tenant, projectId) === undefined) {
-      return reply.code(422).send({ error: 'A title and one of your projects (projectId) are required.' });
+    const classification = classificationField(request.body);
+    if (
+      title === undefined ||
+      projectId === undefined ||
+      classification === undefined ||
+      findProject(tenant, projectId) === undefined
+    ) {
+      return reply.code(422).send({
+        error:
+          'A title, one of your projects (projectId) and, optionally, a classification (public, internal, secret) are required.',
+      });
     }
-    const created = documents.create({ tenant, projectId, title, body: stringField(request.body, 'body') ?? '' });
+    const created = documents.create({
+      tenant,
+      projectId,
+      ownerId: request.auth?.user ?? '',
+      classification,
+      title,
+      body: stringField(request.body, 'body') ?? '',
+    });
     return reply.code(201).send({ document: created });
   });
 

@@ -15,9 +15,9 @@
 import { Hono, type Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { permissio, publicRoute, requirePermission, resourceFromPath } from '@permissio/hono';
-import { DocumentStore, findProject, stringField, type Document } from '../../shared/policy.js';
+import { DocumentStore, classificationField, findProject, stringField, type Document } from '../../shared/policy.js';
 import { authenticate, demoSecret, type Principal } from '@permissio/example-shared/auth';
-import { documentResource, type ExampleAppOptions } from '@permissio/example-shared/app';
+import { checkUser, documentResource, type ExampleAppOptions } from '@permissio/example-shared/app';
 
 /** The app's context variables (the adapter adds `permissio`). */
 export type AppEnv = { Variables: { auth: Principal | undefined } };
@@ -61,7 +61,8 @@ export function createApp({
     '*',
     permissio({
       client,
-      user: (c) => c.get('auth')?.user,
+      // The token's subject, with its claims (department, tenant) as attributes for the condition rules.
+      user: (c) => checkUser(c.get('auth')),
       tenant: (c) => c.get('auth')?.tenant,
       // Every route must have requirePermission(...) or publicRoute(): a forgotten guard is refused.
       requireGuard: true,
@@ -89,10 +90,29 @@ export function createApp({
     const body = await readJson(c);
     const title = stringField(body, 'title', 200);
     const projectId = stringField(body, 'projectId', 100);
-    if (title === undefined || projectId === undefined || findProject(tenant, projectId) === undefined) {
-      return c.json({ error: 'A title and one of your projects (projectId) are required.' }, 422);
+    const classification = classificationField(body);
+    if (
+      title === undefined ||
+      projectId === undefined ||
+      classification === undefined ||
+      findProject(tenant, projectId) === undefined
+    ) {
+      return c.json(
+        {
+          error:
+            'A title, one of your projects (projectId) and, optionally, a classification (public, internal, secret) are required.',
+        },
+        422,
+      );
     }
-    const created = documents.create({ tenant, projectId, title, body: stringField(body, 'body') ?? '' });
+    const created = documents.create({
+      tenant,
+      projectId,
+      ownerId: c.get('auth')?.user ?? '',
+      classification,
+      title,
+      body: stringField(body, 'body') ?? '',
+    });
     return c.json({ document: created }, 201);
   });
 

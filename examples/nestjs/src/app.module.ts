@@ -1,4 +1,4 @@
-import type { ExampleAppOptions } from '@permissio/example-shared/app';
+import { checkUser, type ExampleAppOptions } from '@permissio/example-shared/app';
 import { Module, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { PermissioModule } from '@permissio/nestjs';
 import { DocumentStore } from '../../shared/policy.js';
@@ -25,7 +25,8 @@ export class AppModule implements NestModule {
         // The guard is global: every route with @RequirePermission is protected.
         PermissioModule.forRoot({
           client,
-          user: (req: ExampleRequest) => req.auth?.user,
+          // The token's subject, with its claims (department, tenant) as attributes for the condition rules.
+          user: (req: ExampleRequest) => checkUser(req.auth),
           tenant: (req: ExampleRequest) => req.auth?.tenant,
           // Every handler must have @RequirePermission or @Public(): a forgotten guard is refused.
           requireGuard: true,

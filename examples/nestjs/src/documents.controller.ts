@@ -13,7 +13,13 @@ import {
   UnprocessableEntityException,
 } from '@nestjs/common';
 import { PermissioScope, RequirePermission, type PermissioRequestScope } from '@permissio/nestjs';
-import { findProject, stringField, type Document, type DocumentStore } from '../../shared/policy.js';
+import {
+  classificationField,
+  findProject,
+  stringField,
+  type Document,
+  type DocumentStore,
+} from '../../shared/policy.js';
 import { DOCUMENTS } from './constants.js';
 import { documentFromParams, documentResource, loadDocument, type ExampleRequest } from './request.js';
 
@@ -45,10 +51,27 @@ export class DocumentsController {
     const tenant = req.auth?.tenant ?? '';
     const title = stringField(body, 'title', 200);
     const projectId = stringField(body, 'projectId', 100);
-    if (title === undefined || projectId === undefined || findProject(tenant, projectId) === undefined) {
-      throw new UnprocessableEntityException('A title and one of your projects (projectId) are required.');
+    const classification = classificationField(body);
+    if (
+      title === undefined ||
+      projectId === undefined ||
+      classification === undefined ||
+      findProject(tenant, projectId) === undefined
+    ) {
+      throw new UnprocessableEntityException(
+        'A title, one of your projects (projectId) and, optionally, a classification (public, internal, secret) are required.',
+      );
     }
-    return { document: this.documents.create({ tenant, projectId, title, body: stringField(body, 'body') ?? '' }) };
+    return {
+      document: this.documents.create({
+        tenant,
+        projectId,
+        ownerId: req.auth?.user ?? '',
+        classification,
+        title,
+        body: stringField(body, 'body') ?? '',
+      }),
+    };
   }
 
   // Async resolver, then three more checks through the request's scope (the

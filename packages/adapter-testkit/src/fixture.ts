@@ -7,7 +7,14 @@
  * - `alice` editor@acme, `bob` viewer@acme, `carol` editor@globex;
  * - `erin`: admin on the single instance `document:doc-2` in acme (instance role);
  * - `dave`: viewer on the URIs `/projects/p1` and `/files/p1` in acme (URI grants);
- * - `crowd-00` … `crowd-49` for the concurrency scenario (see {@link crowdUser}).
+ * - `crowd-00` … `crowd-49` for the concurrency scenario (see {@link crowdUser});
+ * - attributes (ABAC): documents declare `ownerId` and `classification`, users
+ *   declare `department`; two condition set rules: every user may `write` the
+ *   documents they own (`resource.ownerId` equals `user.key`), and engineers
+ *   (`user.department` = `engineering`) may `read` `public` documents. The
+ *   attributes come from the check only: the resource resolver loads them
+ *   from {@link ABAC_DOCUMENTS}, the user resolver reads the `x-claims` header
+ *   (see {@link CLAIMS_HEADER}).
  */
 import type { PolicySnapshot, RoleAssignmentCreate } from '@permissio/core';
 
@@ -15,6 +22,30 @@ import type { PolicySnapshot, RoleAssignmentCreate } from '@permissio/core';
 export const USER_HEADER = 'x-user';
 /** Header carrying the tenant key in apps whose tenant comes from the request. */
 export const TENANT_HEADER = 'x-tenant';
+
+/**
+ * Header carrying the user's claims (JSON) in every test app, as a JWT's
+ * claims would: the user resolver answers `{ key, attributes: claims }` when
+ * it is present (and throws when it is not JSON, like a bad token).
+ */
+export const CLAIMS_HEADER = 'x-claims';
+
+/** A document of the ABAC routes' store, as a database row. */
+export interface AbacDocument {
+  readonly ownerId: string;
+  readonly classification: 'public' | 'internal' | 'secret';
+}
+
+/**
+ * The ABAC routes' document store (`/records/:id`): `rec-public` and
+ * `rec-secret` are owned by `bob` (a viewer in acme), `rec-erin` by `erin`;
+ * `rec-down` is a row whose load fails (the store throws).
+ */
+export const ABAC_DOCUMENTS: ReadonlyMap<string, AbacDocument> = new Map([
+  ['rec-public', { ownerId: 'bob', classification: 'public' }],
+  ['rec-secret', { ownerId: 'bob', classification: 'secret' }],
+  ['rec-erin', { ownerId: 'erin', classification: 'internal' }],
+]);
 
 /** Number of distinct users in the concurrency scenario. */
 export const CROWD_SIZE = 50;
@@ -54,7 +85,38 @@ function crowdAssignments(): RoleAssignmentCreate[] {
 /** Builds a fresh copy of the fixture policy (safe to mutate). */
 export function policySnapshot(): PolicySnapshot {
   return {
-    resources: [{ key: 'document', name: 'Document', actions: ['read', 'write', 'delete'] }],
+    resources: [
+      {
+        key: 'document',
+        name: 'Document',
+        actions: ['read', 'write', 'delete'],
+        attributes: [
+          { key: 'ownerId', type: 'string' },
+          { key: 'classification', type: 'string' },
+        ],
+      },
+    ],
+    userAttributes: [{ key: 'department', type: 'string' }],
+    conditionSets: [
+      { key: 'everyone', type: 'userset', conditions: { 'user.key': { exists: true } } },
+      { key: 'engineers', type: 'userset', conditions: { 'user.department': { equals: 'engineering' } } },
+      {
+        key: 'owned-documents',
+        type: 'resourceset',
+        resourceType: 'document',
+        conditions: { 'resource.ownerId': { equals: { ref: 'user.key' } } },
+      },
+      {
+        key: 'public-documents',
+        type: 'resourceset',
+        resourceType: 'document',
+        conditions: { 'resource.classification': { equals: 'public' } },
+      },
+    ],
+    conditionSetRules: [
+      { userSet: 'everyone', permission: 'document:write', resourceSet: 'owned-documents' },
+      { userSet: 'engineers', permission: 'document:read', resourceSet: 'public-documents' },
+    ],
     roles: [
       { key: 'viewer', name: 'Viewer', permissions: ['document:read'] },
       { key: 'editor', name: 'Editor', permissions: ['document:write'], extends: ['viewer'] },

@@ -7,12 +7,15 @@ export {
   policySnapshot,
   USER_HEADER,
   TENANT_HEADER,
+  CLAIMS_HEADER,
+  ABAC_DOCUMENTS,
   USER_TENANTS,
   CROWD_SIZE,
   crowdUser,
   crowdAccess,
 } from './fixture.js';
 export { CountingPdp, countingPdp, faultyPdp } from './pdps.js';
+export type { AbacDocument } from './fixture.js';
 export type { PdpCallCounts, PdpFault } from './pdps.js';
 export { rawRequest, parseBody, countingFetch } from './http.js';
 export { startSilentServer } from './silent-server.js';
@@ -30,6 +33,7 @@ export {
 export { buildRoutes } from './routes.js';
 export type { HandlerCounter } from './routes.js';
 export { SCENARIOS, VARIANTS, as } from './scenarios.js';
+export { ABAC_SCENARIOS } from './abac-scenarios.js';
 export type { Scenario, ScenarioExpectation, VariantName } from './scenarios.js';
 export { defineAdapterSuite, MatrixEnvironment, assertExpectation, INVALID_OPTIONS } from './suite.js';
 export type { AdapterSuiteOptions } from './suite.js';

@@ -5,7 +5,7 @@
  */
 import type { CheckResource } from '@permissio/core';
 import type { AdapterDriver, TestRoute } from './types.js';
-import { USER_HEADER } from './fixture.js';
+import { ABAC_DOCUMENTS, USER_HEADER } from './fixture.js';
 
 /** Counts handler runs: a refused request must never reach a handler. */
 export interface HandlerCounter {
@@ -32,6 +32,13 @@ export interface HandlerCounter {
  * | `DELETE /reports` | delete `{type: document, key: ?doc}` | `{ ok, doc }` |
  * | `GET /dashboard/:n` | read doc-1 | `n` checks in parallel; `{ results, stats }` |
  * | `GET /crowd` | read doc-1 | `{ user, canWrite }` |
+ * | `GET /records/:id` | read, sync resolver loading the row's attributes | `{ ok, id }` |
+ * | `POST /records/:id` | write, async resolver loading the row's attributes | `{ ok, id }` |
+ * | `GET /malformed-records/:id` | read, resolver answering attributes that are not a record | — |
+ *
+ * The `/records` resolvers load a row of {@link ABAC_DOCUMENTS} and answer
+ * `{ type: 'document', key, attributes: { ownerId, classification } }`:
+ * nothing for an unknown id, a throw for `rec-down` (the database failing).
  */
 export function buildRoutes<Req>(driver: AdapterDriver<Req>, counter: HandlerCounter): TestRoute<Req>[] {
   const { access } = driver;
@@ -40,6 +47,13 @@ export function buildRoutes<Req>(driver: AdapterDriver<Req>, counter: HandlerCou
     return value;
   };
   const documentParam = (req: Req): CheckResource => ({ type: 'document', key: access.param(req, 'id') as string });
+  const loadRecord = (req: Req): CheckResource | undefined => {
+    const id = access.param(req, 'id') as string;
+    if (id === 'rec-down') throw new Error('database unavailable');
+    const row = ABAC_DOCUMENTS.get(id);
+    if (row === undefined) return undefined;
+    return { type: 'document', key: id, attributes: { ownerId: row.ownerId, classification: row.classification } };
+  };
   return [
     { method: 'GET', path: '/public', public: true, handle: () => ran({ ok: true }) },
     { method: 'GET', path: '/unguarded', handle: () => ran({ ok: true }) },
@@ -157,6 +171,38 @@ export function buildRoutes<Req>(driver: AdapterDriver<Req>, counter: HandlerCou
           canWrite: await scope.check('write', { type: 'document', key: 'doc-1' }),
         };
       },
+    },
+    {
+      method: 'GET',
+      path: '/records/:id',
+      permission: { action: 'read', resource: loadRecord },
+      handle: (req) => ran({ ok: true, id: access.param(req, 'id') }),
+    },
+    {
+      method: 'POST',
+      path: '/records/:id',
+      permission: {
+        action: 'write',
+        resource: async (req) => {
+          await new Promise((resolve) => setTimeout(resolve, 1));
+          return loadRecord(req);
+        },
+      },
+      handle: (req) => ran({ ok: true, id: access.param(req, 'id') }),
+    },
+    {
+      method: 'GET',
+      path: '/malformed-records/:id',
+      permission: {
+        action: 'read',
+        // A resolver bug: the attributes are a string, not a record.
+        resource: (req) => ({
+          type: 'document',
+          key: access.param(req, 'id') as string,
+          attributes: 'public' as never,
+        }),
+      },
+      handle: () => ran({ ok: true }),
     },
   ];
 }

@@ -3,6 +3,7 @@
  * platforms) must give these answers. Framework-neutral data: a variant (how
  * the app is configured), a request, and what must come back.
  */
+import { ABAC_SCENARIOS } from './abac-scenarios.js';
 import { TENANT_HEADER, USER_HEADER } from './fixture.js';
 import type { TestRequest, VariantConfig } from './types.js';
 
@@ -80,7 +81,7 @@ function pathTrick(name: string, path: string, status: number | readonly number[
   return { name: `path: ${name}`, variant: 'default', request: get(path, as('dave'), raw), expect: { status } };
 }
 
-export const SCENARIOS: readonly Scenario[] = [
+const RBAC_SCENARIOS: readonly Scenario[] = [
   // --- late auth: the app's own auth runs after the adapter's registration, before the check
   {
     name: 'late auth: the user set by auth after the adapter counts',
@@ -576,3 +577,6 @@ export const SCENARIOS: readonly Scenario[] = [
     expect: { status: 200 },
   },
 ];
+
+/** Every row: the RBAC rows above, then the attribute rows (`abac-scenarios.ts`). */
+export const SCENARIOS: readonly Scenario[] = [...RBAC_SCENARIOS, ...ABAC_SCENARIOS];

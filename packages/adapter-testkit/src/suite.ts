@@ -6,10 +6,18 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { NOT_REGISTERED, PROBLEM_CONTENT_TYPE, type PermissioAdapterBaseOptions } from '@permissio/core/internal';
-import { CROWD_SIZE, TENANT_HEADER, USER_HEADER, USER_TENANTS, crowdAccess, crowdUser } from './fixture.js';
+import {
+  CLAIMS_HEADER,
+  CROWD_SIZE,
+  TENANT_HEADER,
+  USER_HEADER,
+  USER_TENANTS,
+  crowdAccess,
+  crowdUser,
+} from './fixture.js';
 import { buildRoutes, type HandlerCounter } from './routes.js';
 import { SCENARIOS, VARIANTS, as, type Scenario, type VariantName } from './scenarios.js';
-import { Permissio } from '@permissio/core';
+import { Permissio, type Attributes, type CheckUser } from '@permissio/core';
 import {
   engineClient,
   startFixtureServer,
@@ -60,9 +68,16 @@ export class MatrixEnvironment<Req> {
       'tenant' in config && config.tenant === 'user'
         ? USER_TENANTS.get(userOf(req) ?? '')
         : access.header(req, TENANT_HEADER);
+    // The user, with the claims of the `x-claims` header as attributes (a JWT's claims would come the same way).
+    const userWithClaims = (req: Req): string | CheckUser | undefined => {
+      const key = userOf(req);
+      const claims = access.header(req, CLAIMS_HEADER);
+      if (key === undefined || claims === undefined) return key;
+      return { key, attributes: JSON.parse(claims) as Attributes };
+    };
     const options: PermissioAdapterBaseOptions<Req> & Record<string, unknown> = {
       client: client.client,
-      user: 'asyncResolvers' in config ? (req) => slow(userOf(req)) : userOf,
+      user: 'asyncResolvers' in config ? (req) => slow(userWithClaims(req)) : userWithClaims,
       tenant: 'asyncResolvers' in config ? (req) => slow(tenantOf(req)) : tenantOf,
     };
     if ('exposeReason' in config) options.exposeReason = config.exposeReason;

@@ -332,13 +332,24 @@ function askScope(scope: RequestScope, action: string, resource: string | CheckR
   return scope.check(action, resource);
 }
 
+/**
+ * The user a resolver answered, or undefined (anonymous: 401). A `CheckUser`
+ * needs a non-empty string `key`, and its `attributes`, when present, must be
+ * an attribute record (a non-array object): a user whose claims cannot be read
+ * is not an authenticated user, whatever the PDP would make of them.
+ */
 function normaliseUser(user: unknown): string | CheckUser | undefined {
   if (typeof user === 'string') return user.length > 0 ? user : undefined;
   if (user !== null && typeof user === 'object') {
-    const key = (user as { key?: unknown }).key;
-    if (typeof key === 'string' && key.length > 0) return user as CheckUser;
+    const { key, attributes } = user as { key?: unknown; attributes?: unknown };
+    if (typeof key === 'string' && key.length > 0 && isOptionalAttributes(attributes)) return user as CheckUser;
   }
   return undefined;
+}
+
+/** Absent, or an attribute record: a non-null, non-array object (what every PDP accepts as `attributes`). */
+function isOptionalAttributes(value: unknown): boolean {
+  return value === undefined || (value !== null && typeof value === 'object' && !Array.isArray(value));
 }
 
 function isResource(value: unknown): value is string | CheckResource {
@@ -350,7 +361,8 @@ function isResource(value: unknown): value is string | CheckResource {
     (r.type as string).length > 0 &&
     (r.key === undefined || typeof r.key === 'string') &&
     (r.uri === undefined || typeof r.uri === 'string') &&
-    (r.tenant === undefined || typeof r.tenant === 'string')
+    (r.tenant === undefined || typeof r.tenant === 'string') &&
+    isOptionalAttributes(r.attributes)
   );
 }
 
