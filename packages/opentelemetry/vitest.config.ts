@@ -1,0 +1,3 @@
+import { testProject } from '../../vitest.project.js';
+
+export default testProject('opentelemetry');
