@@ -96,7 +96,10 @@ describe('P/condition_sets', () => {
     expect(created).toMatchObject({ status: 201, body: engineers });
     expect((await api('POST', 'P/condition_sets', engineers)).status).toBe(409);
     expect((await api('GET', 'P/condition_sets/engineers')).body).toEqual(engineers);
-    expect(await api('GET', 'P/condition_sets/nope')).toMatchObject({ status: 404, body: { error: { code: 'NOT_FOUND' } } });
+    expect(await api('GET', 'P/condition_sets/nope')).toMatchObject({
+      status: 404,
+      body: { error: { code: 'NOT_FOUND' } },
+    });
     expect((await api('POST', 'P/condition_sets', owned)).status).toBe(201);
 
     const page = await api('GET', 'P/condition_sets?perPage=1&page=2');
@@ -113,10 +116,13 @@ describe('P/condition_sets', () => {
     expect((await api('PATCH', 'P/condition_sets/nope', { name: 'x' })).status).toBe(404);
 
     const synced = await api('PUT', 'P/condition_sets/everyone', { type: 'userset', conditions: { allOf: [] } });
-    expect(synced).toMatchObject({ status: 200, body: { key: 'everyone', type: 'userset', conditions: { allOf: [] } } });
-    expect((await api('PUT', 'P/condition_sets/everyone', { name: 'All', type: 'userset', conditions: {} })).status).toBe(
-      422,
-    ); // {} is not a condition: the engine's 422
+    expect(synced).toMatchObject({
+      status: 200,
+      body: { key: 'everyone', type: 'userset', conditions: { allOf: [] } },
+    });
+    expect(
+      (await api('PUT', 'P/condition_sets/everyone', { name: 'All', type: 'userset', conditions: {} })).status,
+    ).toBe(422); // {} is not a condition: the engine's 422
 
     expect((await api('DELETE', 'P/condition_sets/everyone')).status).toBe(204);
     expect((await api('DELETE', 'P/condition_sets/everyone')).status).toBe(204); // idempotent
@@ -245,13 +251,11 @@ describe('durability', () => {
     await setUp(api);
     expect((await api('POST', 'P/user_attributes', { key: 'level', type: 'number' })).status).toBe(201);
     expect((await api('PATCH', 'P/condition_sets/engineers', { name: 'Eng' })).status).toBe(200);
-    expect((await api('PUT', 'P/condition_sets/all', { type: 'userset', conditions: { allOf: [] } })).status).toBe(
-      200,
-    );
+    expect((await api('PUT', 'P/condition_sets/all', { type: 'userset', conditions: { allOf: [] } })).status).toBe(200);
     expect((await api('POST', 'P/condition_set_rules', { ...rule, userSet: 'all', tenant: 'acme' })).status).toBe(201);
-    expect((await api('POST', 'P/condition_set_rules/delete', { ...rule, userSet: 'all', tenant: 'acme' })).status).toBe(
-      204,
-    );
+    expect(
+      (await api('POST', 'P/condition_set_rules/delete', { ...rule, userSet: 'all', tenant: 'acme' })).status,
+    ).toBe(204);
     expect((await api('DELETE', 'P/user_attributes/level')).status).toBe(204);
     const before = (await api('GET', 'P/snapshot')).body;
     await first.close();

@@ -114,7 +114,9 @@ const samples: Record<string, Sample> = {
   'conditionSets.get': { params: { key: 'walk-set' } },
   'conditionSets.update': {
     params: { key: 'walk-set' },
-    body: { conditions: { anyOf: [{ 'user.email': { 'starts-with': 'alice' } }, { 'user.key': { equals: 'team/bob' } }] } },
+    body: {
+      conditions: { anyOf: [{ 'user.email': { 'starts-with': 'alice' } }, { 'user.key': { equals: 'team/bob' } }] },
+    },
   },
   'conditionSets.sync': {
     params: { key: 'walk-docs' },

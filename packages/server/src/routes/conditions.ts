@@ -52,7 +52,9 @@ const userAttributeRoutes: RouteDef[] = [
     path: `${P}/user_attributes`,
     operationId: 'users.listAttributes',
     summary: 'Declared user attributes, by key',
-    responses: { 200: { description: 'Declared user attributes', schema: { type: 'array', items: S.userAttributeSchema } } },
+    responses: {
+      200: { description: 'Declared user attributes', schema: { type: 'array', items: S.userAttributeSchema } },
+    },
     handler: async (ctx) => ok(await ctx.pdp().users.listAttributes()),
   },
   {
@@ -130,8 +132,7 @@ const conditionSetRoutes: RouteDef[] = [
     params: { key: keyParam },
     body: S.conditionSetUpdateSchema,
     responses: { 200: { description: 'The updated condition set', schema: S.conditionSetSchema } },
-    handler: async (ctx) =>
-      ok(await ctx.write((tx) => tx.call('conditionSets.update', param(ctx, 'key'), ctx.body))),
+    handler: async (ctx) => ok(await ctx.write((tx) => tx.call('conditionSets.update', param(ctx, 'key'), ctx.body))),
   },
   {
     ...common,
