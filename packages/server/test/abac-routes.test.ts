@@ -242,31 +242,41 @@ describe('scoping, auth and rate limits', () => {
 });
 
 describe('durability', () => {
-  it('attributes, sets and rules written over REST survive a restart on the same database', async () => {
-    const { dir, cleanup } = tempDir();
-    cleanups.push(cleanup);
-    const database = join(dir, 'permissio.db');
-    const first = await startTestServer({ database, seed: POLICY, seedScopes: [SCOPE_A] });
-    const api = client(first.url, KEY_A);
-    await setUp(api);
-    expect((await api('POST', 'P/user_attributes', { key: 'level', type: 'number' })).status).toBe(201);
-    expect((await api('PATCH', 'P/condition_sets/engineers', { name: 'Eng' })).status).toBe(200);
-    expect((await api('PUT', 'P/condition_sets/all', { type: 'userset', conditions: { allOf: [] } })).status).toBe(200);
-    expect((await api('POST', 'P/condition_set_rules', { ...rule, userSet: 'all', tenant: 'acme' })).status).toBe(201);
-    expect(
-      (await api('POST', 'P/condition_set_rules/delete', { ...rule, userSet: 'all', tenant: 'acme' })).status,
-    ).toBe(204);
-    expect((await api('DELETE', 'P/user_attributes/level')).status).toBe(204);
-    const before = (await api('GET', 'P/snapshot')).body;
-    await first.close();
+  it.each([
+    { journal: 'journal replay', compactEvery: 1000 },
+    { journal: 'compacted snapshots + journal tail', compactEvery: 3 },
+  ])(
+    'attributes, sets and rules written over REST survive a restart on the same database ($journal)',
+    async ({ compactEvery }) => {
+      const { dir, cleanup } = tempDir();
+      cleanups.push(cleanup);
+      const database = join(dir, 'permissio.db');
+      const first = await startTestServer({ database, seed: POLICY, seedScopes: [SCOPE_A], compactEvery });
+      const api = client(first.url, KEY_A);
+      await setUp(api);
+      expect((await api('POST', 'P/user_attributes', { key: 'level', type: 'number' })).status).toBe(201);
+      expect((await api('PATCH', 'P/condition_sets/engineers', { name: 'Eng' })).status).toBe(200);
+      expect((await api('PUT', 'P/condition_sets/all', { type: 'userset', conditions: { allOf: [] } })).status).toBe(
+        200,
+      );
+      expect((await api('POST', 'P/condition_set_rules', { ...rule, userSet: 'all', tenant: 'acme' })).status).toBe(
+        201,
+      );
+      expect(
+        (await api('POST', 'P/condition_set_rules/delete', { ...rule, userSet: 'all', tenant: 'acme' })).status,
+      ).toBe(204);
+      expect((await api('DELETE', 'P/user_attributes/level')).status).toBe(204);
+      const before = (await api('GET', 'P/snapshot')).body;
+      await first.close();
 
-    const second = await startTestServer({ database });
-    servers.push(second);
-    const again = client(second.url, KEY_A);
-    expect((await again('GET', 'P/snapshot')).body).toEqual(before);
-    expect((await again('GET', 'P/user_attributes')).body).toEqual([{ key: 'department', type: 'string' }]);
-    expect((await again('GET', 'P/condition_sets/engineers')).body).toMatchObject({ name: 'Eng' });
-    expect((await again('GET', 'P/condition_set_rules')).body.data).toEqual([rule]);
-    expect((await again('POST', 'P/check', ownCheck('mallory', 'mallory'))).body).toEqual({ allowed: true });
-  });
+      const second = await startTestServer({ database, compactEvery });
+      servers.push(second);
+      const again = client(second.url, KEY_A);
+      expect((await again('GET', 'P/snapshot')).body).toEqual(before);
+      expect((await again('GET', 'P/user_attributes')).body).toEqual([{ key: 'department', type: 'string' }]);
+      expect((await again('GET', 'P/condition_sets/engineers')).body).toMatchObject({ name: 'Eng' });
+      expect((await again('GET', 'P/condition_set_rules')).body.data).toEqual([rule]);
+      expect((await again('POST', 'P/check', ownCheck('mallory', 'mallory'))).body).toEqual({ allowed: true });
+    },
+  );
 });
