@@ -17,7 +17,7 @@ import type { RouteDef } from './types.js';
 
 const common = { auth: true, scoped: true, rateClass: 'management' as const };
 
-/** The scope's engine lacks an ABAC group (a custom PDP factory): a typed failure, never a crash. */
+/** The scope's engine lacks an ABAC group (a custom `createPdp`): a 500 whose cause the server logs. */
 function unsupported(what: string): never {
   throw new PermissioError(`This server's engine does not support ${what}.`, { code: 'NOT_SUPPORTED' });
 }
