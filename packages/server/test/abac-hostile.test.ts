@@ -4,6 +4,7 @@
  * Every answer is a 422 (or 413 for a body over the limit) or a write whose
  * condition is evaluated as plain data — never a 500, never an allow.
  */
+import type { PolicySnapshot } from '@permissio/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PermissioServer } from '../src/index.js';
 import { client, KEY_A, SCOPE_A, startTestServer } from './helpers.js';
@@ -11,7 +12,7 @@ import { client, KEY_A, SCOPE_A, startTestServer } from './helpers.js';
 let server: PermissioServer;
 let api: ReturnType<typeof client>;
 
-const POLICY = {
+const POLICY: PolicySnapshot = {
   resources: [{ key: 'item', actions: ['read', 'probe'], attributes: [{ key: 'n', type: 'number' }] }],
   userAttributes: [
     { key: 's', type: 'string' },
