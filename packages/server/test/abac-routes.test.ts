@@ -279,4 +279,48 @@ describe('durability', () => {
       expect((await again('POST', 'P/check', ownCheck('mallory', 'mallory'))).body).toEqual({ allowed: true });
     },
   );
+
+  it('a __proto__ key inside a json operand stays data through the journal, compaction and restart', async () => {
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    const database = join(dir, 'permissio.db');
+    const policy = {
+      ...POLICY,
+      userAttributes: [{ key: 'profile', type: 'json' as const }],
+      conditionSets: [
+        { key: 'any-doc', type: 'resourceset' as const, resourceType: 'document', conditions: { allOf: [] } },
+      ],
+    };
+    const isAdmin = (profile: string) => ({
+      user: { key: 'u', attributes: JSON.parse(`{"profile":${profile}}`) },
+      action: 'delete',
+      resource: { type: 'document', key: 'd1', tenant: 'acme' },
+    });
+    for (const compactEvery of [1000, 1]) {
+      const first = await startTestServer({ database, seed: policy, seedScopes: [SCOPE_A], compactEvery });
+      const api = client(first.url, KEY_A);
+      const set = await api(
+        'PUT',
+        'P/condition_sets/proto-admins',
+        undefined,
+        '{"type":"userset","conditions":{"user.profile":{"equals":{"__proto__":{"admin":true}}}}}',
+      );
+      expect(set.status).toBe(200);
+      const rule = { userSet: 'proto-admins', permission: 'document:delete', resourceSet: 'any-doc' };
+      expect([201, 409]).toContain((await api('POST', 'P/condition_set_rules', rule)).status);
+      await first.close();
+
+      const second = await startTestServer({ database, compactEvery });
+      servers.push(second);
+      const again = client(second.url, KEY_A);
+      expect((await again('GET', 'P/condition_sets/proto-admins')).text).toContain('"__proto__":{"admin":true}');
+      expect((await again('POST', 'P/check', isAdmin('{}'))).body).toEqual({ allowed: false });
+      expect((await again('POST', 'P/check', isAdmin('{"__proto__":{"admin":false}}'))).body).toEqual({
+        allowed: false,
+      });
+      expect((await again('POST', 'P/check', isAdmin('{"__proto__":{"admin":true}}'))).body).toEqual({ allowed: true });
+      await second.close();
+      servers.pop();
+    }
+  });
 });
