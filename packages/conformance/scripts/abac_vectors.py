@@ -311,6 +311,205 @@ def invalid_vector():
     return {'description': 'ABAC validation: every 422 of the condition and rule validation list, through a snapshot load; a rejected load changes nothing',
             'policy': policy, 'steps': steps}
 
+def management_vector():
+    """The ABAC management API step by step (no conditions in the policy): what the snapshot vectors set up, written
+    through users.*Attribute, conditionSets.* and conditionSetRules.*, with 404/409/422, cascades and hostile keys."""
+    policy = {
+        'resources': [{'key': 'document', 'actions': ['read', 'edit', 'delete'],
+                       'attributes': [{'key': 'ownerId', 'type': 'string'}, {'key': 'level', 'type': 'number'}]},
+                      {'key': 'folder', 'actions': ['read'], 'attributes': [{'key': 'open', 'type': 'bool'}]}],
+        'tenants': [{'key': 'acme'}],
+        'users': [{'key': 'alice', 'attributes': {'department': 'engineering'}}],
+    }
+    engineers = {'key': 'engineers', 'name': 'Engineers', 'type': 'userset', 'conditions': cmp('user.department', 'equals', 'engineering')}
+    own = {'key': 'own', 'type': 'resourceset', 'resourceType': 'document', 'conditions': cmp('resource.ownerId', 'equals', {'ref': 'user.key'})}
+    low = {'key': 'low', 'type': 'resourceset', 'resourceType': 'document', 'conditions': cmp('resource.level', 'less-than', 2)}
+    edit_own = {'userSet': 'engineers', 'permission': 'document:edit', 'resourceSet': 'own'}
+    read_low_acme = {'userSet': 'engineers', 'permission': 'document:read', 'resourceSet': 'low', 'tenant': 'acme'}
+    doc = lambda attrs: {'type': 'document', 'key': 'd1', 'attributes': attrs}
+    def c(user, action, resource, expected, note, tenant=None, explain=None, context=None):
+        request = {'user': user, 'action': action, 'resource': resource}
+        if tenant:
+            request['tenant'] = tenant
+        if context is not None:
+            request['context'] = context
+        step = {'op': 'check', 'note': note, 'request': request, 'expect': expected}
+        if explain:
+            step['explain'] = explain
+        return step
+    m = lambda op, args, note=None, **kw: dict({'op': op, 'args': args}, **({'note': note} if note else {}), **kw)
+    steps = [
+        m('users.listAttributes', [], expect=[], match='exact'),
+        m('users.createAttribute', [{'key': 'department', 'type': 'string'}], expect={'key': 'department', 'type': 'string'}, match='exact'),
+        m('users.createAttribute', [{'key': 'department', 'type': 'number'}], '409: declared already', expectError='conflict'),
+        m('users.createAttribute', [{'key': 'since', 'type': 'date'}], '422: unknown attribute type', expectError='validation'),
+        m('users.createAttribute', [{'key': 'x', 'type': 'string', 'extra': 1}], '422: unknown field', expectError='validation'),
+        m('users.createAttribute', [{'key': '__proto__', 'type': 'string'}], 'a special key is plain data', expect={'key': '__proto__'}),
+        m('users.listAttributes', [], expect=[{'key': '__proto__', 'type': 'string'}, {'key': 'department', 'type': 'string'}], match='exact'),
+        m('conditionSets.create', [engineers], expect=engineers, match='exact'),
+        m('conditionSets.create', [engineers], '409: the key exists', expectError='conflict'),
+        m('conditionSets.create', [own], expect=own, match='exact'),
+        m('conditionSets.create', [low], expect={'key': 'low'}),
+        m('conditionSets.get', ['engineers'], expect=engineers, match='exact'),
+        m('conditionSets.get', ['nope'], '404', expectError='not_found'),
+        m('conditionSets.list', [{}], expect={'total': 3, 'page': 1, 'data': [{'key': 'engineers'}, {'key': 'low'}, {'key': 'own'}]}),
+        m('conditionSets.list', [{'search': 'OW', 'perPage': 1}], 'search on key and name, paged', expect={'total': 2, 'perPage': 1, 'data': [{'key': 'low'}]}),
+        c('alice', 'edit', doc({'ownerId': 'alice'}), F, 'sets alone grant nothing'),
+        m('conditionSetRules.create', [edit_own], expect=edit_own, match='exact'),
+        m('conditionSetRules.create', [edit_own], '409: an identical rule', expectError='conflict'),
+        m('conditionSetRules.create', [dict(edit_own, userSet='nope')], '404: a missing set', expectError='not_found'),
+        m('conditionSetRules.create', [dict(edit_own, permission='document:fly')], '422: unknown action', expectError='validation'),
+        m('conditionSetRules.create', [dict(edit_own, permission='folder:read')], '422: permission on another type than the resourceset', expectError='validation'),
+        m('conditionSetRules.create', [dict(edit_own, userSet='own')], '422: a resourceset as userSet', expectError='validation'),
+        m('conditionSetRules.create', [dict(edit_own, effect='deny')], '422: unknown field of a rule', expectError='validation'),
+        c('alice', 'edit', doc({'ownerId': 'alice'}), T, 'the rule written through the API decides',
+          explain={'reason': 'condition_rule', 'via': {'userSet': 'engineers', 'resourceSet': 'own', 'permission': 'document:edit'}}),
+        c('alice', 'edit', doc({'ownerId': 'bob'}), F, 'not the owner'),
+        c({'key': 'zed', 'attributes': {'department': 'engineering'}}, 'edit', doc({'ownerId': 'zed'}), T, 'a user known only from the check'),
+        m('conditionSetRules.create', [read_low_acme], expect=read_low_acme, match='exact'),
+        c('alice', 'read', doc({'level': 1}), T, 'tenant-scoped rule, in its tenant', tenant='acme'),
+        c('alice', 'read', doc({'level': 1}), F, 'tenant-scoped rule, another tenant'),
+        m('conditionSetRules.list', [{'permission': 'document:read'}], expect={'total': 1, 'data': [read_low_acme]}),
+        m('conditionSetRules.list', [{'userSet': 'engineers'}], 'ordered by userSet, resourceSet, permission',
+          expect={'total': 2, 'data': [{'resourceSet': 'low'}, {'resourceSet': 'own'}]}),
+        m('conditionSets.update', ['engineers', {'conditions': cmp('user.department', 'in', ['engineering', 'research'])}],
+          expect={'key': 'engineers', 'name': 'Engineers', 'conditions': {'user.department': {'in': ['engineering', 'research']}}}),
+        c({'key': 'r', 'attributes': {'department': 'research'}}, 'edit', doc({'ownerId': 'r'}), T, 'an update is read by the next check'),
+        m('conditionSets.update', ['engineers', {'type': 'resourceset'}], '422: type is fixed', expectError='validation'),
+        m('conditionSets.update', ['engineers', {'conditions': cmp('user.department', 'greater-than', 'a')}], '422: a bad update', expectError='validation'),
+        m('conditionSets.update', ['nope', {'name': 'x'}], '404', expectError='not_found'),
+        c({'key': 'r', 'attributes': {'department': 'research'}}, 'edit', doc({'ownerId': 'r'}), T, 'a refused update changed nothing'),
+        m('conditionSets.sync', ['engineers', {'type': 'resourceset', 'resourceType': 'document', 'conditions': {'allOf': []}}],
+          '409: its rules would not fit', expectError='conflict'),
+        m('conditionSets.sync', ['everyone', {'type': 'userset', 'conditions': {'allOf': []}}], 'sync creates',
+          expect={'key': 'everyone', 'type': 'userset', 'conditions': {'allOf': []}}, match='exact'),
+        m('conditionSets.sync', ['everyone', {'name': 'Everyone', 'type': 'userset', 'conditions': {'allOf': []}}], 'sync replaces',
+          expect={'key': 'everyone', 'name': 'Everyone'}),
+        m('users.deleteAttribute', ['department'], '409: engineers reads it', expectError='conflict'),
+        m('users.deleteAttribute', ['__proto__']),
+        m('users.deleteAttribute', ['__proto__'], 'idempotent'),
+        m('resources.deleteAttribute', ['document', 'level'], '409: low reads it', expectError='conflict'),
+        m('conditionSetRules.delete', [edit_own]),
+        m('conditionSetRules.delete', [edit_own], 'idempotent'),
+        c('alice', 'edit', doc({'ownerId': 'alice'}), F, 'the deleted rule no longer decides'),
+        m('conditionSets.delete', ['engineers'], 'takes its rules with it'),
+        m('conditionSets.delete', ['engineers'], 'idempotent'),
+        m('conditionSetRules.list', [{}], expect={'total': 0, 'data': []}),
+        c('alice', 'read', doc({'level': 1}), F, 'the cascaded rule no longer decides', tenant='acme'),
+        m('users.deleteAttribute', ['department'], 'no set reads it any more'),
+        m('users.listAttributes', [], expect=[], match='exact'),
+        m('conditionSetRules.create', [{'userSet': 'everyone', 'permission': 'document:read', 'resourceSet': 'low'}]),
+        m('conditionSetRules.create', [{'userSet': 'everyone', 'permission': 'document:delete', 'resourceSet': 'own'}]),
+        c('anyone', 'read', doc({'level': 0}), T, 'everyone may read low documents'),
+        m('resources.deleteAction', ['document', 'read'], 'deleting an action deletes the rules on its permission'),
+        m('conditionSetRules.list', [{}], expect={'total': 1, 'data': [{'permission': 'document:delete'}]}),
+        m('resources.delete', ['document'], 'deleting a type deletes its resourcesets and their rules'),
+        m('conditionSets.list', [{}], expect={'total': 1, 'data': [{'key': 'everyone'}]}),
+        m('conditionSetRules.list', [{}], expect={'total': 0, 'data': []}),
+        m('resources.create', [{'key': 'document', 'actions': ['read'], 'attributes': [{'key': 'level', 'type': 'number'}]}]),
+        c('anyone', 'read', doc({'level': 0}), F, 'a re-created type brings nothing back'),
+        # hostile keys and paths: plain data or 422, never an allow
+        m('conditionSets.create', [{'key': 'proto', 'type': 'userset', 'conditions': {'__proto__': {'equals': 1}}}],
+          '422: __proto__ is not a path', expectError='validation'),
+        m('conditionSets.create', [{'key': 'proto', 'type': 'userset', 'conditions': {'user.__proto__': {'exists': True}}}],
+          '422: user.__proto__ is not declared', expectError='validation'),
+        m('conditionSets.create', [{'key': 'proto', 'type': 'userset', 'conditions': {'allOf': [], 'constructor': {}}}],
+          '422: two keys in one node', expectError='validation'),
+        m('conditionSets.create', [{'key': 'ctx', 'type': 'userset', 'conditions': cmp('context.constructor.name', 'equals', 'Object')}]),
+        m('conditionSets.create', [{'key': 'ctx-proto', 'type': 'userset', 'conditions': cmp('context.__proto__.x', 'equals', 1)}]),
+        m('conditionSets.create', [{'key': '__proto__', 'type': 'resourceset', 'resourceType': 'document',
+                                    'conditions': cmp('resource.level', 'in', ['1', '2'])}],
+          '422: numeric-looking strings are not numbers', expectError='validation'),
+        m('conditionSets.create', [{'key': '__proto__', 'type': 'resourceset', 'resourceType': 'document', 'conditions': {'allOf': []}}],
+          'a set keyed __proto__', expect={'key': '__proto__'}),
+        m('conditionSetRules.create', [{'userSet': 'ctx', 'permission': 'document:read', 'resourceSet': '__proto__'}]),
+        m('conditionSetRules.create', [{'userSet': 'ctx-proto', 'permission': 'document:read', 'resourceSet': '__proto__'}]),
+        c('u', 'read', doc({}), F, 'context.constructor.name never reads the prototype', context={}),
+        c('u', 'read', doc({}), T, 'an own constructor key is plain data', context={'constructor': {'name': 'Object'}}),
+        c('u', 'read', doc({}), F, 'context.__proto__.x is not Object.prototype', context={'x': 1}),
+        c('u', 'read', doc({}), T, 'an own __proto__ key is plain data', context={'__proto__': {'x': 1}}),
+        c('u', 'read', doc({}), F, 'a numeric-looking string is not the number', context={'__proto__': {'x': '1'}}),
+        m('conditionSets.get', ['__proto__'], expect={'key': '__proto__', 'type': 'resourceset'}),
+    ]
+    return {'description': 'ABAC management API: user attributes, condition sets and rules written step by step (404/409/422, update/sync, list filters), cascades, hostile keys and paths',
+            'policy': policy, 'steps': steps}
+
+def management_validation_vector():
+    """Every 422 of the validation list through conditionSets.create (and update/sync), not a snapshot."""
+    base = {'resources': [{'key': 'document', 'actions': ['read'], 'attributes': [{'key': 'level', 'type': 'number'}, {'key': 'tags', 'type': 'array'}]},
+                          {'key': 'folder', 'actions': ['read'], 'attributes': [{'key': 'open', 'type': 'bool'}]}],
+            'userAttributes': [{'key': 'dept', 'type': 'string'}, {'key': 'age', 'type': 'number'}, {'key': 'since', 'type': 'time'}],
+            'conditionSets': [{'key': 'all', 'type': 'userset', 'conditions': {'allOf': []}},
+                              {'key': 'low', 'type': 'resourceset', 'resourceType': 'document', 'conditions': cmp('resource.level', 'less-than', 2)}],
+            'conditionSetRules': [{'userSet': 'all', 'permission': 'document:read', 'resourceSet': 'low'}]}
+    us = lambda cond: {'key': 'bad', 'type': 'userset', 'conditions': cond}
+    rs = lambda cond, rt='document': {'key': 'bad', 'type': 'resourceset', 'resourceType': rt, 'conditions': cond}
+    deep = cmp('user.dept', 'equals', 'x')
+    for _ in range(9):
+        deep = {'not': deep}
+    bad = [
+        ('unknown root', us(cmp('person.dept', 'equals', 'x'))),
+        ('undeclared user attribute', us(cmp('user.team', 'equals', 'x'))),
+        ('operator not defined for the type', us(cmp('user.dept', 'greater-than', 'x'))),
+        ('operator not defined for number', us(cmp('user.age', 'starts-with', '1'))),
+        ('unknown operator', us(cmp('user.dept', 'like', 'x'))),
+        ('operand of the wrong type', us(cmp('user.age', 'equals', '5'))),
+        ('in needs an array', us(cmp('user.dept', 'in', 'x'))),
+        ('exists needs a boolean', us(cmp('user.dept', 'exists', 'yes'))),
+        ('ref to a path of another type', us(cmp('user.dept', 'equals', {'ref': 'user.age'}))),
+        ('two paths in one comparison', us({'user.dept': {'equals': 'x'}, 'user.age': {'equals': 1}})),
+        ('two operators in one comparison', us({'user.dept': {'equals': 'x', 'not-equals': 'y'}})),
+        ('allOf must be an array', us({'allOf': cmp('user.dept', 'equals', 'x')})),
+        ('a userset cannot read resource.*', us(cmp('resource.level', 'equals', 1))),
+        ('a resourceset reads another type', rs(cmp('resource.open', 'equals', True))),
+        ('a resourceset compares user.* outside a ref', rs(cmp('user.dept', 'equals', 'x'))),
+        ('depth > 8', us(deep)),
+        ('> 64 comparisons', us({'anyOf': [cmp('user.age', 'equals', i) for i in range(65)]})),
+        ('operand array > 1000', us(cmp('user.age', 'in', list(range(1001))))),
+        ('a set over 16 KB', us(cmp('user.dept', 'in', ['x' * 20] * 900))),
+        ('time operand that is not a time', us(cmp('user.since', 'greater-than', 'yesterday'))),
+        ('userset with resourceType', {'key': 'bad', 'type': 'userset', 'resourceType': 'document', 'conditions': {'allOf': []}}),
+        ('resourceset without resourceType', {'key': 'bad', 'type': 'resourceset', 'conditions': {'allOf': []}}),
+        ('resourceset of an unknown type', rs({'allOf': []}, 'nope')),
+        ('unknown set type', {'key': 'bad', 'type': 'groupset', 'conditions': {'allOf': []}}),
+        ('unknown field of a set', {'key': 'bad', 'type': 'userset', 'conditions': {'allOf': []}, 'priority': 1}),
+        ('conditions that are not an object', us([cmp('user.dept', 'equals', 'x')])),
+        ('an empty key', dict(us({'allOf': []}), key='')),
+    ]
+    steps = []
+    for note, cset in bad:
+        steps.append({'op': 'conditionSets.create', 'args': [cset], 'expectError': 'validation', 'note': f'422: {note}'})
+    for note, cset in bad[:20]:
+        if cset['type'] != 'userset':
+            continue
+        steps.append({'op': 'conditionSets.update', 'args': ['all', {'conditions': cset['conditions']}], 'expectError': 'validation',
+                      'note': f'422 through update: {note}'})
+        steps.append({'op': 'conditionSets.sync', 'args': ['all', {'type': 'userset', 'conditions': cset['conditions']}],
+                      'expectError': 'validation', 'note': f'422 through sync: {note}'})
+    steps += [
+        {'op': 'conditionSets.create', 'args': [base['conditionSets'][0]], 'expectError': 'conflict', 'note': '409: duplicate set key'},
+        {'op': 'conditionSetRules.create', 'args': [{'userSet': 'nope', 'permission': 'document:read', 'resourceSet': 'low'}],
+         'expectError': 'not_found', 'note': '404: rule naming a missing set'},
+        {'op': 'conditionSetRules.create', 'args': [{'userSet': 'low', 'permission': 'document:read', 'resourceSet': 'low'}],
+         'expectError': 'validation', 'note': '422: rule with a resourceset as userSet'},
+        {'op': 'conditionSetRules.create', 'args': [{'userSet': 'all', 'permission': 'folder:read', 'resourceSet': 'low'}],
+         'expectError': 'validation', 'note': '422: rule permission on another type'},
+        {'op': 'conditionSetRules.create', 'args': [{'userSet': 'all', 'permission': 'document:fly', 'resourceSet': 'low'}],
+         'expectError': 'validation', 'note': '422: rule permission with an unknown action'},
+        {'op': 'conditionSetRules.create', 'args': [{'userSet': 'all', 'permission': 'document', 'resourceSet': 'low'}],
+         'expectError': 'validation', 'note': '422: a permission without an action'},
+        {'op': 'conditionSetRules.create', 'args': [base['conditionSetRules'][0]], 'expectError': 'conflict', 'note': '409: the same rule twice'},
+        {'op': 'conditionSetRules.create', 'args': [dict(base['conditionSetRules'][0], effect='deny')],
+         'expectError': 'validation', 'note': '422: unknown field of a rule'},
+        {'op': 'users.createAttribute', 'args': [{'key': 'x', 'type': 'date'}], 'expectError': 'validation', 'note': '422: bad user attribute type'},
+        {'op': 'conditionSets.list', 'args': [{}], 'note': 'every refused write changed nothing',
+         'expect': {'total': 2, 'data': [{'key': 'all', 'conditions': {'allOf': []}}, {'key': 'low'}]}},
+        {'op': 'check', 'note': 'and the rule still decides', 'expect': True,
+         'request': {'user': 'u', 'action': 'read', 'resource': {'type': 'document', 'attributes': {'level': 1}}}},
+    ]
+    return {'description': 'ABAC validation through the management API: every 422 of the condition and rule validation list on conditionSets.create (and update/sync), 404/409 of rules; a refused write changes nothing',
+            'policy': base, 'steps': steps}
+
 def write(name, vector):
     with open(os.path.join(OUT, name), 'w') as fh:
         json.dump(vector, fh, indent=1, ensure_ascii=False)
@@ -321,3 +520,5 @@ write('abac-resources.json', resource_vector())
 write('abac-sources.json', sources_vector())
 write('abac-cascades.json', cascades_vector())
 write('abac-validation.json', invalid_vector())
+write('abac-management.json', management_vector())
+write('abac-management-validation.json', management_validation_vector())

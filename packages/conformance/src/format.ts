@@ -79,7 +79,14 @@ export interface ExportStep extends StepBase {
 }
 
 /** Management groups of the target. */
-export type ManagementGroup = 'users' | 'tenants' | 'roles' | 'resources' | 'roleAssignments';
+export type ManagementGroup =
+  | 'users'
+  | 'tenants'
+  | 'roles'
+  | 'resources'
+  | 'roleAssignments'
+  | 'conditionSets'
+  | 'conditionSetRules';
 
 /** `"<group>.<method>"`, e.g. `"roles.addExtends"`, called as `target[group][method](...args)`. */
 export interface ManagementStep extends StepBase {
@@ -114,7 +121,8 @@ export interface ConformanceVector {
 /**
  * What a vector runs against: the `Pdp` operations (the engine itself, an
  * adapter over the `Permissio` client, or one over the HTTP server).
- * `export` is optional: export steps fail on a target without it.
+ * `export`, `conditionSets` and `conditionSetRules` are optional: a step
+ * that needs one fails on a target without it.
  */
 export type ConformanceTarget = Pick<
   Pdp,
@@ -132,4 +140,4 @@ export type ConformanceTarget = Pick<
   | 'roleAssignments'
   | 'load'
 > &
-  Partial<Pick<Pdp, 'export'>>;
+  Partial<Pick<Pdp, 'export' | 'conditionSets' | 'conditionSetRules'>>;

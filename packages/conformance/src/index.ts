@@ -1,4 +1,5 @@
 export { loadVectors, VECTORS_DIR } from './vectors.js';
+export { managementSetUpVariants, VIA_MANAGEMENT, withManagementSetUp } from './management-setup.js';
 export {
   runVectorSteps,
   registerConformanceTests,

@@ -31,7 +31,15 @@ export interface RunStats {
   checks: number;
 }
 
-const GROUPS = new Set(['users', 'tenants', 'roles', 'resources', 'roleAssignments']);
+const GROUPS = new Set([
+  'users',
+  'tenants',
+  'roles',
+  'resources',
+  'roleAssignments',
+  'conditionSets',
+  'conditionSetRules',
+]);
 
 /** Loads the vector's policy into `target`, then runs every step in order; throws {@link ConformanceFailure}. */
 export async function runVectorSteps(
@@ -110,7 +118,8 @@ async function perform(
     default: {
       const [group, method] = step.op.split('.');
       if (group === undefined || method === undefined || !GROUPS.has(group)) return fail(`unknown op ${step.op}`);
-      const api = target[group as keyof ConformanceTarget] as unknown as Record<string, unknown>;
+      const api = target[group as keyof ConformanceTarget] as unknown as Record<string, unknown> | undefined;
+      if (api === undefined) return fail(`the target has no ${group} (needed by ${step.op})`);
       const fn = api[method];
       if (typeof fn !== 'function') return fail(`unknown op ${step.op}`);
       return (fn as (...args: unknown[]) => unknown).apply(api, step.args);

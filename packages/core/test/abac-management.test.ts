@@ -15,18 +15,25 @@ describe('ABAC management on PDPs without it', () => {
     ).rejects.toMatchObject({ code: 'NOT_SUPPORTED' });
   });
 
-  it('HttpPdp declares user attributes unsupported without a request', async () => {
+  it('HttpPdp implements every ABAC group (no NOT_SUPPORTED); a bad path segment fails before any request', async () => {
     let requests = 0;
     const pdp = new HttpPdp({
-      config: new ConfigBuilder(TOKEN).withApiUrl('http://127.0.0.1:9').build(),
+      config: new ConfigBuilder(TOKEN)
+        .withApiUrl('http://127.0.0.1:9')
+        .withProjectId('p')
+        .withEnvironmentId('e')
+        .build(),
       fetch: (async () => {
         requests++;
         throw new Error('no request expected');
       }) as never,
     });
-    await expect(pdp.users.listAttributes()).rejects.toMatchObject({ code: 'NOT_SUPPORTED' });
-    await expect(pdp.users.createAttribute({ key: 'dept', type: 'string' })).rejects.toMatchObject({
-      code: 'NOT_SUPPORTED',
+    expect(pdp.conditionSets).toBeDefined();
+    expect(pdp.conditionSetRules).toBeDefined();
+    await expect((async () => pdp.conditionSets.get('\ud800'))()).rejects.toMatchObject({ code: 'VALIDATION_ERROR' });
+    await expect(pdp.users.deleteAttribute('\ud800')).rejects.toMatchObject({ code: 'VALIDATION_ERROR' });
+    await expect((async () => pdp.conditionSetRules.list({ userSet: '\ud800' }))()).rejects.toMatchObject({
+      code: 'VALIDATION_ERROR',
     });
     expect(requests).toBe(0);
   });

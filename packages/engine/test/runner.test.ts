@@ -50,6 +50,38 @@ describe('conformance runner', () => {
     await expect(runVectorSteps(createEngine(), { ...base, steps: [step] })).rejects.toBeInstanceOf(ConformanceFailure);
   });
 
+  it('runs condition set and rule steps, and fails them on a target without those groups', async () => {
+    const steps: ConformanceVector['steps'] = [
+      { op: 'conditionSets.create', args: [{ key: 'all', type: 'userset', conditions: { allOf: [] } }] },
+      {
+        op: 'conditionSets.create',
+        args: [{ key: 'any', type: 'resourceset', resourceType: 'd', conditions: { allOf: [] } }],
+      },
+      { op: 'conditionSetRules.create', args: [{ userSet: 'all', permission: 'd:r', resourceSet: 'any' }] },
+      { op: 'conditionSetRules.list', args: [{}], expect: { total: 1 } },
+      { op: 'check', request: { user: 'x', action: 'r', resource: 'd' }, expect: true },
+    ];
+    expect(await runVectorSteps(createEngine(), { ...base, steps })).toEqual({ steps: 5, checks: 1 });
+    // The engine's operations minus the two ABAC groups (as a PDP that lacks them).
+    const engine = createEngine();
+    const target = {
+      check: (r: Parameters<typeof engine.check>[0]) => engine.check(r),
+      checkDetailed: (r: Parameters<typeof engine.checkDetailed>[0]) => engine.checkDetailed(r),
+      bulkCheck: (r: Parameters<typeof engine.bulkCheck>[0]) => engine.bulkCheck(r),
+      checkPermissions: (r: Parameters<typeof engine.checkPermissions>[0]) => engine.checkPermissions(r),
+      getUserPermissions: (...a: Parameters<typeof engine.getUserPermissions>) => engine.getUserPermissions(...a),
+      grant: (r: Parameters<typeof engine.grant>[0]) => engine.grant(r),
+      revoke: (r: Parameters<typeof engine.revoke>[0]) => engine.revoke(r),
+      load: (s: Parameters<typeof engine.load>[0]) => engine.load(s),
+      users: engine.users,
+      tenants: engine.tenants,
+      roles: engine.roles,
+      resources: engine.resources,
+      roleAssignments: engine.roleAssignments,
+    };
+    await expect(runVectorSteps(target, { ...base, steps })).rejects.toThrow(/the target has no conditionSets/);
+  });
+
   it('classifies errors by class or by HTTP status', () => {
     expect(errorKind(new PermissioValidationError('x'))).toBe('validation');
     expect(errorKind(new PermissioNotFoundError('x'))).toBe('not_found');

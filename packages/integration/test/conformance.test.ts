@@ -3,7 +3,13 @@
  * over HTTP against a real local server — the same files, the same answers.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadVectors, registerConformanceTests, runVectorSteps, countCheckExpectations } from '@permissio/conformance';
+import {
+  countCheckExpectations,
+  loadVectors,
+  managementSetUpVariants,
+  registerConformanceTests,
+  runVectorSteps,
+} from '@permissio/conformance';
 import { Permissio } from '@permissio/core';
 import { createEngine } from '@permissio/engine';
 import type { PermissioServer } from '@permissio/server';
@@ -36,7 +42,8 @@ describe('conformance: new Permissio({ token, apiUrl }) against @permissio/serve
     await server?.close();
   });
 
-  for (const vector of vectors) {
+  // The vectors as written, then the ABAC ones with their conditions created through HttpPdp.
+  for (const vector of [...vectors, ...managementSetUpVariants(vectors)]) {
     it(`${vector.name}: ${vector.description}`, async () => {
       // Explicit ids for half the clients, auto-detected scope for the other half.
       const explicit = vector.name.length % 2 === 0;

@@ -37,6 +37,8 @@ export function clientTarget(permissio: Permissio): ConformanceTarget {
     roles: permissio.api.roles,
     resources: permissio.api.resources,
     roleAssignments: permissio.api.roleAssignments,
+    conditionSets: permissio.api.conditionSets,
+    conditionSetRules: permissio.api.conditionSetRules,
     load: (snapshot) => permissio.pdp.load(snapshot),
     export: () => permissio.pdp.export(),
   };

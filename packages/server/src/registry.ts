@@ -55,6 +55,14 @@ export const WRITE_OPS = new Set([
   'roleAssignments.unassign',
   'roleAssignments.bulkAssign',
   'roleAssignments.bulkUnassign',
+  'users.createAttribute',
+  'users.deleteAttribute',
+  'conditionSets.create',
+  'conditionSets.update',
+  'conditionSets.delete',
+  'conditionSets.sync',
+  'conditionSetRules.create',
+  'conditionSetRules.delete',
 ]);
 
 /** Calls engine method `op` (e.g. `users.create`) with `args`. */

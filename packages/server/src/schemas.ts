@@ -529,6 +529,84 @@ export const conditionSetRuleSchema = {
   },
 } as const satisfies JsonSchema;
 
+// ---------------------------------------------------------------- conditions (ABAC)
+
+/** A declared user attribute as answered (condition paths `user.<key>`). */
+export const userAttributeSchema = { ...resourceAttributeSchema } as const satisfies JsonSchema;
+/** Body of `POST P/user_attributes`. */
+export const userAttributeCreateSchema = { ...resourceAttributeCreateSchema } as const satisfies JsonSchema;
+
+/**
+ * A condition tree. Recursive, so the schema only says "a JSON object": the
+ * engine validates the tree at write time (depth, operators, operand types,
+ * declared attributes, sizes) and its 422 names the set and the JSON path.
+ */
+export const conditionSchema = {
+  type: 'object',
+  description:
+    'allOf / anyOf / not / {"<path>": {"<operator>": operand}} (docs/MODEL.md, "Conditions"); validated by the engine.',
+} as const satisfies JsonSchema;
+
+const conditionSetType = { type: 'string', enum: ['userset', 'resourceset'] } as const;
+const conditionSetName = { type: 'string', maxLength: 256 } as const;
+
+/** Body of `POST P/condition_sets`. */
+export const conditionSetCreateSchema = {
+  type: 'object',
+  required: ['key', 'type', 'conditions'],
+  additionalProperties: false,
+  properties: {
+    key: keySchema,
+    name: conditionSetName,
+    type: conditionSetType,
+    resourceType: { ...keySchema, description: 'Required for, and only for, a resourceset.' },
+    conditions: conditionSchema,
+  },
+} as const satisfies JsonSchema;
+
+/** Body of `PATCH P/condition_sets/{key}` (type and resourceType are fixed: delete and re-create). */
+export const conditionSetUpdateSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { name: conditionSetName, conditions: conditionSchema },
+} as const satisfies JsonSchema;
+
+/** Body of `PUT P/condition_sets/{key}` (upsert; the key is the path's). */
+export const conditionSetSyncSchema = {
+  type: 'object',
+  required: ['type', 'conditions'],
+  additionalProperties: false,
+  properties: {
+    name: conditionSetName,
+    type: conditionSetType,
+    resourceType: { ...keySchema, description: 'Required for, and only for, a resourceset.' },
+    conditions: conditionSchema,
+  },
+} as const satisfies JsonSchema;
+
+/** Body of `POST P/condition_set_rules` and `POST P/condition_set_rules/delete`. */
+export const conditionSetRuleCreateSchema = {
+  type: 'object',
+  required: ['userSet', 'permission', 'resourceSet'],
+  additionalProperties: false,
+  properties: {
+    userSet: keySchema,
+    permission: permissionSchema,
+    resourceSet: keySchema,
+    tenant: { ...keySchema, description: 'Only checks in this tenant; absent: every tenant.' },
+  },
+} as const satisfies JsonSchema;
+
+/** Query of `GET P/condition_set_rules`. */
+export const conditionSetRulesQuerySchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { ...pageParams, userSet: keySchema, resourceSet: keySchema, permission: permissionSchema },
+} as const satisfies JsonSchema;
+
+export const conditionSetPageSchema = pageSchema(conditionSetSchema);
+export const conditionSetRulePageSchema = pageSchema(conditionSetRuleSchema);
+
 export const policySnapshotSchema = {
   type: 'object',
   description: 'The policy snapshot format of docs/MODEL.md (engine `load`/`export`, server `--seed`).',
@@ -635,6 +713,17 @@ export const componentSchemas: Record<string, JsonSchema> = {
   ResourceTypePage: resourceTypePageSchema,
   RoleAssignmentPage: roleAssignmentPageSchema,
   RoleAssignmentDetailedPage: roleAssignmentDetailedPageSchema,
+  UserAttribute: userAttributeSchema,
+  UserAttributeCreate: userAttributeCreateSchema,
+  Condition: conditionSchema,
+  ConditionSet: conditionSetSchema,
+  ConditionSetCreate: conditionSetCreateSchema,
+  ConditionSetUpdate: conditionSetUpdateSchema,
+  ConditionSetSync: conditionSetSyncSchema,
+  ConditionSetPage: conditionSetPageSchema,
+  ConditionSetRule: conditionSetRuleSchema,
+  ConditionSetRuleCreate: conditionSetRuleCreateSchema,
+  ConditionSetRulePage: conditionSetRulePageSchema,
   PolicySnapshot: policySnapshotSchema,
   Health: healthSchema,
   ApiKeyScope: apiKeyScopeSchema,

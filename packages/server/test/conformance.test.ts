@@ -1,10 +1,17 @@
 /** The conformance vectors of @permissio/conformance, run against the server over real HTTP. */
-import { countCheckExpectations, loadVectors, registerConformanceTests } from '@permissio/conformance';
+import {
+  countCheckExpectations,
+  loadVectors,
+  managementSetUpVariants,
+  registerConformanceTests,
+} from '@permissio/conformance';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type PermissioServer } from '../src/index.js';
 import { httpTarget } from './http-target.js';
 
+// The vectors as written, then the ABAC ones with their conditions created through the REST routes.
 const vectors = loadVectors();
+const all = [...vectors, ...managementSetUpVariants(vectors)];
 const keyFor = (i: number) => `permis_key_conformance_${i}_0123456789abcdef`;
 const scopeFor = (i: number) => ({ projectId: `conformance-${i}`, environmentId: 'test' });
 
@@ -17,7 +24,7 @@ beforeAll(async () => {
     port: 0,
     database: ':memory:',
     rateLimits: false,
-    apiKeys: vectors.map((_, i) => ({ key: keyFor(i), ...scopeFor(i) })),
+    apiKeys: all.map((_, i) => ({ key: keyFor(i), ...scopeFor(i) })),
   });
 });
 afterAll(() => server.close());
@@ -33,7 +40,7 @@ registerConformanceTests(
   { describe, it },
   {
     name: 'conformance over HTTP',
-    vectors,
+    vectors: all,
     createTarget: () => {
       const i = next++;
       return httpTarget(server.url, keyFor(i), scopeFor(i));

@@ -4,7 +4,6 @@
  * one; this exists so the server can run the vectors on its own.)
  */
 import { PermissioError } from '@permissio/core';
-import type { AttributeDeclaration } from '@permissio/core';
 import { apiErrorFromStatus } from '@permissio/core/internal';
 import type { ConformanceTarget } from '@permissio/conformance';
 
@@ -66,11 +65,9 @@ export function httpTarget(
       delete: (k) => call('DELETE', `/users/${e(k)}`),
       sync: (k, u) => call('PUT', `/users/${e(k)}`, u),
       getTenants: (k) => call('GET', `/users/${e(k)}/tenants`),
-      // No REST routes for declared user attributes yet: the vectors set them up through the snapshot.
-      listAttributes: async () =>
-        (await call<{ userAttributes: AttributeDeclaration[] }>('GET', '/snapshot')).userAttributes,
-      createAttribute: () => Promise.reject(new Error('no REST route for user attributes yet')),
-      deleteAttribute: () => Promise.reject(new Error('no REST route for user attributes yet')),
+      listAttributes: () => call('GET', '/user_attributes'),
+      createAttribute: (a) => call('POST', '/user_attributes', a),
+      deleteAttribute: (k) => call('DELETE', `/user_attributes/${e(k)}`),
     },
     tenants: {
       list: list('/tenants'),
@@ -108,6 +105,19 @@ export function httpTarget(
       listAttributes: (t) => call('GET', `/resources/${e(t)}/attributes`),
       createAttribute: (t, a) => call('POST', `/resources/${e(t)}/attributes`, a),
       deleteAttribute: (t, k) => call('DELETE', `/resources/${e(t)}/attributes/${e(k)}`),
+    },
+    conditionSets: {
+      list: list('/condition_sets'),
+      get: (k) => call('GET', `/condition_sets/${e(k)}`),
+      create: (set) => call('POST', '/condition_sets', set),
+      update: (k, u) => call('PATCH', `/condition_sets/${e(k)}`, u),
+      delete: (k) => call('DELETE', `/condition_sets/${e(k)}`),
+      sync: (k, set) => call('PUT', `/condition_sets/${e(k)}`, set),
+    },
+    conditionSetRules: {
+      list: list('/condition_set_rules'),
+      create: (rule) => call('POST', '/condition_set_rules', rule),
+      delete: (rule) => call('POST', '/condition_set_rules/delete', rule),
     },
     roleAssignments: {
       assign: (a) => call('POST', '/role_assignments', a),

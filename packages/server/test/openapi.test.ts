@@ -104,6 +104,36 @@ const samples: Record<string, Sample> = {
   'roleAssignments.unassign': { body: assignment },
   'roleAssignments.bulkAssign': { body: { assignments: [{ user: 'alice@example.com', role: 'viewer' }, assignment] } },
   'roleAssignments.bulkUnassign': { body: { assignments: [assignment] } },
+  'users.listAttributes': {},
+  'users.createAttribute': { body: { key: 'walk-attr', type: 'number' } },
+  'users.deleteAttribute': { params: { key: 'walk-attr' } },
+  'conditionSets.list': { query: { page: '1', perPage: '5', search: 'walk' } },
+  'conditionSets.create': {
+    body: { key: 'walk-set', name: 'Walk', type: 'userset', conditions: { 'user.email': { 'starts-with': 'alice' } } },
+  },
+  'conditionSets.get': { params: { key: 'walk-set' } },
+  'conditionSets.update': {
+    params: { key: 'walk-set' },
+    body: {
+      conditions: { anyOf: [{ 'user.email': { 'starts-with': 'alice' } }, { 'user.key': { equals: 'team/bob' } }] },
+    },
+  },
+  'conditionSets.sync': {
+    params: { key: 'walk-docs' },
+    body: {
+      type: 'resourceset',
+      resourceType: 'document',
+      conditions: { 'resource.title': { equals: { ref: 'user.key' } } },
+    },
+  },
+  'conditionSets.delete': { params: { key: 'walk-set' } },
+  'conditionSetRules.list': { query: { userSet: 'walk-set', page: '1', perPage: '10' } },
+  'conditionSetRules.create': {
+    body: { userSet: 'walk-set', permission: 'document:read', resourceSet: 'walk-docs', tenant: 'acme' },
+  },
+  'conditionSetRules.delete': {
+    body: { userSet: 'walk-set', permission: 'document:read', resourceSet: 'walk-docs', tenant: 'acme' },
+  },
   'snapshot.export': {},
   'snapshot.load': { body: POLICY },
 };

@@ -17,9 +17,16 @@ import { consoleLogger, type Logger } from '../logger.js';
 import { assertWellFormed } from '../validation.js';
 import { MAX_DECISION_BYTES, type FetchFunction, type PermissioConfig } from '../options.js';
 import type {
+  AttributeDeclaration,
   CheckPermissionsRequest,
   CheckPermissionsResult,
   CheckRequest,
+  ConditionSet,
+  ConditionSetRule,
+  ConditionSetRuleFilter,
+  ConditionSetRulesOperations,
+  ConditionSetsOperations,
+  ConditionSetUpdate,
   Decision,
   GrantRequest,
   ListParams,
@@ -52,7 +59,6 @@ import type {
   UserUpdate,
   UsersOperations,
 } from '../types.js';
-import { unsupported } from '../management.js';
 import { DECISION_REASONS } from '../types.js';
 import { SDK_VERSION } from '../version.js';
 import { Transport, malformed, type TransportRequest } from './transport.js';
@@ -111,6 +117,8 @@ export class HttpPdp implements Pdp {
   readonly roles: RolesOperations;
   readonly resources: ResourcesOperations;
   readonly roleAssignments: RoleAssignmentsOperations;
+  readonly conditionSets: ConditionSetsOperations;
+  readonly conditionSetRules: ConditionSetRulesOperations;
 
   constructor(options: HttpPdpOptions) {
     const { config } = options;
@@ -132,6 +140,8 @@ export class HttpPdp implements Pdp {
     this.roles = this.#roles();
     this.resources = this.#resources();
     this.roleAssignments = this.#roleAssignments();
+    this.conditionSets = this.#conditionSets();
+    this.conditionSetRules = this.#conditionSetRules();
   }
 
   // ------------------------------------------------------------ plumbing
@@ -322,10 +332,12 @@ export class HttpPdp implements Pdp {
     return {
       ...this.#crud<User, UserCreate, UserUpdate, UserSync>('users'),
       getTenants: (key) => this.#m<Tenant[]>('GET', `/users/${enc(key)}/tenants`),
-      // The server has no REST routes for declared user attributes yet (load them with a snapshot).
-      listAttributes: async () => unsupported('user attributes'),
-      createAttribute: async () => unsupported('user attributes'),
-      deleteAttribute: async () => unsupported('user attributes'),
+      listAttributes: () => this.#m<AttributeDeclaration[]>('GET', '/user_attributes'),
+      // POST create is not idempotent (409 on a repeat): never retried.
+      createAttribute: (attribute) => this.#m<AttributeDeclaration>('POST', '/user_attributes', attribute, false),
+      deleteAttribute: async (key) => {
+        await this.#m('DELETE', `/user_attributes/${enc(key)}`);
+      },
     };
   }
 
@@ -365,6 +377,33 @@ export class HttpPdp implements Pdp {
         this.#m<ResourceAttribute>('POST', `/resources/${enc(type)}/attributes`, attribute, false),
       deleteAttribute: async (type, key) => {
         await this.#m('DELETE', `/resources/${enc(type)}/attributes/${enc(key)}`);
+      },
+    };
+  }
+
+  #conditionSets(): ConditionSetsOperations {
+    return this.#crud<ConditionSet, ConditionSet, ConditionSetUpdate, Omit<ConditionSet, 'key'>>('condition_sets');
+  }
+
+  #conditionSetRules(): ConditionSetRulesOperations {
+    type Filter = ConditionSetRuleFilter & Omit<ListParams, 'search'>;
+    return {
+      list: (filter?: Filter) =>
+        this.#m<Page<ConditionSetRule>>(
+          'GET',
+          `/condition_set_rules${query({
+            userSet: filter?.userSet,
+            resourceSet: filter?.resourceSet,
+            permission: filter?.permission,
+            page: filter?.page,
+            perPage: filter?.perPage,
+          })}`,
+        ),
+      // POST create is not idempotent (409 on an identical rule): never retried.
+      create: (rule) => this.#m<ConditionSetRule>('POST', '/condition_set_rules', rule, false),
+      // Delete by value: idempotent, so retried.
+      delete: async (rule) => {
+        await this.#m('POST', '/condition_set_rules/delete', rule);
       },
     };
   }

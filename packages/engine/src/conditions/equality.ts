@@ -1,24 +1,32 @@
 /**
  * Structural equality of JSON values (`equals` on `array`, `json`,
  * `object`): same kind, arrays element by element, objects with the same own
- * keys and equal values. Recursion depth is bounded by the caller: operands
- * are validated to a fixed nesting depth, and a value is only walked as deep
- * as the operand it is compared with.
+ * keys and equal values. Iterative (an explicit stack, no recursion): with a
+ * `ref`, both sides come from the check, whose values are not depth-bounded,
+ * so a 100k-deep pair must cost time, never the call stack.
  */
 export function jsonEquals(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!jsonEquals(a[i], b[i])) return false;
-    return true;
-  }
-  if (Array.isArray(b)) return false;
-  const keys = Object.keys(a);
-  if (keys.length !== Object.keys(b).length) return false;
-  for (const key of keys) {
-    if (!Object.hasOwn(b, key)) return false;
-    if (!jsonEquals((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key])) return false;
+  const stack: unknown[] = [a, b];
+  while (stack.length > 0) {
+    const y = stack.pop();
+    const x = stack.pop();
+    if (x === y) continue;
+    if (typeof x !== 'object' || typeof y !== 'object' || x === null || y === null) return false;
+    if (Array.isArray(x)) {
+      if (!Array.isArray(y) || x.length !== y.length) return false;
+      for (let i = x.length - 1; i >= 0; i--) stack.push(x[i], y[i]);
+      continue;
+    }
+    if (Array.isArray(y)) return false;
+    const keys = Object.keys(x);
+    if (keys.length !== Object.keys(y).length) return false;
+    for (let i = keys.length - 1; i >= 0; i--) {
+      const key = keys[i] as string;
+      if (!Object.hasOwn(y, key)) return false;
+      stack.push((x as Record<string, unknown>)[key], (y as Record<string, unknown>)[key]);
+    }
   }
   return true;
 }

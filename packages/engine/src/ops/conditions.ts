@@ -36,6 +36,12 @@ export function listUserAttributes(state: State): AttributeDeclaration[] {
 
 export function createUserAttribute(state: State, input: AttributeDeclaration): AttributeDeclaration {
   const parsed = parseAttribute(input);
+  // Closed like the REST body: a misspelt field is an error, not silently dropped.
+  for (const field of Object.keys(input)) {
+    if (field !== 'key' && field !== 'type') {
+      throw invalid(`Invalid user attribute: unknown field \`${field}\`; a declaration has key and type.`, { field });
+    }
+  }
   if (state.conditions.userAttributes.has(parsed.key)) {
     throw conflict(`User attribute ${JSON.stringify(parsed.key)} already exists.`, { attribute: parsed.key });
   }

@@ -5,6 +5,7 @@
  * them with Fastify and `openapi.ts` writes them down.
  */
 import { checkRoutes } from './checks.js';
+import { conditionRoutes } from './conditions.js';
 import { grantRoutes } from './grants.js';
 import { resourceRoutes } from './resources.js';
 import { roleAssignmentRoutes } from './role-assignments.js';
@@ -27,5 +28,6 @@ export const routes: readonly RouteDef[] = [
   ...roleRoutes,
   ...resourceRoutes,
   ...roleAssignmentRoutes,
+  ...conditionRoutes,
   ...snapshotRoutes,
 ];
