@@ -30,7 +30,7 @@ import type {
   UserPermissions,
 } from '@permissio/core';
 import { compareKeys } from './closure.js';
-import { matchConditionRule } from './condition-check.js';
+import { matchConditionRule, matchConditionRuleOn } from './condition-check.js';
 import type { ConditionResource } from './condition-check.js';
 import type { State, TenantGrants } from './state.js';
 import type { UriCache } from './uri-cache.js';
@@ -102,17 +102,14 @@ export function check(state: State, uris: UriCache, request: CheckRequest): bool
   }
   // Rule 5 (condition rules): one property read when the policy has none.
   if (action !== undefined && state.conditions.index !== undefined) {
-    const target: ConditionResource = {
-      type: type as string,
-      key: key as string | undefined,
-      uri: ancestors === undefined ? undefined : ancestors[ancestors.length - 1],
-      attributes: typeof resource === 'object' ? (resource as { attributes?: unknown }).attributes : undefined,
-    };
-    const rule = matchConditionRule(
+    const rule = matchConditionRuleOn(
       state,
       request.user,
       user as string,
-      target,
+      type as string,
+      key as string | undefined,
+      ancestors === undefined ? undefined : ancestors[ancestors.length - 1],
+      typeof resource === 'object' ? (resource as { attributes?: unknown }).attributes : undefined,
       tenant as string,
       action.permission,
       request.context,
