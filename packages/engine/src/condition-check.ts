@@ -20,7 +20,7 @@
 import type { Attributes, CheckContext, ConditionSetRule } from '@permissio/core';
 import { findRuleIn } from './conditions/rule-index.js';
 import type { EvalInput } from './conditions/index.js';
-import type { State } from './state.js';
+import type { State, TenantRecord, UserRecord } from './state.js';
 
 /** The resource of a check, validated. */
 export interface ConditionResource {
@@ -47,6 +47,8 @@ export function matchConditionRule(
 ): ConditionSetRule | undefined {
   return matchConditionRuleOn(
     state,
+    null,
+    null,
     checkUser,
     user,
     resource.type,
@@ -59,9 +61,14 @@ export function matchConditionRule(
   );
 }
 
-/** {@link matchConditionRule} with the resource's fields passed one by one (no object per check). */
+/**
+ * {@link matchConditionRule} with the resource's fields passed one by one (no object per check), and the
+ * stored user and tenant records when the caller already looked them up (`null`: look them up here).
+ */
 export function matchConditionRuleOn(
   state: State,
+  storedUser: UserRecord | undefined | null,
+  storedTenant: TenantRecord | undefined | null,
   checkUser: unknown,
   user: string,
   type: string,
@@ -78,7 +85,7 @@ export function matchConditionRuleOn(
   if (rules === undefined) return undefined;
   const reuse = !busy;
   const frame = reuse ? shared : new Frame();
-  frame.fill(state, checkUser, user, type, key, uri, attributes, tenant, context);
+  frame.fill(state, storedUser, storedTenant, checkUser, user, type, key, uri, attributes, tenant, context);
   if (reuse) busy = true;
   try {
     return findRuleIn(index, rules, tenant, frame as unknown as EvalInput);
@@ -139,6 +146,8 @@ class Frame {
 
   fill(
     state: State,
+    storedUser: UserRecord | undefined | null,
+    storedTenant: TenantRecord | undefined | null,
     checkUser: unknown,
     user: string,
     type: string,
@@ -148,7 +157,7 @@ class Frame {
     tenant: string,
     context: unknown,
   ): void {
-    const stored = state.users.get(user);
+    const stored = storedUser === null ? state.users.get(user) : storedUser;
     const u = this.user;
     u.key = user;
     u.state = state;
@@ -174,7 +183,7 @@ class Frame {
     r.uri = uri;
     r.attributes = bag(attributes);
     this.tenant.key = tenant;
-    this.tenant.attributes = state.tenants.get(tenant)?.attributes;
+    this.tenant.attributes = (storedTenant === null ? state.tenants.get(tenant) : storedTenant)?.attributes;
     this.context = bag(context) as CheckContext | undefined;
   }
 

@@ -120,8 +120,12 @@ export function buildConditionRuleIndex(
   const byPermission = new Map<string, PermissionRules>();
   for (const [permission, bucket] of flat) {
     bucket.sort(compareRules);
-    const groups: { userSet: number; matches: ConditionEvaluator<EvalInput>; rules: IndexedRule[]; filtered: boolean }[] =
-      [];
+    const groups: {
+      userSet: number;
+      matches: ConditionEvaluator<EvalInput>;
+      rules: IndexedRule[];
+      filtered: boolean;
+    }[] = [];
     for (const entry of bucket) {
       const last = groups[groups.length - 1];
       if (last !== undefined && last.userSet === entry.userSet) last.rules.push(entry);
