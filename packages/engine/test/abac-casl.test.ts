@@ -23,7 +23,10 @@ describe('ABAC agrees with CASL on the bench policy', () => {
     expect(result.allowed).toBeGreaterThan(200);
     expect(result.allowed).toBeLessThan(1_800);
     // On failure this prints the first disagreement with its inputs (user, attributes, action, resource).
-    expect({ count: result.disagreements.length, first: result.disagreements[0] }).toEqual({ count: 0, first: undefined });
+    expect({ count: result.disagreements.length, first: result.disagreements[0] }).toEqual({
+      count: 0,
+      first: undefined,
+    });
   });
 
   it('detects a CASL side that differs from the policy (the comparison can fail)', async () => {
