@@ -50,6 +50,15 @@ export function compileIR(ir: ConditionIR): Evaluator {
 
 function allOf(children: Evaluator[]): Evaluator {
   if (children.length === 1) return children[0] as Evaluator;
+  if (children.length === 2) {
+    const [a, b] = children as [Evaluator, Evaluator];
+    return function allOfTwo(input) {
+      const x = a(input);
+      if (x === FALSE) return FALSE;
+      const y = b(input);
+      return y < x ? y : x;
+    };
+  }
   return function allOf(input) {
     let result: Tri = TRUE;
     for (const child of children) {
@@ -63,6 +72,15 @@ function allOf(children: Evaluator[]): Evaluator {
 
 function anyOf(children: Evaluator[]): Evaluator {
   if (children.length === 1) return children[0] as Evaluator;
+  if (children.length === 2) {
+    const [a, b] = children as [Evaluator, Evaluator];
+    return function anyOfTwo(input) {
+      const x = a(input);
+      if (x === TRUE) return TRUE;
+      const y = b(input);
+      return y > x ? y : x;
+    };
+  }
   return function anyOf(input) {
     let result: Tri = FALSE;
     for (const child of children) {
@@ -92,7 +110,15 @@ function compare(
         return value === literal ? TRUE : FALSE;
       };
     }
-    if (op === 'in' && (kind === 'string' || kind === 'scalar')) {
+    if (op === 'in' && kind === 'string') {
+      const set = literal as ReadonlySet<unknown>;
+      return function inStrings(input) {
+        const value = get(input);
+        if (typeof value !== 'string') return UNKNOWN;
+        return set.has(value) ? TRUE : FALSE;
+      };
+    }
+    if (op === 'in' && kind === 'scalar') {
       const set = literal as ReadonlySet<unknown>;
       return function inLiteral(input) {
         const value = normalize(get(input));
@@ -110,6 +136,19 @@ function compare(
     };
   }
   const getRef = operand.path.get;
+  if ((op === 'equals' || op === 'not-equals') && (kind === 'string' || kind === 'number' || kind === 'bool')) {
+    // The hot ref case (e.g. resource.ownerId equals user.key): both sides must be of the kind, no normalisation.
+    const type = kind === 'bool' ? 'boolean' : kind;
+    const same = op === 'equals' ? TRUE : FALSE;
+    const different = op === 'equals' ? FALSE : TRUE;
+    return function equalsRef(input) {
+      const value = get(input);
+      if (typeof value !== type || (type === 'number' && !Number.isFinite(value))) return UNKNOWN;
+      const other = getRef(input);
+      if (typeof other !== type || (type === 'number' && !Number.isFinite(other))) return UNKNOWN;
+      return value === other ? same : different;
+    };
+  }
   const normalizeRef = refNormalizer(operandNeed(op, kind), kind);
   const test = refTest(op, kind);
   return function compareRef(input) {
