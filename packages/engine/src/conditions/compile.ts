@@ -56,7 +56,7 @@ function allOf(children: Evaluator[]): Evaluator {
       const x = a(input);
       if (x === FALSE) return FALSE;
       const y = b(input);
-      return y < x ? y : x;
+      return Math.min(x, y) as Tri;
     };
   }
   return function allOf(input) {
@@ -78,7 +78,7 @@ function anyOf(children: Evaluator[]): Evaluator {
       const x = a(input);
       if (x === TRUE) return TRUE;
       const y = b(input);
-      return y > x ? y : x;
+      return Math.max(x, y) as Tri;
     };
   }
   return function anyOf(input) {
