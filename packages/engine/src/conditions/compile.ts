@@ -22,12 +22,21 @@ type Test = (value: unknown, operand: unknown) => boolean;
 
 const { TRUE, FALSE, UNKNOWN } = Tri;
 
-export function compileIR(ir: ConditionIR): Evaluator {
+/**
+ * Compiles `ir`. With `known`, a comparison that is a child (or grandchild …)
+ * of a root `allOf` chain and known TRUE by the caller (a userset's
+ * discriminator, when the rule index let the set through on its value) is
+ * left out: the result is the condition's value given that comparison is TRUE.
+ */
+export function compileIR(ir: ConditionIR, known?: ConditionIR): Evaluator {
+  if (known !== undefined && ir === known) return alwaysTrue;
   switch (ir.kind) {
-    case 'allOf':
-      return allOf(ir.children.map(compileIR));
+    case 'allOf': {
+      const children = known === undefined ? ir.children : ir.children.filter((child) => child !== known);
+      return allOf(children.map((child) => compileIR(child, known)));
+    }
     case 'anyOf':
-      return anyOf(ir.children.map(compileIR));
+      return anyOf(ir.children.map((child) => compileIR(child)));
     case 'not': {
       const child = compileIR(ir.child);
       return function not(input) {
@@ -46,6 +55,10 @@ export function compileIR(ir: ConditionIR): Evaluator {
     default:
       return compare(ir.path.get, ir.op, ir.valueKind, ir.operand);
   }
+}
+
+function alwaysTrue(): Tri {
+  return TRUE;
 }
 
 function allOf(children: Evaluator[]): Evaluator {

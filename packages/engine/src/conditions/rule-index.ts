@@ -134,6 +134,11 @@ export function buildConditionRuleIndex(
         groups.push({ userSet: entry.userSet, matches, rules: [entry], filtered: false });
       }
     }
+    for (const group of groups) {
+      // A filtered group is tried only when its discriminator's value let it through: that comparison is TRUE.
+      const set = list[group.userSet] as CompiledConditionSet;
+      if (set.discriminator !== undefined && set.evaluateRest !== undefined) group.matches = set.evaluateRest;
+    }
     const filters = new Map<string, { get: (input: EvalInput) => unknown; byValue: Map<unknown, number[]> }>();
     groups.forEach((group, position) => {
       const discriminator = list[group.userSet]?.discriminator;
