@@ -138,13 +138,12 @@ const vsRbac = median(ratios.rbac);
 const vsCasl = median(ratios.casl);
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const row = (label: string, values: readonly number[], m: number) =>
-  `| ${label.padEnd(52)} | ${fmt(m).padStart(12)} | ${fmt(Math.min(...values)).padStart(10)}–${fmt(Math.max(...values)).padEnd(10)} |`;
-const [load1] = [median(loads)];
+  `| ${label.padEnd(52)} | ${fmt(m).padStart(17)} | ${fmt(Math.min(...values)).padStart(10)}–${fmt(Math.max(...values)).padEnd(10)} |`;
 console.log(
   `ABAC policy: ${USERS.toLocaleString()} users, ${bench.sets.length} condition sets, ${bench.rules.length} rules` +
     `; RBAC policy: ${USERS.toLocaleString()} users, 20 roles, 100 tenants`,
 );
-console.log(`ABAC load (createEngine of the snapshot): ${load1.toFixed(0)} ms (median of 5)`);
+console.log(`ABAC load (createEngine of the snapshot): ${median(loads).toFixed(0)} ms (median of 5)`);
 console.log(
   `allowed: ABAC ${await share(abac, bench.requests)}%, RBAC ${await share(rbac, rbacRequests)}%; ` +
     `CASL agreement on ${agreement.checks.toLocaleString()} sampled checks (${agreement.allowed} allowed): ` +
@@ -157,8 +156,8 @@ console.log(
     .map((n) => n.toFixed(2))
     .join(' ')}; ${ROUNDS} rounds`,
 );
-console.log(`| measure                                              | checks/s (median) | range of rounds       |`);
-console.log(`|------------------------------------------------------|--------------|-----------------------|`);
+console.log(`| measure                                              | checks/s (median) | rounds (min–max)      |`);
+console.log(`|------------------------------------------------------|-------------------|-----------------------|`);
 console.log(row('RBAC tenant-role (Permissio.check)', rounds.rbac, med.rbac));
 console.log(row('ABAC condition rules, rule 5 (Permissio.check)', rounds.abac, med.abac));
 console.log(row('CASL defineAbility per request + ability.can (sync)', rounds.casl, med.casl));
