@@ -13,6 +13,7 @@
  * ratios (so a load spike hits both sides of a ratio alike).
  *
  * Run: node --conditions=@permissio/source --import tsx bench/abac.bench.ts [rounds]
+ * (RBAC_IN_ORDER=1: RBAC requests in user order, as this bench had them before, for comparison)
  */
 import { Permissio } from '@permissio/core';
 import type { CheckResource, PolicySnapshot } from '@permissio/core';
@@ -45,12 +46,24 @@ interface Req {
   resource: string | CheckResource;
   tenant?: string;
 }
-const rbacRequests: Req[] = Array.from({ length: 10_000 }, (_, n) => ({
+const inOrder: Req[] = Array.from({ length: 10_000 }, (_, n) => ({
   user: bench.userKeys[n % USERS] as string,
   action: pick(ACTIONS),
   resource: pick(TYPES),
   tenant: `tenant-${n % 100}`,
 }));
+// Visited in random order, like the ABAC requests (users drawn at random): in index order, consecutive checks
+// would read neighbouring entries and RBAC alone would get the benefit of the hardware prefetcher.
+const RBAC_IN_ORDER = process.env.RBAC_IN_ORDER === '1';
+const rbacRequests: Req[] = RBAC_IN_ORDER ? inOrder : shuffle(inOrder);
+function shuffle<T>(list: readonly T[]): T[] {
+  const out = [...list];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [out[i], out[j]] = [out[j] as T, out[i] as T];
+  }
+  return out;
+}
 
 const median = (values: readonly number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -158,7 +171,7 @@ console.log(
 );
 console.log(`| measure                                              | checks/s (median) | rounds (min–max)      |`);
 console.log(`|------------------------------------------------------|-------------------|-----------------------|`);
-console.log(row('RBAC tenant-role (Permissio.check)', rounds.rbac, med.rbac));
+console.log(row(`RBAC tenant-role (Permissio.check)${RBAC_IN_ORDER ? ', users in order' : ''}`, rounds.rbac, med.rbac));
 console.log(row('ABAC condition rules, rule 5 (Permissio.check)', rounds.abac, med.abac));
 console.log(row('CASL defineAbility per request + ability.can (sync)', rounds.casl, med.casl));
 const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
