@@ -163,8 +163,8 @@ class Frame {
     u.state = state;
     u.tenant = tenant;
     u.cachedRoles = undefined;
-    if (typeof checkUser === 'object' && checkUser !== null) {
-      const passed = checkUser as Record<string, unknown>;
+    const passed = bag(checkUser);
+    if (passed !== undefined) {
       u.email = text(passed.email) ?? stored?.email;
       u.firstName = text(passed.firstName) ?? stored?.firstName;
       u.lastName = text(passed.lastName) ?? stored?.lastName;
