@@ -130,14 +130,12 @@ export function buildConditionRuleIndex(
       const last = groups[groups.length - 1];
       if (last !== undefined && last.userSet === entry.userSet) last.rules.push(entry);
       else {
-        const matches = (list[entry.userSet] as CompiledConditionSet).evaluate;
+        // A userset with a discriminator is tried only when the discriminator's value let it through (below):
+        // that comparison is then TRUE, so the rest of the condition decides.
+        const set = list[entry.userSet] as CompiledConditionSet;
+        const matches = set.discriminator === undefined ? set.evaluate : (set.evaluateRest ?? set.evaluate);
         groups.push({ userSet: entry.userSet, matches, rules: [entry], filtered: false });
       }
-    }
-    for (const group of groups) {
-      // A filtered group is tried only when its discriminator's value let it through: that comparison is TRUE.
-      const set = list[group.userSet] as CompiledConditionSet;
-      if (set.discriminator !== undefined && set.evaluateRest !== undefined) group.matches = set.evaluateRest;
     }
     const filters = new Map<string, { get: (input: EvalInput) => unknown; byValue: Map<unknown, number[]> }>();
     groups.forEach((group, position) => {
