@@ -83,11 +83,12 @@ export function matchConditionRuleOn(
   if (index === undefined) return undefined;
   const rules = index.byPermission.get(permission);
   if (rules === undefined) return undefined;
+  // Marked busy before filling: reading the check's user may run a getter that calls back into the engine.
   const reuse = !busy;
   const frame = reuse ? shared : new Frame();
-  frame.fill(state, storedUser, storedTenant, checkUser, user, type, key, uri, attributes, tenant, context);
   if (reuse) busy = true;
   try {
+    frame.fill(state, storedUser, storedTenant, checkUser, user, type, key, uri, attributes, tenant, context);
     return findRuleIn(index, rules, tenant, frame as unknown as EvalInput);
   } finally {
     if (reuse) {

@@ -69,6 +69,28 @@ describe('the reusable condition frame', () => {
     expect(inner).toEqual([true, true]);
   });
 
+  it('a check made while the outer check reads its user (a getter on the check user) does not disturb it', () => {
+    const engine = createEngine(policy);
+    const inner: boolean[] = [];
+    const user = {
+      key: 'bob',
+      get email() {
+        inner.push(
+          engine.check({
+            user: 'alice',
+            action: 'read',
+            resource: { type: 'document', key: 'x', attributes: { ownerId: 'alice' } },
+          }),
+        );
+        return undefined;
+      },
+    };
+    // Bob neither owns d1 (alice does) nor is an engineer: denied, whatever the inner check (alice) did meanwhile.
+    const resource = { type: 'document', key: 'd1', attributes: { ownerId: 'alice' } };
+    expect(engine.check({ user, action: 'read', resource })).toBe(false);
+    expect(inner).toEqual([true]);
+  });
+
   it('check-time user attributes of one check do not carry over to the next', () => {
     const engine = createEngine(policy);
     const resource = { type: 'document', key: 'd1', attributes: { ownerId: 'someone-else' } };
