@@ -19,7 +19,7 @@
  * unknown user → unknown resource type → unknown action is reported before
  * `no_matching_grant` (an unknown tenant is `no_matching_grant`).
  */
-import { DEFAULT_TENANT, PermissioValidationError, isValidKey, parseResourceInstance } from '@permissio/core';
+import { DEFAULT_TENANT, PermissioValidationError, parseResourceInstance } from '@permissio/core';
 import { assertKey, parsePermission } from '@permissio/core/internal';
 import type {
   CheckPermissionsRequest,
@@ -30,9 +30,10 @@ import type {
   UserPermissions,
 } from '@permissio/core';
 import { compareKeys } from './closure.js';
-import { matchConditionRule } from './condition-check.js';
+import { matchConditionRule, matchConditionRuleOn } from './condition-check.js';
 import type { ConditionResource } from './condition-check.js';
-import type { State, TenantGrants } from './state.js';
+import { isValidKeyFast } from './key-check.js';
+import type { State, TenantGrants, TenantRecord, UserRecord } from './state.js';
 import type { UriCache } from './uri-cache.js';
 import { invalid } from './values.js';
 
@@ -68,7 +69,7 @@ export function check(state: State, uris: UriCache, request: CheckRequest): bool
     throw invalid('Invalid resource: expected a resource type or {type, key?, uri?, tenant?}.');
   }
   const user = userKeyOf(request.user);
-  if (key !== undefined && !isValidKey(key)) assertKey(key, 'instance key');
+  if (key !== undefined && !isValidKeyFast(key)) assertKey(key, 'instance key');
   const ancestors = uri === undefined ? undefined : uris.ancestors(uri);
 
   const action = state.resources.get(type as string)?.actions.get(request.action);
@@ -96,23 +97,27 @@ export function check(state: State, uris: UriCache, request: CheckRequest): bool
     assertKey(type, 'resource type');
     assertKey(request.action, 'action');
   }
+  // The stored user and tenant (null: not looked up here), handed to rule 5 so it does not look them up again.
+  let storedUser: UserRecord | undefined | null = null;
+  let storedTenant: TenantRecord | undefined | null = null;
   if (held === undefined) {
-    if (!state.users.has(user as string)) assertKey(user, 'user');
-    if (!state.tenants.has(tenant as string)) assertKey(tenant, 'tenant');
+    storedUser = state.users.get(user as string);
+    if (storedUser === undefined) assertKey(user, 'user');
+    storedTenant = state.tenants.get(tenant as string);
+    if (storedTenant === undefined) assertKey(tenant, 'tenant');
   }
   // Rule 5 (condition rules): one property read when the policy has none.
   if (action !== undefined && state.conditions.index !== undefined) {
-    const target: ConditionResource = {
-      type: type as string,
-      key: key as string | undefined,
-      uri: ancestors === undefined ? undefined : ancestors[ancestors.length - 1],
-      attributes: typeof resource === 'object' ? (resource as { attributes?: unknown }).attributes : undefined,
-    };
-    const rule = matchConditionRule(
+    const rule = matchConditionRuleOn(
       state,
+      storedUser,
+      storedTenant,
       request.user,
       user as string,
-      target,
+      type as string,
+      key as string | undefined,
+      ancestors === undefined ? undefined : ancestors[ancestors.length - 1],
+      typeof resource === 'object' ? (resource as { attributes?: unknown }).attributes : undefined,
       tenant as string,
       action.permission,
       request.context,

@@ -38,18 +38,29 @@ const sets = [
   },
 ].map((s) => compileConditionSet(s, CATALOG));
 
-/** Wraps each set's evaluator with a call counter. */
+/** Wraps each set's evaluators (whole condition, and without its discriminator) with one call counter. */
 function counted(list: CompiledConditionSet[]): { sets: CompiledConditionSet[]; calls: Map<string, number> } {
   const calls = new Map<string, number>();
+  const count = (key: string) => calls.set(key, (calls.get(key) ?? 0) + 1);
   return {
     calls,
-    sets: list.map((s) => ({
-      ...s,
-      evaluate: (i) => {
-        calls.set(s.set.key, (calls.get(s.set.key) ?? 0) + 1);
-        return s.evaluate(i);
-      },
-    })),
+    sets: list.map((s) => {
+      const rest = s.evaluateRest;
+      return {
+        ...s,
+        evaluate: (i) => {
+          count(s.set.key);
+          return s.evaluate(i);
+        },
+        evaluateRest:
+          rest === undefined
+            ? undefined
+            : (i) => {
+                count(s.set.key);
+                return rest(i);
+              },
+      };
+    }),
   };
 }
 
@@ -156,6 +167,13 @@ describe('index = naive scan (property)', () => {
     notOps: { not: { 'user.dept': { equals: 'ops' } } },
     anyDept: { anyOf: [{ 'user.dept': { equals: 'eng' } }, { 'user.level': { in: [1, 2] } }] },
     ctx: { 'context.ip': { in: ['a', 'b'] } },
+    // The discriminator (dept in …) two allOf levels down, next to a not: the index evaluates the rest only.
+    deep: {
+      allOf: [
+        { allOf: [{ 'user.level': { 'less-than': 4 } }, { 'user.dept': { in: ['ops', 'hr'] } }] },
+        { not: { 'user.admin': { equals: true } } },
+      ],
+    },
   };
   const RESOURCESETS: Record<string, unknown> = {
     pub: { 'resource.public': { equals: true } },
@@ -233,6 +251,36 @@ describe('index = naive scan (property)', () => {
       { numRuns: 1000 },
     );
   });
+  it('same when every userset is discriminated on one path (the index tries only the groups of that value)', () => {
+    const dept = ['eng', 'engOrOps', 'engSenior', 'deep'];
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(
+          rule.filter((r) => dept.includes(r.userSet)),
+          { minLength: 1, maxLength: 12, selector: (r) => JSON.stringify(r) },
+        ),
+        fc.array(fc.tuple(evalInput, anyOf('document:read', 'document:edit'), anyOf('t1', 't2', 'default')), {
+          minLength: 1,
+          maxLength: 10,
+        }),
+        (rules, checks) => {
+          const index = buildConditionRuleIndex(compiled, rules);
+          const sorted = [...rules].sort(order);
+          for (const [i, permission, tenant] of checks) {
+            const naive = sorted.find(
+              (r) =>
+                r.permission === permission &&
+                (r.tenant === undefined || r.tenant === tenant) &&
+                byKey.get(r.userSet)?.evaluate(i) === 1 &&
+                byKey.get(r.resourceSet)?.evaluate(i) === 1,
+            );
+            expect(findMatchingRule(index, permission, tenant, i)).toEqual(naive);
+          }
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
   it('usersets with an equals/in discriminator are skipped without evaluation', () => {
     const { sets: spied, calls } = counted(compiled);
     const index = buildConditionRuleIndex(
@@ -240,6 +288,7 @@ describe('index = naive scan (property)', () => {
       Object.keys(USERSETS).map((userSet) => ({ userSet, permission: 'document:read', resourceSet: 'pub' })),
     );
     findMatchingRule(index, 'document:read', 'default', input({ user: { dept: 'hr', level: 7 } }));
-    expect([...calls.keys()].sort()).toEqual(['anyDept', 'notOps', 'pub']);
+    // deep's discriminator (dept in [ops, hr]) lets 'hr' through: only its rest is evaluated.
+    expect([...calls.keys()].sort()).toEqual(['anyDept', 'deep', 'notOps', 'pub']);
   });
 });

@@ -22,12 +22,21 @@ type Test = (value: unknown, operand: unknown) => boolean;
 
 const { TRUE, FALSE, UNKNOWN } = Tri;
 
-export function compileIR(ir: ConditionIR): Evaluator {
+/**
+ * Compiles `ir`. With `known`, a comparison that is a child (or grandchild …)
+ * of a root `allOf` chain and known TRUE by the caller (a userset's
+ * discriminator, when the rule index let the set through on its value) is
+ * left out: the result is the condition's value given that comparison is TRUE.
+ */
+export function compileIR(ir: ConditionIR, known?: ConditionIR): Evaluator {
+  if (known !== undefined && ir === known) return alwaysTrue;
   switch (ir.kind) {
-    case 'allOf':
-      return allOf(ir.children.map(compileIR));
+    case 'allOf': {
+      const children = known === undefined ? ir.children : ir.children.filter((child) => child !== known);
+      return allOf(children.map((child) => compileIR(child, known)));
+    }
     case 'anyOf':
-      return anyOf(ir.children.map(compileIR));
+      return anyOf(ir.children.map((child) => compileIR(child)));
     case 'not': {
       const child = compileIR(ir.child);
       return function not(input) {
@@ -48,8 +57,21 @@ export function compileIR(ir: ConditionIR): Evaluator {
   }
 }
 
+function alwaysTrue(): Tri {
+  return TRUE;
+}
+
 function allOf(children: Evaluator[]): Evaluator {
   if (children.length === 1) return children[0] as Evaluator;
+  if (children.length === 2) {
+    const [a, b] = children as [Evaluator, Evaluator];
+    return function allOfTwo(input) {
+      const x = a(input);
+      if (x === FALSE) return FALSE;
+      const y = b(input);
+      return Math.min(x, y) as Tri;
+    };
+  }
   return function allOf(input) {
     let result: Tri = TRUE;
     for (const child of children) {
@@ -63,6 +85,15 @@ function allOf(children: Evaluator[]): Evaluator {
 
 function anyOf(children: Evaluator[]): Evaluator {
   if (children.length === 1) return children[0] as Evaluator;
+  if (children.length === 2) {
+    const [a, b] = children as [Evaluator, Evaluator];
+    return function anyOfTwo(input) {
+      const x = a(input);
+      if (x === TRUE) return TRUE;
+      const y = b(input);
+      return Math.max(x, y) as Tri;
+    };
+  }
   return function anyOf(input) {
     let result: Tri = FALSE;
     for (const child of children) {
@@ -92,7 +123,15 @@ function compare(
         return value === literal ? TRUE : FALSE;
       };
     }
-    if (op === 'in' && (kind === 'string' || kind === 'scalar')) {
+    if (op === 'in' && kind === 'string') {
+      const set = literal as ReadonlySet<unknown>;
+      return function inStrings(input) {
+        const value = get(input);
+        if (typeof value !== 'string') return UNKNOWN;
+        return set.has(value) ? TRUE : FALSE;
+      };
+    }
+    if (op === 'in' && kind === 'scalar') {
       const set = literal as ReadonlySet<unknown>;
       return function inLiteral(input) {
         const value = normalize(get(input));
@@ -110,6 +149,19 @@ function compare(
     };
   }
   const getRef = operand.path.get;
+  if ((op === 'equals' || op === 'not-equals') && (kind === 'string' || kind === 'number' || kind === 'bool')) {
+    // The hot ref case (e.g. resource.ownerId equals user.key): both sides must be of the kind, no normalisation.
+    const type = kind === 'bool' ? 'boolean' : kind;
+    const same = op === 'equals' ? TRUE : FALSE;
+    const different = op === 'equals' ? FALSE : TRUE;
+    return function equalsRef(input) {
+      const value = get(input);
+      if (typeof value !== type || (type === 'number' && !Number.isFinite(value))) return UNKNOWN;
+      const other = getRef(input);
+      if (typeof other !== type || (type === 'number' && !Number.isFinite(other))) return UNKNOWN;
+      return value === other ? same : different;
+    };
+  }
   const normalizeRef = refNormalizer(operandNeed(op, kind), kind);
   const test = refTest(op, kind);
   return function compareRef(input) {

@@ -26,6 +26,11 @@ export interface CompiledConditionSet {
   readonly uses: AttributeUses;
   /** A comparison the set cannot be TRUE without (usersets; lets the rule index skip sets cheaply). */
   readonly discriminator?: Discriminator | undefined;
+  /**
+   * With a discriminator: the condition compiled without it, for a set the rule index let through on the
+   * discriminator's value (the comparison is then TRUE, so the set's value is this one's).
+   */
+  readonly evaluateRest?: ConditionEvaluator<EvalInput> | undefined;
 }
 
 const FIELDS: ReadonlySet<string> = new Set(['key', 'name', 'type', 'resourceType', 'conditions']);
@@ -78,5 +83,7 @@ export function compileConditionSet(input: unknown, catalog: AttributeCatalog | 
   const set: ConditionSet = { key, type: scope.setType, conditions: cloneJson(conditions) as Condition };
   if (typeof name === 'string') set.name = name;
   if (scope.resourceType !== undefined) set.resourceType = scope.resourceType;
-  return { set, evaluate: compileIR(ir), uses, discriminator: discriminatorOf(ir) };
+  const discriminator = discriminatorOf(ir);
+  const evaluateRest = discriminator === undefined ? undefined : compileIR(ir, discriminator.node);
+  return { set, evaluate: compileIR(ir), uses, discriminator, evaluateRest };
 }

@@ -15,6 +15,8 @@ export interface Discriminator {
   readonly get: (input: EvalInput) => unknown;
   /** The set can be TRUE only when the path's value is one of these (SameValueZero). */
   readonly values: ReadonlySet<unknown>;
+  /** The comparison itself: TRUE exactly when the path's value is one of `values`. */
+  readonly node: ConditionIR;
 }
 
 export function discriminatorOf(ir: ConditionIR): Discriminator | undefined {
@@ -28,7 +30,9 @@ export function discriminatorOf(ir: ConditionIR): Discriminator | undefined {
   if (ir.kind !== 'compare' || ir.operand.kind !== 'literal') return undefined;
   const { valueKind: kind, op } = ir;
   if (kind !== 'string' && kind !== 'number' && kind !== 'bool' && kind !== 'scalar') return undefined;
-  if (op === 'equals') return { path: ir.path.text, get: ir.path.get, values: new Set([ir.operand.value]) };
-  if (op === 'in') return { path: ir.path.text, get: ir.path.get, values: ir.operand.value as ReadonlySet<unknown> };
+  if (op === 'equals') return { path: ir.path.text, get: ir.path.get, values: new Set([ir.operand.value]), node: ir };
+  if (op === 'in') {
+    return { path: ir.path.text, get: ir.path.get, values: ir.operand.value as ReadonlySet<unknown>, node: ir };
+  }
   return undefined;
 }

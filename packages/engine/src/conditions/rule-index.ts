@@ -13,6 +13,7 @@ import { PermissioValidationError } from '@permissio/core';
 import { parsePermission } from '@permissio/core/internal';
 import type { CompiledConditionSet } from './condition-set.js';
 import { Tri } from './tri.js';
+import type { ConditionEvaluator } from './tri.js';
 import type { ConditionSetRule, EvalInput } from './types.js';
 
 interface IndexedRule {
@@ -25,6 +26,8 @@ interface IndexedRule {
 /** The rules of one permission that share a userset, in order. */
 interface RuleGroup {
   readonly userSet: number;
+  /** The userset's compiled condition. */
+  readonly matches: ConditionEvaluator<EvalInput>;
   readonly rules: readonly IndexedRule[];
   /** The userset has a discriminator: the group is tried only when a filter marked it in this call. */
   readonly filtered: boolean;
@@ -37,9 +40,14 @@ interface GroupFilter {
 }
 
 /** The rules of one permission. */
-interface PermissionRules {
+export interface PermissionRules {
   readonly groups: readonly RuleGroup[];
   readonly filters: readonly GroupFilter[];
+  /**
+   * When every group is filtered by one and the same path (the usual shape), that filter: the groups a
+   * check tries are then exactly its list for the path's value, already in order.
+   */
+  readonly only: GroupFilter | undefined;
   /** groupStamp[g] equals the call's epoch when a filter let group g through. */
   readonly groupStamp: Float64Array;
 }
@@ -112,11 +120,22 @@ export function buildConditionRuleIndex(
   const byPermission = new Map<string, PermissionRules>();
   for (const [permission, bucket] of flat) {
     bucket.sort(compareRules);
-    const groups: { userSet: number; rules: IndexedRule[]; filtered: boolean }[] = [];
+    const groups: {
+      userSet: number;
+      matches: ConditionEvaluator<EvalInput>;
+      rules: IndexedRule[];
+      filtered: boolean;
+    }[] = [];
     for (const entry of bucket) {
       const last = groups[groups.length - 1];
       if (last !== undefined && last.userSet === entry.userSet) last.rules.push(entry);
-      else groups.push({ userSet: entry.userSet, rules: [entry], filtered: false });
+      else {
+        // A userset with a discriminator is tried only when the discriminator's value let it through (below):
+        // that comparison is then TRUE, so the rest of the condition decides.
+        const set = list[entry.userSet] as CompiledConditionSet;
+        const matches = set.discriminator === undefined ? set.evaluate : (set.evaluateRest ?? set.evaluate);
+        groups.push({ userSet: entry.userSet, matches, rules: [entry], filtered: false });
+      }
     }
     const filters = new Map<string, { get: (input: EvalInput) => unknown; byValue: Map<unknown, number[]> }>();
     groups.forEach((group, position) => {
@@ -134,9 +153,12 @@ export function buildConditionRuleIndex(
         else positions.push(position);
       }
     });
+    const filterList = [...filters.values()];
+    const everyFiltered = groups.every((group) => group.filtered);
     byPermission.set(permission, {
       groups,
-      filters: [...filters.values()],
+      filters: filterList,
+      only: filterList.length === 1 && everyFiltered ? filterList[0] : undefined,
       groupStamp: new Float64Array(groups.length),
     });
   }
@@ -174,8 +196,29 @@ export function findMatchingRule(
 ): ConditionSetRule | undefined {
   const rules = index.byPermission.get(permission);
   if (rules === undefined) return undefined;
+  return findRuleIn(index, rules, tenant, input);
+}
+
+/** {@link findMatchingRule} with the permission's rules already looked up. */
+export function findRuleIn(
+  index: ConditionRuleIndex,
+  rules: PermissionRules,
+  tenant: string,
+  input: EvalInput,
+): ConditionSetRule | undefined {
   const epoch = ++index.epoch;
-  const { groups, filters, groupStamp } = rules;
+  const { groups, only } = rules;
+  if (only !== undefined) {
+    // One discriminating path for every group: try exactly the groups its value lets through, in order.
+    const passed = only.byValue.get(only.get(input));
+    if (passed === undefined) return undefined;
+    for (let i = 0; i < passed.length; i++) {
+      const found = tryGroup(index, groups[passed[i] as number] as RuleGroup, tenant, epoch, input);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+  const { filters, groupStamp } = rules;
   for (const filter of filters) {
     const passed = filter.byValue.get(filter.get(input));
     if (passed !== undefined) for (const position of passed) groupStamp[position] = epoch;
@@ -183,16 +226,31 @@ export function findMatchingRule(
   for (let position = 0; position < groups.length; position++) {
     const group = groups[position] as RuleGroup;
     if (group.filtered && groupStamp[position] !== epoch) continue;
-    // Each userset heads exactly one group of a permission: evaluated at most once, and only if a rule applies.
-    let userMatched: boolean | undefined;
-    for (const entry of group.rules) {
-      if (entry.tenant !== undefined && entry.tenant !== tenant) continue;
-      if (userMatched === undefined) {
-        userMatched = (index.sets[group.userSet] as CompiledConditionSet).evaluate(input) === Tri.TRUE;
-      }
-      if (!userMatched) break;
-      if (result(index, entry.resourceSet, epoch, input) === Tri.TRUE) return entry.rule;
+    const found = tryGroup(index, group, tenant, epoch, input);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+/** The group's first rule that applies in `tenant` and whose sets match, or undefined. */
+function tryGroup(
+  index: ConditionRuleIndex,
+  group: RuleGroup,
+  tenant: string,
+  epoch: number,
+  input: EvalInput,
+): ConditionSetRule | undefined {
+  // Each userset heads exactly one group of a permission: evaluated at most once, and only if a rule applies.
+  let userMatched = false;
+  const rules = group.rules;
+  for (let i = 0; i < rules.length; i++) {
+    const entry = rules[i] as IndexedRule;
+    if (entry.tenant !== undefined && entry.tenant !== tenant) continue;
+    if (!userMatched) {
+      if (group.matches(input) !== Tri.TRUE) return undefined;
+      userMatched = true;
     }
+    if (result(index, entry.resourceSet, epoch, input) === Tri.TRUE) return entry.rule;
   }
   return undefined;
 }
