@@ -53,7 +53,8 @@ function text(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-function evalInput(
+/** The input a condition is evaluated on (also used by plan.ts, with a resource that has no key, URI or attributes). */
+export function evalInput(
   state: State,
   checkUser: unknown,
   user: string,

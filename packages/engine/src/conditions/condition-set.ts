@@ -8,6 +8,7 @@ import { compileIR } from './compile.js';
 import { discriminatorOf } from './discriminator.js';
 import type { Discriminator } from './discriminator.js';
 import { cloneJson } from './equality.js';
+import type { ConditionIR } from './ir.js';
 import { isPlainObject, MAX_SET_BYTES, utf8Length } from './limits.js';
 import { asResolvedCatalog } from './paths.js';
 import type { ResolvedCatalog } from './paths.js';
@@ -26,6 +27,8 @@ export interface CompiledConditionSet {
   readonly uses: AttributeUses;
   /** A comparison the set cannot be TRUE without (usersets; lets the rule index skip sets cheaply). */
   readonly discriminator?: Discriminator | undefined;
+  /** The validated condition (data filtering partially evaluates it, see plan.ts). */
+  readonly ir: ConditionIR;
 }
 
 const FIELDS: ReadonlySet<string> = new Set(['key', 'name', 'type', 'resourceType', 'conditions']);
@@ -78,5 +81,5 @@ export function compileConditionSet(input: unknown, catalog: AttributeCatalog | 
   const set: ConditionSet = { key, type: scope.setType, conditions: cloneJson(conditions) as Condition };
   if (typeof name === 'string') set.name = name;
   if (scope.resourceType !== undefined) set.resourceType = scope.resourceType;
-  return { set, evaluate: compileIR(ir), uses, discriminator: discriminatorOf(ir) };
+  return { set, evaluate: compileIR(ir), uses, discriminator: discriminatorOf(ir), ir };
 }
