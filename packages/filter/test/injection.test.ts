@@ -33,7 +33,7 @@ db.exec('CREATE TABLE docs (key TEXT PRIMARY KEY, uri TEXT, owner TEXT, tags TEX
 const insert = db.prepare('INSERT INTO docs (key, uri, owner, tags) VALUES (?, ?, ?, ?)');
 const rows = [...NASTY, ...DECOYS].map((v, i) => ({
   key: v,
-  uri: `/r/${encodeURIComponent(v.replace(/\u0000/g, ''))}${i % 2 === 0 ? '/child' : ''}`,
+  uri: `/r/${encodeURIComponent(v.split('\u0000').join(''))}${i % 2 === 0 ? '/child' : ''}`,
   owner: v,
   tags: [v],
 }));
