@@ -235,8 +235,15 @@ function scalarLeaf(b: Builder, l: Leaf): void {
       uris.forEach((uri, i) => {
         if (i > 0) b.text(' OR ');
         const below = uri === '/' ? '/' : `${uri}/`;
-        b.text('(').column(l.field).text(' = ').param(uri).text(' OR (').column(l.field);
-        b.text(' LIKE ')
+        b.text('(').column(l.field).text(' = ').param(uri).text(' OR (');
+        if (b.dialect === 'sqlite') {
+          // Every URI below starts with `<uri>/`, so it sorts in [`<uri>/`, `<uri>0`) ('0' follows '/'):
+          // a range an index on the column can serve. The LIKE and the exact prefix test decide.
+          b.column(l.field).text(' >= ').param(below).text(' AND ').column(l.field).text(' < ');
+          b.param(`${below.slice(0, -1)}0`).text(' AND ');
+        }
+        b.column(l.field)
+          .text(' LIKE ')
           .param(`${escapeLike(below)}%`)
           .text(" ESCAPE '\\'");
         // SQLite's LIKE ignores ASCII case: the prefix test keeps the match exact.
