@@ -13,6 +13,7 @@ import { compareAll, sqliteRunner } from './support/differential.js';
 import type { Tally } from './support/differential.js';
 import { generateWorld, mulberry32 } from './support/generate.js';
 import type { Rand, World } from './support/generate.js';
+import { POSTGRES_URL, postgresTable } from './support/postgres.js';
 import { createTable } from './support/sqlite.js';
 
 async function run(world: World, users: number): Promise<Tally> {
@@ -67,3 +68,30 @@ describe('check == toPredicate(plan) == toSql(plan) on SQLite', () => {
     expect(kinds.never).toBeGreaterThan(0);
   });
 });
+
+// PostgreSQL: runs when PERMISSIO_TEST_POSTGRES_URL names a database (see test/support/postgres.ts), skipped otherwise.
+describe.skipIf(POSTGRES_URL === undefined || POSTGRES_URL === '')(
+  'check == toSql(plan, postgres) on PostgreSQL',
+  () => {
+    it('agrees on a generated policy and 2,000 rows, 50 users × 3 actions', async () => {
+      const world = generateWorld(mulberry32(5), 50, 2000);
+      const engine = createEngine(world.snapshot);
+      const table = await postgresTable(world.rows);
+      if (table === undefined) throw new Error('PERMISSIO_TEST_POSTGRES_URL is set but no table was created');
+      try {
+        const tally = await compareAll(
+          engine,
+          world,
+          (s, action) => engine.plan(s.user, action, 'doc', { tenant: s.tenant, context: s.context }),
+          { postgres: table.runner },
+          50,
+          'postgres',
+        );
+        expectAgreement(tally);
+        expect(tally.allowed).toBeGreaterThan(0);
+      } finally {
+        await table.close();
+      }
+    });
+  },
+);
