@@ -9,6 +9,7 @@ import { createEngine } from '@permissio/engine';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { toPredicate, toSql } from '../src/index.js';
+import { POSTGRES_URL, postgresTable } from './support/postgres.js';
 
 const NASTY = [
   "o'brien",
@@ -134,5 +135,32 @@ describe('injection', () => {
     });
     const plan = engine.plan('u', 'read', 'doc');
     expect(selected(plan)).toEqual([...valid].sort());
+  });
+});
+
+// The same hostile values on PostgreSQL, when PERMISSIO_TEST_POSTGRES_URL names one (skipped otherwise).
+describe.skipIf(!POSTGRES_URL)('injection on PostgreSQL', () => {
+  it('every hostile value selects exactly its rows', async () => {
+    const pgRows = rows.filter((r) => !r.key.includes('\u0000')); // PostgreSQL text cannot hold NUL
+    const table = await postgresTable(pgRows.map((r) => ({ key: r.key, uri: r.uri, owner: r.owner, tags: r.tags })));
+    if (table === undefined) throw new Error('no PostgreSQL table');
+    try {
+      for (const [name, shape] of Object.entries(shapes)) {
+        for (const value of NASTY.filter((v) => !v.includes('\u0000'))) {
+          const plan = conditional(shape(value));
+          const { sql, params } = toSql(plan, { columns: { ...COLUMNS, key: 'docs.key' }, dialect: 'postgres' });
+          const got = (await table.runner(sql, params)).sort();
+          const predicate = toPredicate(plan);
+          expect(got, `${name} ${JSON.stringify(value)}`).toEqual(
+            pgRows
+              .filter((r) => predicate(r))
+              .map((r) => r.key)
+              .sort(),
+          );
+        }
+      }
+    } finally {
+      await table.close();
+    }
   });
 });
