@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
-const published = ['core', 'engine', 'server', 'express', 'fastify', 'hono', 'nestjs'];
+const published = ['core', 'engine', 'server', 'express', 'fastify', 'hono', 'nestjs', 'filter'];
 const dir = mkdtempSync(join(tmpdir(), 'permissio-smoke-'));
 const run = (cmd, args, cwd) =>
   execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
@@ -43,6 +43,7 @@ try {
           typescript: '~5.9.3',
           '@types/node': '^20.19.0',
           '@types/express': '^5.0.0',
+          'drizzle-orm': '^0.45.0',
         },
         overrides: tarballs,
       },
@@ -79,6 +80,8 @@ try {
     '@permissio/fastify': ['default', 'requirePermission', 'resourceFromPath'],
     '@permissio/hono': ['permissio', 'requirePermission', 'resourceFromPath'],
     '@permissio/nestjs': ['PermissioModule', 'RequirePermission', 'PermissioScope', 'resourceFromPath'],
+    '@permissio/filter': ['toSql', 'toPredicate', 'PermissioFilterError'],
+    '@permissio/filter/drizzle': ['toDrizzle'],
   };
   const checks = Object.entries(expectations);
   writeFileSync(
@@ -111,11 +114,15 @@ try {
     "import permissioPlugin from '@permissio/fastify';",
     "import { permissio as honoPermissio } from '@permissio/hono';",
     "import { PermissioModule } from '@permissio/nestjs';",
+    "import { toSql, toPredicate, type ResourcePlan } from '@permissio/filter';",
+    "import { toDrizzle } from '@permissio/filter/drizzle';",
     'const client = new Permissio({ pdp: createEngine() });',
     "const resource: CheckResource = { type: 'document', key: 'doc-1' };",
     "const decision: Promise<Decision> = client.checkDetailed('alice', 'read', resource);",
     "const allowed: Promise<boolean> = client.check('alice', 'read', resource);",
-    "export const all = [decision, allowed, startServer, permissio({ client, user: () => 'alice' }), requirePermission('read', 'document'), permissioPlugin, honoPermissio, PermissioModule];",
+    "const plan: ResourcePlan = { kind: 'conditional', filter: { field: 'owner', op: 'eq', value: 'alice' } };",
+    "const where: string = toSql(plan, { columns: { owner: 'owner_id' }, dialect: 'sqlite' }).sql;",
+    "export const all = [where, toPredicate(plan), toDrizzle, decision, allowed, startServer, permissio({ client, user: () => 'alice' }), requirePermission('read', 'document'), permissioPlugin, honoPermissio, PermissioModule];",
   ].join('\n');
   writeFileSync(join(dir, 'consumer.mts'), tsSource);
   writeFileSync(join(dir, 'consumer.cts'), tsSource);

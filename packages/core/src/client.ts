@@ -9,6 +9,7 @@ import { HttpPdp } from './http/http-pdp.js';
 import { consoleLogger, type Logger } from './logger.js';
 import { createManagementApi, type ManagementApi, type OrNull, type Runner } from './management.js';
 import { resolveOptions, type PermissioOptions } from './options.js';
+import { planOf } from './plan.js';
 import { RequestScope, type RequestScopeOptions } from './scope.js';
 import type {
   AssignOptions,
@@ -21,6 +22,8 @@ import type {
   Decision,
   GrantRequest,
   Pdp,
+  PlanOptions,
+  ResourcePlan,
   RoleAssignment,
   UserPermissions,
 } from './types.js';
@@ -179,6 +182,28 @@ export class Permissio<TThrow extends boolean = true> implements AsyncDisposable
     options?: { tenant?: string },
   ): Promise<OrNull<UserPermissions, TThrow>> {
     return this.#run('getUserPermissions', () => this.#pdp.getUserPermissions(user, resourceUri, options));
+  }
+
+  /**
+   * Which resources of `resourceType` may `user` do `action` on? Resolves a
+   * {@link ResourcePlan}: `always`, `never`, or a filter that
+   * `@permissio/filter` turns into SQL, a Drizzle condition or a predicate.
+   * With `throwOnError: false` a failure resolves `{kind: 'never'}` (nothing
+   * is listed), never `always`.
+   */
+  async plan(
+    user: string | CheckUser,
+    action: string,
+    resourceType: string,
+    options?: PlanOptions,
+  ): Promise<ResourcePlan> {
+    try {
+      return await planOf(this.#pdp, user, action, resourceType, options);
+    } catch (error) {
+      if (this.#throw) throw error;
+      this.#report('plan', error);
+      return { kind: 'never' };
+    }
   }
 
   // ------------------------------------------------------------ writes

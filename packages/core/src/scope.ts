@@ -21,7 +21,18 @@
 import { PermissioError, PermissioValidationError } from './errors.js';
 import { checkCacheKey } from './cache-key.js';
 import type { Permissio } from './client.js';
-import type { CheckOptions, CheckRequest, CheckResource, CheckUser, Decision, MaybePromise, Pdp } from './types.js';
+import { planOf } from './plan.js';
+import type {
+  CheckOptions,
+  CheckRequest,
+  CheckResource,
+  CheckUser,
+  Decision,
+  MaybePromise,
+  Pdp,
+  PlanOptions,
+  ResourcePlan,
+} from './types.js';
 
 /** Options of `permissio.createRequestScope(options)`. */
 export interface RequestScopeOptions {
@@ -164,6 +175,7 @@ export class RequestScope {
    */
   #first: DeferredAnswer | undefined;
   #decisions: Map<string, Decision | Promise<Decision>> | undefined;
+  #plans: Map<string, Promise<ResourcePlan>> | undefined;
   #queue: Pending[] | undefined; // created by the first batched check
   #scheduled = false;
   // Plain counters rather than a stats object: one allocation less per request.
@@ -340,6 +352,48 @@ export class RequestScope {
   }
 
   /**
+   * Which resources of `resourceType` may the scope's user do `action` on?
+   * (See `Permissio.plan`.) Memoised per scope like checks: the same question
+   * asks the PDP once; a failure is not cached and always rejects.
+   */
+  plan(action: string, resourceType: string, options?: PlanOptions): Promise<ResourcePlan> {
+    const user = this.user;
+    if (user === undefined) {
+      return Promise.reject(
+        new PermissioValidationError(
+          'RequestScope.plan(action, resourceType): this scope has no user; pass one to createRequestScope({ user }) or call permissio.plan(user, action, resourceType).',
+        ),
+      );
+    }
+    const tenant = options?.tenant ?? this.tenant;
+    const context = options?.context;
+    let key: string;
+    try {
+      key = checkCacheKey(user, action, resourceType, tenant, context);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    this.#plans ??= new Map();
+    const plans = this.#plans;
+    const cached = plans.get(key);
+    if (cached !== undefined) {
+      this.#hits++;
+      return cached;
+    }
+    this.#misses++;
+    this.#pdpCalls++;
+    const planOptions: PlanOptions = {};
+    if (tenant !== undefined) planOptions.tenant = tenant;
+    if (context !== undefined) planOptions.context = context;
+    const promise = planOf(this.#pdp, user, action, resourceType, planOptions);
+    plans.set(key, promise);
+    promise.catch(() => {
+      if (plans.get(key) === promise) plans.delete(key);
+    });
+    return promise;
+  }
+
+  /**
    * Forgets every cached decision (for example after the handler changed
    * the policy and must see its own write). Calls in flight are unaffected.
    */
@@ -347,6 +401,7 @@ export class RequestScope {
     this.#first = undefined;
     this.#cache?.clear();
     this.#decisions?.clear();
+    this.#plans?.clear();
   }
 
   #request(

@@ -60,6 +60,56 @@ export interface CheckRequest {
   context?: CheckContext;
 }
 
+// ---------------------------------------------------------------- data filtering
+
+/** Comparison operators of a {@link Filter} (docs/CLIENT.md, "Plans"). */
+export type FilterOp =
+  | 'eq'
+  | 'ne'
+  | 'gt'
+  | 'gte'
+  | 'lt'
+  | 'lte'
+  | 'in'
+  | 'nin'
+  | 'contains'
+  | 'containsAny'
+  | 'containsAll'
+  | 'startsWith'
+  | 'exists'
+  | 'under';
+
+/**
+ * One comparison of a {@link Filter} on a resource field: `key`, `uri`,
+ * `tenant` or a declared attribute of the type. Three-valued like a
+ * condition: on a missing, `null` or wrong-type value it is UNKNOWN (`exists`
+ * never is). `type` is the field's declared type (built-ins are `string`);
+ * `time` values are ISO 8601 strings compared as instants.
+ */
+export interface FilterComparison {
+  field: string;
+  op: FilterOp;
+  value: unknown;
+  type?: AttributeType;
+}
+
+/** A condition over one resource row; a row is selected only when the filter is TRUE. */
+export type Filter = { allOf: Filter[] } | { anyOf: Filter[] } | { not: Filter } | FilterComparison;
+
+/**
+ * Which resources of a type may a user … ? The check's decision with
+ * everything but the resource decided: `always` (every resource), `never`,
+ * or the resources matching `filter`.
+ */
+export type ResourcePlan = { kind: 'always' } | { kind: 'never' } | { kind: 'conditional'; filter: Filter };
+
+/** Options of `plan(user, action, resourceType, options)`. */
+export interface PlanOptions {
+  /** Tenant of the resources listed; default `"default"`. */
+  tenant?: string;
+  context?: CheckContext;
+}
+
 /** Why a decision came out the way it did. */
 export type DecisionReason = (typeof DECISION_REASONS)[number];
 
@@ -488,6 +538,16 @@ export interface Pdp {
   bulkCheck(requests: readonly CheckRequest[]): MaybePromise<boolean[]>;
   checkPermissions(request: CheckPermissionsRequest): MaybePromise<CheckPermissionsResult>;
   getUserPermissions(user: string, resourceUri: string, options?: { tenant?: string }): MaybePromise<UserPermissions>;
+  /**
+   * Which resources of `resourceType` may `user` do `action` on? Absent on a
+   * PDP that does not support data filtering.
+   */
+  plan?(
+    user: string | CheckUser,
+    action: string,
+    resourceType: string,
+    options?: PlanOptions,
+  ): MaybePromise<ResourcePlan>;
 
   grant(request: GrantRequest): Promise<void>;
   revoke(request: GrantRequest): Promise<void>;

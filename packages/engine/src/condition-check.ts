@@ -106,6 +106,32 @@ function text(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
+/** The input a condition is evaluated on, in a frame of its own (plan.ts: a resource with no key, URI or attributes). */
+export function evalInput(
+  state: State,
+  checkUser: unknown,
+  user: string,
+  resource: ConditionResource,
+  tenant: string,
+  context: unknown,
+): EvalInput {
+  const frame = new Frame();
+  frame.fill(
+    state,
+    null,
+    null,
+    checkUser,
+    user,
+    resource.type,
+    resource.key,
+    resource.uri,
+    resource.attributes,
+    tenant,
+    context,
+  );
+  return frame as unknown as EvalInput;
+}
+
 /** `EvalInput['user']`; `roles` is computed on first read (only a condition on `user.roles` reads it). */
 class FrameUser {
   key = '';

@@ -9,10 +9,13 @@ import type {
   ConditionSetsOperations,
   CheckPermissionsResult,
   CheckRequest,
+  CheckUser,
   Decision,
   GrantRequest,
   Pdp,
+  PlanOptions,
   PolicySnapshot,
+  ResourcePlan,
   ResourcesOperations,
   RoleAssignmentsOperations,
   RolesOperations,
@@ -30,6 +33,7 @@ import { resourcesOperations } from './ops/resources.js';
 import { rolesOperations } from './ops/roles.js';
 import { tenantsOperations } from './ops/tenants.js';
 import { usersOperations } from './ops/users.js';
+import { plan } from './plan.js';
 import { exportSnapshot, stateFromSnapshot } from './snapshot.js';
 import { State } from './state.js';
 import { UriCache } from './uri-cache.js';
@@ -101,6 +105,15 @@ export class Engine implements Pdp {
 
   getUserPermissions(user: string, resourceUri: string, options?: { tenant?: string }): UserPermissions {
     return evaluate.userPermissions(this.state, this.uris, user, resourceUri, options);
+  }
+
+  /**
+   * Which resources of `resourceType` may `user` do `action` on: `always`,
+   * `never`, or a filter over resource rows (turn it into SQL with
+   * `@permissio/filter`). Synchronous; throws `PermissioValidationError` on invalid input.
+   */
+  plan(user: string | CheckUser, action: string, resourceType: string, options?: PlanOptions): ResourcePlan {
+    return plan(this.state, user, action, resourceType, options);
   }
 
   async grant(request: GrantRequest): Promise<void> {

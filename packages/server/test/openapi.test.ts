@@ -42,6 +42,7 @@ const samples: Record<string, Sample> = {
     },
   },
   'check.explain': { body: check },
+  plan: { body: { user: 'team/bob', action: 'read', resourceType: 'document', tenant: 'acme' } },
   'check.permissions': {
     body: {
       user: 'alice@example.com',

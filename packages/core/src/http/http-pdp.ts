@@ -21,6 +21,7 @@ import type {
   CheckPermissionsRequest,
   CheckPermissionsResult,
   CheckRequest,
+  CheckUser,
   ConditionSet,
   ConditionSetRule,
   ConditionSetRuleFilter,
@@ -28,12 +29,15 @@ import type {
   ConditionSetsOperations,
   ConditionSetUpdate,
   Decision,
+  Filter,
   GrantRequest,
   ListParams,
   Page,
   Pdp,
+  PlanOptions,
   PolicySnapshot,
   ResourceAction,
+  ResourcePlan,
   ResourceAttribute,
   ResourceType,
   ResourceTypeCreate,
@@ -282,6 +286,22 @@ export class HttpPdp implements Pdp {
     return body as unknown as UserPermissions;
   }
 
+  async plan(
+    user: string | CheckUser,
+    action: string,
+    resourceType: string,
+    options?: PlanOptions,
+  ): Promise<ResourcePlan> {
+    const body = await this.#call('POST', '/plan', 'check', {
+      user,
+      action,
+      resourceType,
+      tenant: options?.tenant,
+      context: options?.context,
+    });
+    return readPlan(body);
+  }
+
   // ------------------------------------------------------------ writes
 
   async grant(request: GrantRequest): Promise<void> {
@@ -498,4 +518,15 @@ function readAllowed(body: unknown, label: string): boolean {
     if (body.allowed === false) return false;
   }
   throw malformed(label, 200, 'expected {"allowed": true|false}');
+}
+
+/** A plan answer: `always`, `never`, or `conditional` with a filter object (anything else is malformed, never an allow). */
+function readPlan(body: unknown): ResourcePlan {
+  const label = 'POST /plan';
+  if (!isRecord(body)) throw malformed(label, 200, 'expected a plan object');
+  if (body.kind === 'always' || body.kind === 'never') return { kind: body.kind };
+  if (body.kind === 'conditional' && isRecord(body.filter)) {
+    return { kind: 'conditional', filter: body.filter as unknown as Filter };
+  }
+  throw malformed(label, 200, "expected {kind: 'always' | 'never' | 'conditional', filter?}");
 }

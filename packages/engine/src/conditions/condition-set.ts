@@ -8,6 +8,7 @@ import { compileIR } from './compile.js';
 import { discriminatorOf } from './discriminator.js';
 import type { Discriminator } from './discriminator.js';
 import { cloneJson } from './equality.js';
+import type { ConditionIR } from './ir.js';
 import { isPlainObject, MAX_SET_BYTES, utf8Length } from './limits.js';
 import { asResolvedCatalog } from './paths.js';
 import type { ResolvedCatalog } from './paths.js';
@@ -31,6 +32,8 @@ export interface CompiledConditionSet {
    * discriminator's value (the comparison is then TRUE, so the set's value is this one's).
    */
   readonly evaluateRest?: ConditionEvaluator<EvalInput> | undefined;
+  /** The validated condition (data filtering partially evaluates it, see plan.ts). */
+  readonly ir: ConditionIR;
 }
 
 const FIELDS: ReadonlySet<string> = new Set(['key', 'name', 'type', 'resourceType', 'conditions']);
@@ -85,5 +88,5 @@ export function compileConditionSet(input: unknown, catalog: AttributeCatalog | 
   if (scope.resourceType !== undefined) set.resourceType = scope.resourceType;
   const discriminator = discriminatorOf(ir);
   const evaluateRest = discriminator === undefined ? undefined : compileIR(ir, discriminator.node);
-  return { set, evaluate: compileIR(ir), uses, discriminator, evaluateRest };
+  return { set, evaluate: compileIR(ir), uses, discriminator, evaluateRest, ir };
 }

@@ -7,6 +7,7 @@
 import { checkRoutes } from './checks.js';
 import { conditionRoutes } from './conditions.js';
 import { grantRoutes } from './grants.js';
+import { planRoutes } from './plan.js';
 import { resourceRoutes } from './resources.js';
 import { roleAssignmentRoutes } from './role-assignments.js';
 import { roleRoutes } from './roles.js';
@@ -22,6 +23,7 @@ export type { Answer, HttpMethod, ResponseDef, RouteContext, RouteDef } from './
 export const routes: readonly RouteDef[] = [
   ...serverRoutes,
   ...checkRoutes,
+  ...planRoutes,
   ...grantRoutes,
   ...userRoutes,
   ...tenantRoutes,
