@@ -46,8 +46,8 @@ export class Follower {
     this.#options = options;
   }
 
-  /** Subscribes and starts polling. */
-  start(): void {
+  /** Subscribes and starts polling; resolves once the notification connection is up (or failed once). */
+  async start(): Promise<void> {
     this.#subscription = this.#options.journal.subscribe({
       onCommit: (scope, seq) => this.#onCommit(scope, seq),
       onConnection: (up) => {
@@ -61,6 +61,7 @@ export class Follower {
       },
     });
     this.#schedule();
+    await this.#subscription.ready;
   }
 
   #schedule(): void {

@@ -439,6 +439,7 @@ export class PostgresStorage implements Storage, SharedJournal {
     const subscription = new Listener(this.#url, this.#connectTimeout, listener);
     this.#subscriptions.add(subscription);
     return {
+      ready: subscription.ready,
       close: async () => {
         this.#subscriptions.delete(subscription);
         await subscription.close();
@@ -510,12 +511,13 @@ class Listener implements JournalSubscription {
   #closed = false;
   #delay = 100;
   #timer: NodeJS.Timeout | undefined;
+  readonly ready: Promise<void>;
 
   constructor(url: string, timeout: number, listener: JournalListener) {
     this.#url = url;
     this.#timeout = timeout;
     this.#listener = listener;
-    void this.#connect();
+    this.ready = this.#connect();
   }
 
   async #connect(): Promise<void> {

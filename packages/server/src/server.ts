@@ -103,7 +103,7 @@ export async function startServer(options: ServerOptions = {}): Promise<Permissi
     storage.shared === undefined
       ? undefined
       : new Follower({ registry, journal: storage.shared, pollInterval: resolved.pollInterval, logger: app.log });
-  follower?.start();
+  await follower?.start();
 
   registerRoutes(app, routes, {
     keys,

@@ -73,6 +73,8 @@ export interface ScopeHead extends Scope {
 
 /** Change notifications of a shared database. */
 export interface JournalSubscription {
+  /** Resolves once the first connection attempt has ended (up or not). */
+  readonly ready: Promise<void>;
   close(): Promise<void>;
 }
 

@@ -156,4 +156,33 @@ describe('replicas on one PostgreSQL', () => {
     ]);
     expect(sb.body).toEqual(sa.body);
   });
+
+  it('a replica that compacts the journal: the others rebuild from its snapshot and stay equal', async () => {
+    const compacting = await startServer({ port: 0, database, rateLimits: false, pollInterval: POLL, compactEvery: 3 });
+    try {
+      const apiC = client(compacting.url, KEY_A);
+      let token = '';
+      for (let i = 0; i < 10; i++) {
+        const created = await apiC('POST', 'P/users', { key: `compact-${i}` });
+        expect(created.status).toBe(201);
+        token = created.headers.get('permissio-revision') as string;
+      }
+      await apiC('POST', 'P/check', { ...check, consistency: 'full' });
+      const db = new pg.Client({ connectionString: database });
+      await db.connect();
+      try {
+        const snap = await db.query('SELECT seq FROM permissio_snapshots');
+        expect(Number(snap.rows[0].seq)).toBeGreaterThan(0);
+      } finally {
+        await db.end();
+      }
+      const apiB = client(b.url, KEY_A);
+      await apiB('POST', 'P/check', { ...check, consistency: { atLeast: token } });
+      const [sb, sc] = await Promise.all([apiB('GET', 'P/snapshot'), apiC('GET', 'P/snapshot')]);
+      expect(sb.body).toEqual(sc.body);
+      expect((sb.body.users as { key: string }[]).some((u) => u.key === 'compact-9')).toBe(true);
+    } finally {
+      await compacting.close();
+    }
+  });
 });
