@@ -4,7 +4,7 @@
  * fallback for lost notifications and a dropped connection.
  *
  * Health: `ok` while the notification connection is up and the last poll
- * succeeded within three poll intervals; `degraded` otherwise. The lag is
+ * succeeded (within three poll intervals + 5 s); `degraded` otherwise. The lag is
  * the time since the replica last confirmed it had applied the database's
  * head (the last successful poll that found nothing, or caught up). While
  * degraded the replica keeps answering `fast` checks from memory.
@@ -60,8 +60,9 @@ export class Follower {
         }
       },
     });
-    this.#schedule();
     await this.#subscription.ready;
+    await this.poll();
+    this.#schedule();
   }
 
   #schedule(): void {
@@ -114,7 +115,8 @@ export class Follower {
     const now = Date.now();
     const lagMs = Math.max(0, now - this.#lastCaughtUp);
     let reason: string | undefined;
-    if (this.#pollFailed || now - this.#lastPollOk > 3 * this.#options.pollInterval + 1000) {
+    // A poll that failed, or none succeeding for a while (a hung connection): the database does not answer.
+    if (this.#pollFailed || now - this.#lastPollOk > 3 * this.#options.pollInterval + 5000) {
       reason = 'the database does not answer';
     } else if (!this.#listening) {
       reason = 'no notification connection (polling only)';

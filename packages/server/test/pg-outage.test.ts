@@ -54,7 +54,7 @@ describe('a replica cut off from its database', () => {
   it('answers fast checks, reports degraded, then catches up', async () => {
     const onWriter = client(writer.url, KEY_A);
     const onReplica = client(replica.url, KEY_A);
-    expect((await onReplica('GET', '/healthz')).body.status).toBe('ok');
+    await until(async () => (await onReplica('GET', '/healthz')).body.status === 'ok', 'ok at start');
     expect((await onReplica('POST', 'P/check', check('alice@example.com'))).body).toEqual({ allowed: true });
 
     proxy.cut();

@@ -58,7 +58,7 @@ describe('replicas on one PostgreSQL', () => {
   it('a write through A is seen through B with its revision, at once', async () => {
     const apiA = client(a.url, KEY_A);
     const apiB = client(b.url, KEY_A);
-    for (let i = 0; i < 20; i++) {
+    for (let i = 0; i < 10; i++) {
       const user = `ryw-${i}@example.com`;
       expect((await apiA('POST', 'P/users', { key: user })).status).toBe(201);
       const assigned = await apiA('POST', 'P/role_assignments', { user, role: 'editor', tenant: 'acme' });
@@ -92,6 +92,38 @@ describe('replicas on one PostgreSQL', () => {
       await new Promise((r) => setTimeout(r, 10));
     }
     expect(seenAfter).toBeLessThanOrEqual(2 * POLL);
+  });
+
+  it('a write whose notification is lost is picked up by the poll within 2 × the poll interval', async () => {
+    const apiB = client(b.url, KEY_A);
+    // A committed journal entry without NOTIFY: what a lost notification looks like to a replica.
+    const db = new pg.Client({ connectionString: database });
+    await db.connect();
+    let committed: number;
+    try {
+      await db.query('BEGIN');
+      const { rows } = await db.query(
+        `WITH j AS (INSERT INTO permissio_journal (project_id, environment_id, op, args) VALUES ($1, $2, $3, $4) RETURNING seq)
+         UPDATE permissio_scopes s SET head = j.seq FROM j WHERE s.project_id = $1 AND s.environment_id = $2 RETURNING j.seq`,
+        [SCOPE_A.projectId, SCOPE_A.environmentId, 'users.create', JSON.stringify([{ key: 'polled@example.com' }])],
+      );
+      expect(rows).toHaveLength(1);
+      await db.query('COMMIT');
+      committed = Date.now();
+    } finally {
+      await db.end();
+    }
+    let seenAfter = Number.POSITIVE_INFINITY;
+    while (Date.now() - committed < 4 * POLL) {
+      if ((await apiB('GET', 'P/users/polled@example.com')).status === 200) {
+        seenAfter = Date.now() - committed;
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(seenAfter).toBeLessThanOrEqual(2 * POLL);
+    // A's next write catches up on it under the lock first (no duplicate, no gap).
+    expect((await client(a.url, KEY_A)('POST', 'P/users', { key: 'polled@example.com' })).status).toBe(409);
   });
 
   it('consistency "full" catches up first; a revision this replica cannot reach is 503 STALE_REPLICA', async () => {
