@@ -36,7 +36,7 @@ describe('HttpPdp across replicas', () => {
     // Before any write: no consistency sent (any replica's memory will do).
     expect(checksIn(0)[0]?.body).not.toHaveProperty('consistency');
 
-    for (let i = 0; i < 10; i++) {
+    for (let i = 0; i < 5; i++) {
       const user = `client-${i}`;
       const from = balancer.passed.length;
       await permissio.api.users.create({ key: user });

@@ -65,7 +65,7 @@ describe('replica processes on one PostgreSQL', () => {
     // The policy: one resource type and a role.
     expect((await apiA('POST', 'P/resources', { key: 'doc', actions: ['read'] })).status).toBe(201);
     expect((await apiA('POST', 'P/roles', { key: 'reader', permissions: ['doc:read'] })).status).toBe(201);
-    for (let i = 0; i < 15; i++) {
+    for (let i = 0; i < 8; i++) {
       const user = `ryw-${i}`;
       expect((await apiA('POST', 'P/users', { key: user })).status).toBe(201);
       const assigned = await apiA('POST', 'P/role_assignments', { user, role: 'reader' });
