@@ -122,7 +122,8 @@ export interface Storage {
    * still `seq`. Resolves to the revision the snapshot covers, or `undefined`
    * when skipped.
    */
-  compact(scope: Scope, snapshot: PolicySnapshot, seq?: number): MaybePromise<number | undefined>;
+  // biome-ignore lint/suspicious/noConfusingVoidType: storages written against the earlier interface return void.
+  compact(scope: Scope, snapshot: PolicySnapshot, seq?: number): MaybePromise<number | undefined | void>;
   /** Number of journal entries of the scope after its snapshot. */
   journalLength(scope: Scope): MaybePromise<number>;
   /** Stored API keys (hashes). */
