@@ -51,12 +51,13 @@ export class Follower {
     this.#subscription = this.#options.journal.subscribe({
       onCommit: (scope, seq) => this.#onCommit(scope, seq),
       onConnection: (up) => {
+        const was = this.#listening;
         this.#listening = up;
         if (up) {
           // Notifications were missed while the connection was down.
           void this.poll();
-        } else {
-          this.#options.logger.warn({}, 'lost the database notification connection; reconnecting');
+        } else if (was) {
+          this.#options.logger.warn({}, 'lost the database notification connection; reconnecting with backoff');
         }
       },
     });

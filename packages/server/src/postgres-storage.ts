@@ -113,7 +113,10 @@ export class PostgresStorage implements Storage, SharedJournal {
       connectionString: url,
       max: options.poolSize ?? 10,
       connectionTimeoutMillis: this.#connectTimeout,
+      // A connection that hangs (a network partition without a reset) fails its query instead of waiting for ever.
+      query_timeout: 15_000,
       keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
       application_name: 'permissio-server',
     });
     // An idle connection that breaks (database restarted, network cut) is dropped; the next query opens another.
@@ -526,6 +529,7 @@ class Listener implements JournalSubscription {
       connectionString: this.#url,
       connectionTimeoutMillis: this.#timeout,
       keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
       application_name: 'permissio-server (listen)',
     });
     this.#client = client;

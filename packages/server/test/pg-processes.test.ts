@@ -20,7 +20,8 @@ async function inProcess(): Promise<string> {
   return server.url;
 }
 
-function replica(viaEnv = false): CliProcess {
+/** The CLI in a child process; the database comes from PERMISSIO_DATABASE_URL. */
+function replica(): CliProcess {
   const args = [
     '--port',
     '0',
@@ -36,9 +37,7 @@ function replica(viaEnv = false): CliProcess {
     '--poll-interval',
     '200ms',
   ];
-  const proc = viaEnv
-    ? spawnCli(args, { PERMISSIO_DATABASE_URL: database })
-    : spawnCli(['--database', database, ...args]);
+  const proc = spawnCli(args, { PERMISSIO_DATABASE_URL: database });
   running.push(proc);
   return proc;
 }
@@ -54,13 +53,20 @@ afterAll(async () => {
   }
 });
 
+// Started by the first test, killed by the second (tests of a file run in order).
+let a: CliProcess;
+let apiA: ReturnType<typeof client>;
+let apiB: ReturnType<typeof client>;
+
 describe('replica processes on one PostgreSQL', () => {
-  it('read-your-writes with the revision; SIGKILL during 500 writes loses no acknowledged write', async () => {
-    const a = replica(true);
+  it('a check through B with the revision of a write through A is answered with the write applied', {
+    timeout: 60_000,
+  }, async () => {
+    a = replica();
     const urlA = await a.url;
     const urlB = await inProcess();
-    const apiA = client(urlA, KEY_A);
-    const apiB = client(urlB, KEY_A);
+    apiA = client(urlA, KEY_A);
+    apiB = client(urlB, KEY_A);
 
     // The policy: one resource type and a role.
     expect((await apiA('POST', 'P/resources', { key: 'doc', actions: ['read'] })).status).toBe(201);
@@ -79,8 +85,10 @@ describe('replica processes on one PostgreSQL', () => {
       });
       expect(seen.body).toEqual({ allowed: true });
     }
+  });
 
-    // A burst of 500 writes through A, killed half-way.
+  it('SIGKILL of A during a burst of 500 writes loses no acknowledged write', { timeout: 90_000 }, async () => {
+    // A burst of 500 writes through A, killed on the way.
     const acknowledged: string[] = [];
     let killed = false;
     const kill = () => {
@@ -96,7 +104,7 @@ describe('replica processes on one PostgreSQL', () => {
         try {
           const answer = await apiA('POST', 'P/users', { key });
           if (answer.status === 201) acknowledged.push(key);
-          if (acknowledged.length >= 250) kill();
+          if (acknowledged.length >= 150) kill();
         } catch {
           // the connection died with the process: not acknowledged
         }
@@ -105,7 +113,8 @@ describe('replica processes on one PostgreSQL', () => {
     await Promise.all(Array.from({ length: 16 }, worker));
     kill();
     await a.exit;
-    expect(acknowledged.length).toBeGreaterThanOrEqual(250);
+    expect(acknowledged.length).toBeGreaterThanOrEqual(150);
+    expect(acknowledged.length).toBeLessThan(500);
 
     // Every acknowledged write is on the survivor …
     expect(
