@@ -15,7 +15,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { createTestDatabase, startTestPostgres } from '../test/support/postgres.js';
+import { createTestDatabase, findPostgresBin, startTestPostgres } from '../test/support/postgres.js';
 import { BENCH_KEY, BENCH_SCOPE, SINGLE_CHECK } from './policy.js';
 
 const duration = Number(process.env.BENCH_DURATION ?? 10);
@@ -113,6 +113,11 @@ async function visibilityLag(a: string, b: string): Promise<number[]> {
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const ms = (n: number) => n.toFixed(2);
+
+if (!process.env.PERMISSIO_DATABASE_URL && findPostgresBin() === undefined) {
+  console.log('\ncluster bench skipped: no PostgreSQL (set PERMISSIO_DATABASE_URL, or install the postgresql package).');
+  process.exit(0);
+}
 
 let stopPostgres: (() => void) | undefined;
 try {
