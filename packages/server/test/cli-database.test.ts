@@ -47,5 +47,8 @@ describe('CLI database flags', () => {
     expect(second).toMatch(
       /Restored the policy of 1 project\/environment scope\(s\) from "postgres:\/\/postgres@127\.0\.0\.1/,
     );
+    const third = await run(['--reset', '--seed', seed]);
+    expect(third).toMatch(/--reset: emptied the policy stored in "postgres:\/\/.*" \(API keys kept\)/);
+    expect(third).toMatch(/Loaded seed/);
   });
 });
