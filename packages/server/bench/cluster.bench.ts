@@ -115,7 +115,9 @@ const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const ms = (n: number) => n.toFixed(2);
 
 if (!process.env.PERMISSIO_DATABASE_URL && findPostgresBin() === undefined) {
-  console.log('\ncluster bench skipped: no PostgreSQL (set PERMISSIO_DATABASE_URL, or install the postgresql package).');
+  console.log(
+    '\ncluster bench skipped: no PostgreSQL (set PERMISSIO_DATABASE_URL, or install the postgresql package).',
+  );
   process.exit(0);
 }
 
