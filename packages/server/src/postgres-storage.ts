@@ -94,6 +94,9 @@ interface Row {
 
 const num = (value: unknown): number => Number(value);
 
+/** Pooled connections that already have an error listener. */
+const guarded = new WeakSet<pg.PoolClient>();
+
 function parseEntries(rows: Row[]): JournalEntry[] {
   return rows.map((r) => ({ seq: num(r.seq), op: String(r.op), args: JSON.parse(String(r.args)) as unknown[] }));
 }
@@ -159,11 +162,20 @@ export class PostgresStorage implements Storage, SharedJournal {
 
   async #client(doing: string): Promise<pg.PoolClient> {
     if (this.#closed) throw new StorageUnavailableError('The storage is closed.');
+    let client: pg.PoolClient;
     try {
-      return await this.#pool.connect();
+      client = await this.#pool.connect();
     } catch (error) {
       throw this.#wrap(error, doing);
     }
+    // The pool listens for errors of idle connections only. A connection that breaks while checked out
+    // (between two queries of a transaction) would emit an unhandled 'error' and end the process: its
+    // next query fails instead, and the connection is discarded on release.
+    if (!guarded.has(client)) {
+      guarded.add(client);
+      client.on('error', () => undefined);
+    }
+    return client;
   }
 
   async #query(sql: string, params: unknown[], doing: string): Promise<Row[]> {

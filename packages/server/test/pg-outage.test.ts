@@ -6,10 +6,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PermissioServer, startServer } from '../src/index.js';
+import { PostgresStorage, StorageUnavailableError } from '../src/postgres-storage.js';
 import { client, KEY_A, POLICY, SCOPE_A } from './helpers.js';
 import { type CuttableProxy, startCuttableProxy } from './support/cuttable-proxy.js';
 import { freshDatabase } from './support/test-database.js';
 
+let proxiedUrl: string;
 let writer: PermissioServer;
 let replica: PermissioServer;
 let proxy: CuttableProxy;
@@ -26,6 +28,7 @@ beforeAll(async () => {
   const url = new URL(database);
   proxy = await startCuttableProxy(Number(url.port));
   url.port = String(proxy.port);
+  proxiedUrl = url.toString();
   replica = await startServer({
     port: 0,
     database: url.toString(),
@@ -98,5 +101,21 @@ describe('a replica cut off from its database', () => {
     // The refused write was not applied anywhere.
     expect((await onWriter('GET', 'P/users/refused@example.com')).status).toBe(404);
     expect((await onReplica('GET', 'P/users/refused@example.com')).status).toBe(404);
+  });
+
+  it('a connection cut in the middle of a write transaction fails that write, not the process', async () => {
+    const storage = await PostgresStorage.connect(proxiedUrl);
+    try {
+      const write = storage.transaction({ projectId: 'cut', environmentId: 'mid-write' }, async (tx) => {
+        // The connection is checked out and idle between two queries when it breaks.
+        proxy.cut();
+        await new Promise((r) => setTimeout(r, 100));
+        return await tx.append('users.create', [{ key: 'never' }]);
+      });
+      await expect(write).rejects.toBeInstanceOf(StorageUnavailableError);
+    } finally {
+      proxy.restore();
+      await storage.close();
+    }
   });
 });
