@@ -5,8 +5,9 @@
  * on a crash or a signal.
  *
  * The binaries come from the machine (Debian's `postgresql` package, installed
- * by `.ci/run` when missing): the newest `/usr/lib/postgresql/<version>/bin`,
- * or the directory in `PERMISSIO_PG_BIN`. `initdb` and `postgres` refuse to
+ * by `.ci/run` — or by {@link installPostgresIfMissing} as root — when
+ * missing): the newest `/usr/lib/postgresql/<version>/bin`, or the directory
+ * in `PERMISSIO_PG_BIN`. `initdb` and `postgres` refuse to
  * run as root, so as root they run as the `postgres` user through `runuser`.
  *
  * One server serves a whole test run (vitest `globalSetup`, see
@@ -42,6 +43,30 @@ export function findPostgresBin(): string | undefined {
 }
 
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+
+/**
+ * On a Debian/Ubuntu machine where we are root (CI, a fresh container),
+ * installs the `postgresql` package when no binaries are found, so `pnpm test`
+ * works on a fresh clone; elsewhere it does nothing. Set
+ * PERMISSIO_PG_NO_INSTALL=1 to never install.
+ */
+export function installPostgresIfMissing(): string | undefined {
+  const found = findPostgresBin();
+  if (found !== undefined || !isRoot || process.env.PERMISSIO_PG_NO_INSTALL || !existsSync('/usr/bin/apt-get')) {
+    return found;
+  }
+  process.stderr.write(
+    'PostgreSQL is not installed: installing it (apt-get install postgresql) for the server tests…\n',
+  );
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  spawnSync('apt-get', ['update'], { stdio: 'ignore', env, timeout: 300_000 });
+  spawnSync('apt-get', ['install', '-y', '--no-install-recommends', 'postgresql'], {
+    stdio: 'ignore',
+    env,
+    timeout: 600_000,
+  });
+  return findPostgresBin();
+}
 
 /** Runs a PostgreSQL binary, as the `postgres` user when we are root. */
 function asPostgres(bin: string, args: readonly string[]): [string, string[]] {
@@ -97,7 +122,7 @@ function stopAllOnExit(): void {
  * tests kill replicas, never the database server).
  */
 export async function startTestPostgres(): Promise<TestPostgres> {
-  const bin = findPostgresBin();
+  const bin = installPostgresIfMissing();
   if (bin === undefined) {
     throw new Error(
       'PostgreSQL is not installed: no /usr/lib/postgresql/<version>/bin/initdb. ' +
