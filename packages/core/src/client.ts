@@ -17,6 +17,7 @@ import type {
   CheckPermissionsRequest,
   CheckPermissionsResult,
   CheckRequest,
+  ConsistencyOptions,
   CheckResource,
   CheckUser,
   Decision,
@@ -27,6 +28,11 @@ import type {
   RoleAssignment,
   UserPermissions,
 } from './types.js';
+
+/** Only the `consistency` of check options, or `undefined` (the PDP's default: read-your-writes). */
+function consistencyOf(options: ConsistencyOptions | undefined): ConsistencyOptions | undefined {
+  return options?.consistency === undefined ? undefined : { consistency: options.consistency };
+}
 
 function notBoolean(): PermissioError {
   return new PermissioError('The PDP answered a check with a non-boolean value; treated as an error, never an allow.', {
@@ -118,12 +124,13 @@ export class Permissio<TThrow extends boolean = true> implements AsyncDisposable
     options?: CheckOptions,
   ): Promise<boolean> {
     const request: CheckRequest = { user, action, resource, tenant: options?.tenant, context: options?.context };
+    const freshness = consistencyOf(options);
     if (this.#throw) {
-      const answer = this.#pdp.check(request);
+      const answer = this.#pdp.check(request, freshness);
       return typeof answer === 'boolean' ? answer : awaitBoolean(answer);
     }
     try {
-      const answer = this.#pdp.check(request);
+      const answer = this.#pdp.check(request, freshness);
       return typeof answer === 'boolean' ? answer : await awaitBoolean(answer);
     } catch (error) {
       this.#report('check', error);
@@ -140,7 +147,7 @@ export class Permissio<TThrow extends boolean = true> implements AsyncDisposable
   ): Promise<OrNull<Decision, TThrow>> {
     const request: CheckRequest = { user, action, resource, tenant: options?.tenant, context: options?.context };
     return this.#run('checkDetailed', async () => {
-      const decision = await this.#pdp.checkDetailed(request);
+      const decision = await this.#pdp.checkDetailed(request, consistencyOf(options));
       if (typeof decision?.allowed !== 'boolean') throw notBoolean();
       return decision;
     });
@@ -150,9 +157,9 @@ export class Permissio<TThrow extends boolean = true> implements AsyncDisposable
    * Answers independent checks in order. With `throwOnError: false` a failure
    * resolves every answer `false`.
    */
-  async bulkCheck(checks: readonly CheckRequest[]): Promise<boolean[]> {
+  async bulkCheck(checks: readonly CheckRequest[], options?: ConsistencyOptions): Promise<boolean[]> {
     try {
-      const answers: unknown = await this.#pdp.bulkCheck(checks);
+      const answers: unknown = await this.#pdp.bulkCheck(checks, consistencyOf(options));
       if (!Array.isArray(answers) || answers.length !== checks.length) {
         throw new PermissioError(
           `The PDP answered a bulk check of ${checks.length} with a different number of results.`,
@@ -171,8 +178,11 @@ export class Permissio<TThrow extends boolean = true> implements AsyncDisposable
   }
 
   /** One principal, several resources × several permissions: `{passed, missing}`. */
-  checkPermissions(request: CheckPermissionsRequest): Promise<OrNull<CheckPermissionsResult, TThrow>> {
-    return this.#run('checkPermissions', () => this.#pdp.checkPermissions(request));
+  checkPermissions(
+    request: CheckPermissionsRequest,
+    options?: ConsistencyOptions,
+  ): Promise<OrNull<CheckPermissionsResult, TThrow>> {
+    return this.#run('checkPermissions', () => this.#pdp.checkPermissions(request, consistencyOf(options)));
   }
 
   /** What `user` holds on `resourceUri` (ancestors and tenant-wide roles included). */

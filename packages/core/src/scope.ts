@@ -27,6 +27,8 @@ import type {
   CheckRequest,
   CheckResource,
   CheckUser,
+  Consistency,
+  ConsistencyOptions,
   Decision,
   MaybePromise,
   Pdp,
@@ -53,6 +55,12 @@ export interface RequestScopeOptions {
    * @defaultValue `100`
    */
   maxBatchSize?: number;
+  /**
+   * How fresh the answers of a remote PDP with several replicas must be
+   * (`'fast'` | `'full'` | `{atLeast}`), for every check of the scope.
+   * @defaultValue the client's own: read-your-writes after its writes
+   */
+  consistency?: Consistency;
 }
 
 /** Counters of a scope. */
@@ -163,6 +171,8 @@ export class RequestScope {
   readonly #pdp: Pdp;
   readonly #batching: boolean;
   readonly #maxBatch: number;
+  /** `{consistency}` of every PDP call, when the scope sets one. */
+  readonly #options: ConsistencyOptions | undefined;
   // Created on first use: a scope is created per request, and most requests
   // ask one question (or none), so empty Maps would be pure allocation.
   #cache: Map<string, boolean | Promise<boolean>> | undefined;
@@ -192,6 +202,7 @@ export class RequestScope {
     if (trust !== TRUSTED) validateScopeOptions(options);
     this.permissio = owner;
     this.#pdp = owner.pdp;
+    this.#options = options.consistency === undefined ? undefined : { consistency: options.consistency };
     this.user = options.user;
     this.tenant = options.tenant;
     this.#batching = options.batching ?? this.#pdp.kind !== 'embedded';
@@ -273,7 +284,7 @@ export class RequestScope {
   #askFirst(request: CheckRequest): boolean | Promise<boolean> {
     this.#misses++;
     this.#pdpCalls++;
-    const answer = this.#pdp.check(request);
+    const answer = this.#pdp.check(request, this.#options);
     if (typeof answer !== 'boolean') {
       const key = checkCacheKey(request.user, request.action, request.resource, request.tenant, request.context);
       return this.#remember(this.#cacheMap(), key, answer);
@@ -336,7 +347,7 @@ export class RequestScope {
     }
     this.#misses++;
     this.#pdpCalls++;
-    const promise = (async () => this.#pdp.checkDetailed(request))();
+    const promise = (async () => this.#pdp.checkDetailed(request, this.#options))();
     decisions.set(key, promise);
     try {
       const decision = await promise;
@@ -442,7 +453,7 @@ export class RequestScope {
   /** Asks the PDP now (no batching). A synchronous boolean is cached and returned as is. */
   #direct(key: string, request: CheckRequest): boolean | Promise<boolean> {
     this.#pdpCalls++;
-    return this.#remember(this.#cacheMap(), key, this.#pdp.check(request));
+    return this.#remember(this.#cacheMap(), key, this.#pdp.check(request, this.#options));
   }
 
   /** Caches a PDP answer: a boolean as is, a pending answer as an in-flight entry settled (or evicted) later. */
@@ -503,10 +514,13 @@ export class RequestScope {
       let answers: unknown[];
       const first = batch[0];
       if (batch.length === 1 && first !== undefined) {
-        answers = [await this.#pdp.check(first.request)];
+        answers = [await this.#pdp.check(first.request, this.#options)];
       } else {
         this.#batchCalls++;
-        answers = await this.#pdp.bulkCheck(batch.map((entry) => entry.request));
+        answers = await this.#pdp.bulkCheck(
+          batch.map((entry) => entry.request),
+          this.#options,
+        );
         if (!Array.isArray(answers) || answers.length !== batch.length) {
           throw new PermissioError(
             `The PDP answered a bulk check of ${batch.length} with ${Array.isArray(answers) ? answers.length : 'no'} results.`,

@@ -44,8 +44,23 @@ export interface CheckResource {
 /** Extra context of a check (reserved for attribute-based rules). */
 export type CheckContext = Record<string, unknown>;
 
+/**
+ * How fresh a remote PDP's answer must be when several server replicas share
+ * one database: `'fast'` answers from the replica's memory; `'full'` first
+ * catches up to the database; `{atLeast: token}` waits until the replica has
+ * applied the revision of a `Permissio-Revision` header. The HTTP client
+ * sends the revision of its own last write by default (read-your-writes).
+ * The embedded engine is always fresh and ignores it.
+ */
+export type Consistency = 'fast' | 'full' | { atLeast: string };
+
+/** The `consistency` option of the check methods. */
+export interface ConsistencyOptions {
+  consistency?: Consistency;
+}
+
 /** Options of a single check. */
-export interface CheckOptions {
+export interface CheckOptions extends ConsistencyOptions {
   /** Tenant key; default `"default"`. `resource.tenant` wins when set. */
   tenant?: string;
   context?: CheckContext;
@@ -104,7 +119,7 @@ export type Filter = { allOf: Filter[] } | { anyOf: Filter[] } | { not: Filter }
 export type ResourcePlan = { kind: 'always' } | { kind: 'never' } | { kind: 'conditional'; filter: Filter };
 
 /** Options of `plan(user, action, resourceType, options)`. */
-export interface PlanOptions {
+export interface PlanOptions extends ConsistencyOptions {
   /** Tenant of the resources listed; default `"default"`. */
   tenant?: string;
   context?: CheckContext;
@@ -532,11 +547,14 @@ export interface Pdp {
   /** `"embedded"` answers in-process (possibly synchronously); `"remote"` goes over the network. */
   readonly kind: 'embedded' | 'remote';
 
-  check(request: CheckRequest): MaybePromise<boolean>;
-  checkDetailed(request: CheckRequest): MaybePromise<Decision>;
+  check(request: CheckRequest, options?: ConsistencyOptions): MaybePromise<boolean>;
+  checkDetailed(request: CheckRequest, options?: ConsistencyOptions): MaybePromise<Decision>;
   /** Answers in request order; the result has exactly `requests.length` entries. */
-  bulkCheck(requests: readonly CheckRequest[]): MaybePromise<boolean[]>;
-  checkPermissions(request: CheckPermissionsRequest): MaybePromise<CheckPermissionsResult>;
+  bulkCheck(requests: readonly CheckRequest[], options?: ConsistencyOptions): MaybePromise<boolean[]>;
+  checkPermissions(
+    request: CheckPermissionsRequest,
+    options?: ConsistencyOptions,
+  ): MaybePromise<CheckPermissionsResult>;
   getUserPermissions(user: string, resourceUri: string, options?: { tenant?: string }): MaybePromise<UserPermissions>;
   /**
    * Which resources of `resourceType` may `user` do `action` on? Absent on a

@@ -5,6 +5,7 @@
  */
 import type {
   CheckPermissionsRequest,
+  ConsistencyOptions,
   ConditionSetRulesOperations,
   ConditionSetsOperations,
   CheckPermissionsResult,
@@ -84,22 +85,25 @@ export class Engine implements Pdp {
     this.conditionSetRules = conditionSetRulesOperations(host);
   }
 
-  /** May `user` do `action` on `resource`? Synchronous; throws `PermissioValidationError` on invalid input. */
-  check(request: CheckRequest): boolean {
+  /**
+   * May `user` do `action` on `resource`? Synchronous; throws `PermissioValidationError` on invalid input.
+   * The check methods accept `{consistency}` like a remote PDP's; the engine is always fresh, so any value answers now.
+   */
+  check(request: CheckRequest, _options?: ConsistencyOptions): boolean {
     return evaluate.check(this.state, this.uris, request);
   }
 
   /** The decision with its reason and the assignment or grant used (see the README for precedence). */
-  checkDetailed(request: CheckRequest): Decision {
+  checkDetailed(request: CheckRequest, _options?: ConsistencyOptions): Decision {
     return evaluate.explain(this.state, this.uris, request);
   }
 
   /** Answers in request order. One invalid request fails the whole call (its index is in the message). */
-  bulkCheck(requests: readonly CheckRequest[]): boolean[] {
+  bulkCheck(requests: readonly CheckRequest[], _options?: ConsistencyOptions): boolean[] {
     return evaluate.bulkCheck(this.state, this.uris, requests);
   }
 
-  checkPermissions(request: CheckPermissionsRequest): CheckPermissionsResult {
+  checkPermissions(request: CheckPermissionsRequest, _options?: ConsistencyOptions): CheckPermissionsResult {
     return evaluate.checkPermissions(this.state, this.uris, request);
   }
 

@@ -50,8 +50,44 @@ const FASTIFY_CODES: Record<string, { status: number; code: string; message?: st
   FST_ERR_BAD_URL: { status: 400, code: 'BAD_REQUEST', message: 'The URL has a malformed percent-escape.' },
 };
 
+/**
+ * An error the server answers with its own status and code (not a 500):
+ * `STALE_REPLICA`, `STORAGE_UNAVAILABLE` (503, with `Retry-After`).
+ */
+export class ServerAnswerError extends Error {
+  override name = 'ServerAnswerError';
+  readonly status: number;
+  readonly code: string;
+  readonly details: unknown;
+  readonly retryAfter: number | undefined;
+  constructor(status: number, code: string, message: string, options: { details?: unknown; retryAfter?: number } = {}) {
+    super(message);
+    this.status = status;
+    this.code = code;
+    this.details = options.details;
+    this.retryAfter = options.retryAfter;
+  }
+}
+
 /** Maps anything thrown while answering a request to an error answer. */
 export function toErrorAnswer(error: unknown): ErrorAnswer {
+  if (error instanceof ServerAnswerError) {
+    return {
+      status: error.status,
+      body: errorBody(error.code, error.message, error.details),
+      headers: error.retryAfter === undefined ? undefined : { 'retry-after': String(error.retryAfter) },
+      internal: false,
+    };
+  }
+  if ((error as Error | undefined)?.name === 'StorageUnavailableError') {
+    // The database of a replicated server does not answer: nothing was changed; try again (or another replica).
+    return {
+      status: 503,
+      body: errorBody('STORAGE_UNAVAILABLE', 'The database does not answer; nothing was changed. Retry shortly.'),
+      headers: { 'retry-after': '1' },
+      internal: true,
+    };
+  }
   if (error instanceof PermissioError) {
     const status = statusForError(error);
     const headers = error instanceof PermissioRateLimitError ? { 'retry-after': String(error.retryAfter) } : undefined;

@@ -39,7 +39,22 @@ const errorResponseDefs: Record<string, Record<string, unknown>> = {
     headers: { 'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer', minimum: 1 } } },
     content: errorContent,
   },
+  Unavailable: {
+    description:
+      'Replicas on PostgreSQL: the replica cannot reach the asked revision in time (code STALE_REPLICA), ' +
+      'or its database does not answer a write (code STORAGE_UNAVAILABLE); nothing was changed',
+    headers: { 'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer', minimum: 1 } } },
+    content: errorContent,
+  },
   Error: { description: 'Any other error', content: errorContent },
+};
+
+/** `Permissio-Revision` on every scoped answer. */
+const revisionHeader = {
+  description:
+    "The scope's revision (opaque; increases with every write): a write's own, or the one a read was answered at. " +
+    'Send it back as consistency {atLeast} to read your writes on any replica.',
+  schema: { type: 'string' },
 };
 
 const ref = (name: string) => ({ $ref: `#/components/responses/${name}` });
@@ -57,6 +72,7 @@ function errorResponses(route: RouteDef): Record<string, unknown> {
   }
   if (route.body !== undefined || route.querystring !== undefined || route.scoped) out['422'] = ref('ValidationError');
   if (route.rateClass !== undefined) out['429'] = ref('RateLimited');
+  if (route.consistency || (route.scoped && route.method !== 'GET')) out['503'] = ref('Unavailable');
   out.default = ref('Error');
   return out;
 }
@@ -75,10 +91,10 @@ function operation(route: RouteDef): Record<string, unknown> {
   }
   const responses: Record<string, unknown> = {};
   for (const [status, def] of Object.entries(route.responses)) {
-    responses[status] =
-      def.schema === undefined
-        ? { description: def.description }
-        : { description: def.description, content: { 'application/json': { schema: def.schema } } };
+    const answer: Record<string, unknown> = { description: def.description };
+    if (route.scoped) answer.headers = { 'Permissio-Revision': revisionHeader };
+    if (def.schema !== undefined) answer.content = { 'application/json': { schema: def.schema } };
+    responses[status] = answer;
   }
   Object.assign(responses, errorResponses(route));
   const op: Record<string, unknown> = {

@@ -85,11 +85,37 @@ export const checkRequestSchema = {
 
 export const MAX_BULK = 1000;
 
+/** How fresh a check's answer must be (scale-out: several replicas on one PostgreSQL). */
+export const consistencySchema = {
+  description:
+    '"fast" (default): answer from this replica\'s memory. "full": first catch up to the database\'s head. ' +
+    '{atLeast: token}: wait until this replica has applied the revision of a Permissio-Revision header ' +
+    '(503 STALE_REPLICA with Retry-After when it cannot in time).',
+  anyOf: [
+    { type: 'string', enum: ['fast', 'full'] },
+    {
+      type: 'object',
+      required: ['atLeast'],
+      additionalProperties: false,
+      properties: { atLeast: { type: 'string', minLength: 1, maxLength: 32 } },
+    },
+  ],
+} as const satisfies JsonSchema;
+
+/** `POST …/check` and `…/check/explain`: a check, and its consistency. */
+export const checkBodySchema = {
+  ...checkRequestSchema,
+  properties: { ...checkRequestSchema.properties, consistency: consistencySchema },
+} as const satisfies JsonSchema;
+
 export const bulkCheckRequestSchema = {
   type: 'object',
   required: ['checks'],
   additionalProperties: false,
-  properties: { checks: { type: 'array', maxItems: MAX_BULK, items: checkRequestSchema } },
+  properties: {
+    checks: { type: 'array', maxItems: MAX_BULK, items: checkRequestSchema },
+    consistency: consistencySchema,
+  },
 } as const satisfies JsonSchema;
 
 export const checkResultSchema = {
@@ -142,6 +168,7 @@ export const checkPermissionsRequestSchema = {
     resourceUris: { type: 'array', maxItems: MAX_BULK, items: resourceInstanceSchema },
     permissions: { type: 'array', maxItems: MAX_BULK, items: permissionSchema },
     tenant: keySchema,
+    consistency: consistencySchema,
   },
 } as const satisfies JsonSchema;
 
@@ -630,7 +657,18 @@ export const healthSchema = {
   type: 'object',
   required: ['status'],
   additionalProperties: false,
-  properties: { status: { type: 'string', const: 'ok' } },
+  properties: {
+    status: {
+      type: 'string',
+      enum: ['ok', 'degraded'],
+      description: '"degraded": a replica that cannot reach its database; it still answers "fast" checks',
+    },
+    lagMs: {
+      type: 'number',
+      description: 'Replicas on PostgreSQL: milliseconds since this replica last confirmed it had the database head',
+    },
+    reason: { type: 'string', description: 'Why it is degraded' },
+  },
 } as const satisfies JsonSchema;
 
 export const apiKeyScopeSchema = {
@@ -726,6 +764,8 @@ export const componentSchemas: Record<string, JsonSchema> = {
   ConditionSetRulePage: conditionSetRulePageSchema,
   PolicySnapshot: policySnapshotSchema,
   Health: healthSchema,
+  Consistency: consistencySchema,
+  CheckBody: checkBodySchema,
   ApiKeyScope: apiKeyScopeSchema,
   Error: errorSchema,
 };

@@ -1,12 +1,17 @@
 /**
  * `startServer`: the engine behind the REST API of docs/REST.md, on Fastify 5,
- * with API keys, per-scope engines, SQLite persistence and rate limits.
+ * with API keys, per-scope engines, SQLite or PostgreSQL persistence and rate
+ * limits. On PostgreSQL, several replicas share the database; each follows
+ * the others' writes (`follower.ts`).
  *
  * The steps live in `server/`: option validation (`options.ts`), the Fastify
  * app (`app.ts`), route registration (`register-routes.ts`) and `listen.ts`.
  */
 import type { FastifyInstance } from 'fastify';
 import { hashApiKey, KeyRing, type ApiKeyConfig } from './auth.js';
+import { isPostgresUrl } from './database-url.js';
+import { Follower } from './follower.js';
+import { PostgresStorage } from './postgres-storage.js';
 import { RateLimiter } from './rate-limit.js';
 import { ScopeRegistry } from './registry.js';
 import { routes } from './routes/index.js';
@@ -39,20 +44,34 @@ async function loadState(
   keys: KeyRing,
   registry: ScopeRegistry,
 ): Promise<void> {
-  for (const key of apiKeys) {
-    storage.putApiKey({ hash: hashApiKey(key.key), projectId: key.projectId, environmentId: key.environmentId });
-  }
-  for (const stored of storage.listApiKeys()) keys.add(stored);
-
-  if (options.seed !== undefined && storage.isEmpty()) {
+  // Replicas starting together on one PostgreSQL: one at a time stores keys and seeds.
+  const startup = async (): Promise<boolean> => {
+    for (const key of apiKeys) {
+      await storage.putApiKey({
+        hash: hashApiKey(key.key),
+        projectId: key.projectId,
+        environmentId: key.environmentId,
+      });
+    }
+    for (const stored of await storage.listApiKeys()) keys.add(stored);
+    if (options.seed === undefined || !(await storage.isEmpty())) return false;
     const scopes = options.seedScopes ?? distinctScopes(apiKeys);
     await registry.seed(
       scopes.length > 0 ? scopes : [{ projectId: 'default', environmentId: 'default' }],
       options.seed,
     );
-  } else {
-    await registry.restore();
-  }
+    return true;
+  };
+  const seeded = storage.startupLock ? await storage.startupLock(startup) : await startup();
+  if (!seeded) await registry.restore();
+}
+
+/** The storage `options` name: a given one, PostgreSQL for a `postgres://` URL, else SQLite. */
+async function openStorage(options: ServerOptions): Promise<Storage> {
+  if (options.storage !== undefined) return options.storage;
+  const database = options.database ?? ':memory:';
+  if (isPostgresUrl(database)) return await PostgresStorage.connect(database);
+  return new SqliteStorage(database);
 }
 
 /**
@@ -63,7 +82,7 @@ export async function startServer(options: ServerOptions = {}): Promise<Permissi
   const resolved = resolveServerOptions(options);
   const { app, startShutdown } = createApp(options);
 
-  const storage = options.storage ?? new SqliteStorage(options.database ?? ':memory:');
+  const storage = await openStorage(options);
   const registry = new ScopeRegistry({
     storage,
     createPdp: resolved.createPdp,
@@ -76,19 +95,32 @@ export async function startServer(options: ServerOptions = {}): Promise<Permissi
   try {
     await loadState(options, resolved.apiKeys, storage, keys, registry);
   } catch (error) {
-    storage.close();
+    await storage.close();
     throw error;
   }
 
-  registerRoutes(app, routes, { keys, limiter, registry });
+  const follower =
+    storage.shared === undefined
+      ? undefined
+      : new Follower({ registry, journal: storage.shared, pollInterval: resolved.pollInterval, logger: app.log });
+  await follower?.start();
+
+  registerRoutes(app, routes, {
+    keys,
+    limiter,
+    registry,
+    consistencyTimeout: resolved.consistencyTimeout,
+    ...(follower === undefined ? {} : { health: () => follower.health() }),
+  });
 
   let bound: { url: string; port: number };
   try {
     bound = await listen(app, resolved.host, resolved.port);
   } catch (error) {
+    await follower?.close();
     await app.close().catch(() => undefined);
     await registry.close().catch(() => undefined);
-    storage.close();
+    await storage.close();
     throw error;
   }
 
@@ -97,8 +129,9 @@ export async function startServer(options: ServerOptions = {}): Promise<Permissi
     (closing ??= (async () => {
       startShutdown();
       await app.close();
+      await follower?.close();
       await registry.close();
-      storage.close();
+      await storage.close();
     })());
 
   return { url: bound.url, port: bound.port, app, close, [Symbol.asyncDispose]: close };

@@ -1,21 +1,26 @@
 /**
- * Persistence behind one small interface, so a PostgreSQL implementation can
- * sit next to SQLite later (README, "Persistence").
+ * Persistence behind one small interface, with two implementations: SQLite
+ * (one process, this file) and PostgreSQL (several replicas on one database,
+ * `postgres-storage.ts`).
  *
  * The model is an append-only journal of successful write operations per
  * scope (project + environment), plus at most one compacted snapshot per
  * scope. At start the server loads each scope's snapshot into a fresh engine
- * and replays the journal entries after it.
+ * and replays the journal entries after it. A journal entry's sequence number
+ * is the scope's revision once it is applied (`Permissio-Revision`).
  *
- * Every method is synchronous on purpose: the server applies a write to the
- * engine and appends it to the journal in one synchronous step, so no other
- * request can interleave between the two (better-sqlite3 is synchronous; a
- * PostgreSQL implementation would instead serialise through the per-scope
- * write lock the server already holds, see `ScopeRegistry`).
+ * SQLite answers synchronously (better-sqlite3): the server applies a write
+ * to the engine and appends it to the journal in one synchronous step.
+ * PostgreSQL answers asynchronously and is shared: its {@link SharedJournal}
+ * locks the scope in the database for the whole write (see `ScopeRegistry`).
+ * Callers `await` every method, so both fit.
  */
 import type Database from 'better-sqlite3';
 import type { PolicySnapshot } from '@permissio/core';
 import { openSqlite } from './sqlite-driver.js';
+
+/** A value, or a promise of it. */
+export type MaybePromise<T> = T | Promise<T>;
 
 /** A project + environment: the unit of isolation. */
 export interface Scope {
@@ -33,6 +38,8 @@ export interface JournalEntry {
 /** What the server needs to rebuild one scope at start. */
 export interface StoredScope extends Scope {
   snapshot: PolicySnapshot | null;
+  /** Sequence number the snapshot covers (0 without one). */
+  snapshotSeq?: number;
   /** Journal entries after the snapshot, in order. */
   journal: JournalEntry[];
 }
@@ -43,28 +50,99 @@ export interface StoredApiKey extends Scope {
   hash: string;
 }
 
-/** The storage contract (SQLite today, PostgreSQL planned). */
+/** What changed in a scope since a revision: a newer snapshot (when compacted since), then entries after it. */
+export interface JournalTail {
+  snapshot: { seq: number; snapshot: PolicySnapshot } | null;
+  entries: JournalEntry[];
+}
+
+/** A scope's write transaction in a shared database: the scope is locked until it ends. */
+export interface JournalTransaction {
+  /** The scope's revision in the database (its last committed entry). */
+  readonly head: number;
+  /** What the database holds after revision `seq`. */
+  readSince(seq: number): Promise<JournalTail>;
+  /** Appends one entry in this transaction; resolves to its sequence number. */
+  append(op: string, args: unknown[]): Promise<number>;
+}
+
+/** A scope's head revision in the database. */
+export interface ScopeHead extends Scope {
+  head: number;
+}
+
+/** Change notifications of a shared database. */
+export interface JournalSubscription {
+  /** Resolves once the first connection attempt has ended (up or not). */
+  readonly ready: Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Callbacks of {@link SharedJournal.subscribe}. */
+export interface JournalListener {
+  /** A write was committed (the scope when the notification names it). */
+  onCommit(scope: Scope | undefined, seq: number): void;
+  /** The notification connection came up (`true`) or went down (`false`). */
+  onConnection(up: boolean): void;
+}
+
+/**
+ * A journal that several server processes write to (PostgreSQL): writes
+ * lock the scope in the database; replicas follow the other replicas' writes.
+ */
+export interface SharedJournal {
+  /**
+   * Runs `work` in a database transaction holding the scope's lock; commits
+   * when it ends (also when it throws after appending: what was appended was
+   * applied), rolls back when nothing was appended.
+   */
+  transaction<T>(scope: Scope, work: (tx: JournalTransaction) => Promise<T>): Promise<T>;
+  /** What the database holds after revision `seq` of `scope` (one consistent read). */
+  readSince(scope: Scope, seq: number): Promise<JournalTail>;
+  /** Head revision of every scope. */
+  heads(): Promise<ScopeHead[]>;
+  /** Head revision of one scope (0 when it holds nothing). */
+  head(scope: Scope): Promise<number>;
+  /** Listens for commits (with reconnects, backoff); `close` stops. */
+  subscribe(listener: JournalListener): JournalSubscription;
+}
+
+/** The storage contract (SQLite, PostgreSQL). */
 export interface Storage {
   /** Every scope that holds data, with its snapshot and journal tail. */
-  loadScopes(): StoredScope[];
+  loadScopes(): MaybePromise<StoredScope[]>;
   /** `true` when no scope holds any data (seeds load only into an empty store). */
-  isEmpty(): boolean;
+  isEmpty(): MaybePromise<boolean>;
   /** Appends one write, durably, before returning. Returns its sequence number. */
-  append(scope: Scope, op: string, args: unknown[]): number;
+  append(scope: Scope, op: string, args: unknown[]): MaybePromise<number>;
   /**
    * Stores `snapshot` as the scope's whole state and drops the scope's journal
    * entries it covers (all of them: callers hold the scope's write lock),
-   * atomically.
+   * atomically. With `seq` (shared storage), only when the scope's head is
+   * still `seq`. Resolves to the revision the snapshot covers, or `undefined`
+   * when skipped.
    */
-  compact(scope: Scope, snapshot: PolicySnapshot): void;
+  // biome-ignore lint/suspicious/noConfusingVoidType: storages written against the earlier interface return void.
+  compact(scope: Scope, snapshot: PolicySnapshot, seq?: number): MaybePromise<number | undefined | void>;
   /** Number of journal entries of the scope after its snapshot. */
-  journalLength(scope: Scope): number;
+  journalLength(scope: Scope): MaybePromise<number>;
   /** Stored API keys (hashes). */
-  listApiKeys(): StoredApiKey[];
+  listApiKeys(): MaybePromise<StoredApiKey[]>;
   /** Adds (or rebinds) an API key by hash. */
-  putApiKey(key: StoredApiKey): void;
+  putApiKey(key: StoredApiKey): MaybePromise<void>;
+  /** Number of scopes that hold data. */
+  scopeCount?(): MaybePromise<number>;
+  /** Deletes every scope's journal and snapshot (the whole policy); API keys stay. */
+  reset?(): MaybePromise<void>;
+  /**
+   * Runs `work` while holding the storage's start-up lock, so replicas
+   * starting together store keys and seed once. Without it, `work` just runs.
+   */
+  startupLock?<T>(work: () => Promise<T>): Promise<T>;
+  /** Present when several server processes share the storage. */
+  readonly shared?: SharedJournal;
   /** Idempotent. */
-  close(): void;
+  close(): MaybePromise<void>;
 }
 
 /** Schema migrations, applied in order; `schema_version` records the last one applied. */
@@ -182,6 +260,7 @@ export class SqliteStorage implements Storage {
         projectId,
         environmentId,
         snapshot: snap ? (JSON.parse(snap.snapshot) as PolicySnapshot) : null,
+        snapshotSeq: snap?.seq ?? 0,
         journal,
       };
     });
@@ -196,13 +275,14 @@ export class SqliteStorage implements Storage {
     return Number(info.lastInsertRowid);
   }
 
-  compact(scope: Scope, snapshot: PolicySnapshot): void {
+  compact(scope: Scope, snapshot: PolicySnapshot): number {
     const json = JSON.stringify(snapshot);
-    this.#db.transaction(() => {
+    return this.#db.transaction(() => {
       const row = this.#stmts.maxSeq.get() as { seq: number | null };
       const seq = row.seq ?? 0;
       this.#stmts.upsertSnapshot.run(scope.projectId, scope.environmentId, seq, json);
       this.#stmts.trimJournal.run(scope.projectId, scope.environmentId, seq);
+      return seq;
     })();
   }
 

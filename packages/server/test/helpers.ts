@@ -140,11 +140,11 @@ export function scopeACliArgs(db: string, logLevel: 'silent' | 'warn'): string[]
 }
 
 /** Spawns `src/cli.ts` through tsx with `args`. */
-export function spawnCli(args: string[]): CliProcess {
+export function spawnCli(args: string[], env: Record<string, string> = {}): CliProcess {
   const child = spawn(process.execPath, ['--conditions=@permissio/source', '--import', 'tsx', 'src/cli.ts', ...args], {
     cwd: PACKAGE_DIR,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NODE_OPTIONS: '' },
+    env: { ...process.env, NODE_OPTIONS: '', ...env },
   });
   let out = '';
   let err = '';

@@ -28,6 +28,8 @@ import type {
   ConditionSetRulesOperations,
   ConditionSetsOperations,
   ConditionSetUpdate,
+  Consistency,
+  ConsistencyOptions,
   Decision,
   Filter,
   GrantRequest,
@@ -115,6 +117,8 @@ export class HttpPdp implements Pdp {
   readonly #config: PermissioConfig;
   #base: string | undefined;
   #basePromise: Promise<string> | undefined;
+  /** The highest `Permissio-Revision` this client's own writes returned. */
+  #revision: string | undefined;
 
   readonly users: UsersOperations;
   readonly tenants: TenantsOperations;
@@ -230,18 +234,37 @@ export class HttpPdp implements Pdp {
     const maxBytes = DECISION_PATHS.has(path) ? this.#decisionBytes : this.#config.maxResponseBytes;
     const request: TransportRequest = { method, path: base + path, budget: Math.max(left, 1), retry, maxBytes };
     if (body !== undefined) request.body = body;
-    return (await this.#transport.request(request)).body;
+    const response = await this.#transport.request(request);
+    if (kind === 'management' && method !== 'GET' && response.revision !== undefined) {
+      this.#revision = laterRevision(this.#revision, response.revision);
+    }
+    return response.body;
+  }
+
+  /**
+   * The revision of this client's last write (the highest its writes got from
+   * `Permissio-Revision`), or `undefined` before any (or from a PDP without revisions).
+   */
+  get revision(): string | undefined {
+    return this.#revision;
+  }
+
+  /** The `consistency` a check sends: the option, else read-your-writes after one of our writes, else none. */
+  #consistency(options: ConsistencyOptions | undefined): { consistency?: Consistency } {
+    const consistency =
+      options?.consistency ?? (this.#revision === undefined ? undefined : { atLeast: this.#revision });
+    return consistency === undefined ? {} : { consistency };
   }
 
   // ------------------------------------------------------------ checks
 
-  async check(request: CheckRequest): Promise<boolean> {
-    const body = await this.#call('POST', '/check', 'check', request);
+  async check(request: CheckRequest, options?: ConsistencyOptions): Promise<boolean> {
+    const body = await this.#call('POST', '/check', 'check', { ...request, ...this.#consistency(options) });
     return readAllowed(body, 'POST /check');
   }
 
-  async checkDetailed(request: CheckRequest): Promise<Decision> {
-    const body = await this.#call('POST', '/check/explain', 'check', request);
+  async checkDetailed(request: CheckRequest, options?: ConsistencyOptions): Promise<Decision> {
+    const body = await this.#call('POST', '/check/explain', 'check', { ...request, ...this.#consistency(options) });
     if (!isRecord(body) || typeof body.reason !== 'string' || !REASONS.has(body.reason)) {
       throw malformed('POST /check/explain', 200, 'expected a Decision {allowed, reason, via?}');
     }
@@ -249,17 +272,19 @@ export class HttpPdp implements Pdp {
     return { ...(body as unknown as Decision), allowed };
   }
 
-  async bulkCheck(requests: readonly CheckRequest[]): Promise<boolean[]> {
+  async bulkCheck(requests: readonly CheckRequest[], options?: ConsistencyOptions): Promise<boolean[]> {
     if (!Array.isArray(requests)) throw new PermissioValidationError('bulkCheck expects an array of checks.');
+    const consistency = this.#consistency(options);
     if (requests.length === 0) return [];
-    if (requests.length <= MAX_BULK) return this.#bulk(requests);
+    if (requests.length <= MAX_BULK) return this.#bulk(requests, consistency);
     const chunks: Promise<boolean[]>[] = [];
-    for (let i = 0; i < requests.length; i += MAX_BULK) chunks.push(this.#bulk(requests.slice(i, i + MAX_BULK)));
+    for (let i = 0; i < requests.length; i += MAX_BULK)
+      chunks.push(this.#bulk(requests.slice(i, i + MAX_BULK), consistency));
     return (await Promise.all(chunks)).flat();
   }
 
-  async #bulk(checks: readonly CheckRequest[]): Promise<boolean[]> {
-    const body = await this.#call('POST', '/check/bulk', 'check', { checks });
+  async #bulk(checks: readonly CheckRequest[], consistency: { consistency?: Consistency }): Promise<boolean[]> {
+    const body = await this.#call('POST', '/check/bulk', 'check', { checks, ...consistency });
     const label = 'POST /check/bulk';
     if (!isRecord(body) || !Array.isArray(body.results)) throw malformed(label, 200, 'expected {results: [...]}');
     const results: unknown[] = body.results;
@@ -269,8 +294,11 @@ export class HttpPdp implements Pdp {
     return results.map((result) => readAllowed(result, label));
   }
 
-  async checkPermissions(request: CheckPermissionsRequest): Promise<CheckPermissionsResult> {
-    const body = await this.#call('POST', '/check/permissions', 'check', request);
+  async checkPermissions(
+    request: CheckPermissionsRequest,
+    options?: ConsistencyOptions,
+  ): Promise<CheckPermissionsResult> {
+    const body = await this.#call('POST', '/check/permissions', 'check', { ...request, ...this.#consistency(options) });
     if (!isRecord(body) || typeof body.passed !== 'boolean' || !Array.isArray(body.missing)) {
       throw malformed('POST /check/permissions', 200, 'expected {passed: boolean, missing: [...]}');
     }
@@ -298,6 +326,7 @@ export class HttpPdp implements Pdp {
       resourceType,
       tenant: options?.tenant,
       context: options?.context,
+      ...this.#consistency(options),
     });
     return readPlan(body);
   }
@@ -529,4 +558,14 @@ function readPlan(body: unknown): ResourcePlan {
     return { kind: 'conditional', filter: body.filter as unknown as Filter };
   }
   throw malformed(label, 200, "expected {kind: 'always' | 'never' | 'conditional', filter?}");
+}
+
+/** The later of two revision tokens: decimal tokens compare as numbers; otherwise the newer one wins. */
+function laterRevision(current: string | undefined, next: string): string {
+  if (current === undefined) return next;
+  if (/^\d+$/.test(current) && /^\d+$/.test(next)) {
+    if (current.length !== next.length) return current.length > next.length ? current : next;
+    return current > next ? current : next;
+  }
+  return next;
 }

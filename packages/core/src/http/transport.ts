@@ -59,6 +59,8 @@ export interface TransportRequest {
 export interface TransportResponse {
   status: number;
   body: unknown;
+  /** The `Permissio-Revision` header, when the server sent one. */
+  revision?: string;
 }
 
 class AttemptTimeout extends Error {}
@@ -172,7 +174,12 @@ export class Transport {
         this.#trace(label, String(response.status), attemptStarted, attempt);
         if (response.redirected) throw this.#redirect(label, response.status);
         if (response.status >= 200 && response.status < 300) {
-          return { status: response.status, body: this.#parse(response.text, response.status, label) };
+          const answer: TransportResponse = {
+            status: response.status,
+            body: this.#parse(response.text, response.status, label),
+          };
+          if (response.revision !== undefined) answer.revision = response.revision;
+          return answer;
         }
         error = this.#errorFromResponse(response.status, response.text, response.retryAfter, label);
         if (!RETRYABLE_STATUS.has(response.status)) throw error;
@@ -226,7 +233,13 @@ export class Transport {
     body: string | undefined,
     timeoutMs: number,
     maxBytes: number,
-  ): Promise<{ status: number; text: string; retryAfter: number | undefined; redirected: boolean }> {
+  ): Promise<{
+    status: number;
+    text: string;
+    retryAfter: number | undefined;
+    redirected: boolean;
+    revision?: string;
+  }> {
     const controller = new AbortController();
     const onClose = (): void => controller.abort();
     if (this.#closed) onClose();
@@ -257,6 +270,7 @@ export class Transport {
         text,
         retryAfter: parseRetryAfter(response.headers.get('retry-after')),
         redirected,
+        revision: response.headers.get('permissio-revision') ?? undefined,
       };
     } catch (error) {
       if (timedOut) throw new AttemptTimeout();

@@ -11,6 +11,12 @@ Options:
   --port <n>            TCP port (default 7766; 0 picks a free one)
   --host <addr>         interface to listen on (default 127.0.0.1)
   --db <path>           SQLite database file, or :memory: (default ./permissio.db)
+  --database <url|path> postgres://user:pass@host:5432/db: several replicas share one
+                        PostgreSQL database (or a SQLite path, as --db). Default: the
+                        environment variable PERMISSIO_DATABASE_URL, else --db.
+  --poll-interval <t>   PostgreSQL: how often a replica polls the journal head as the
+                        fallback for missed notifications: 1s, 500ms, or milliseconds
+                        (default 1s)
   --seed <file>         policy snapshot (.json, .yaml or .yml) loaded only into an empty database
   --api-key <key>       accept this API key (${API_KEY_PREFIX}…); repeatable.
                         Without one, a key is generated and printed once
@@ -44,6 +50,8 @@ export interface CliOptions {
   apiKeys: string[];
   project: string;
   environment: string;
+  /** Milliseconds between journal polls (PostgreSQL). */
+  pollInterval: number;
   /** Empty the stored policy before seeding. */
   reset: boolean;
   rateLimit: boolean;
@@ -56,7 +64,11 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
  * Parses argv (without node and script); throws `UsageError` on a bad flag or
  * value. `undefined` = help/version printed.
  */
-export function parseCli(argv: readonly string[], io: CliIo): CliOptions | undefined {
+export function parseCli(
+  argv: readonly string[],
+  io: CliIo,
+  env: Readonly<Record<string, string | undefined>> = {},
+): CliOptions | undefined {
   let values: Record<string, string | boolean | string[] | undefined>;
   try {
     ({ values } = parseArgs({
@@ -67,6 +79,8 @@ export function parseCli(argv: readonly string[], io: CliIo): CliOptions | undef
         port: { type: 'string' },
         host: { type: 'string' },
         db: { type: 'string' },
+        database: { type: 'string' },
+        'poll-interval': { type: 'string' },
         seed: { type: 'string' },
         'api-key': { type: 'string', multiple: true },
         project: { type: 'string' },
@@ -120,10 +134,21 @@ export function parseCli(argv: readonly string[], io: CliIo): CliOptions | undef
     }
     return value;
   };
+  if (values.db !== undefined && values.database !== undefined) {
+    throw new UsageError('Give --db or --database, not both.');
+  }
+  const fromEnv = env.PERMISSIO_DATABASE_URL;
+  const db =
+    values.database !== undefined
+      ? nonEmpty('database', '')
+      : values.db === undefined && fromEnv !== undefined && fromEnv !== ''
+        ? fromEnv
+        : nonEmpty('db', './permissio.db');
   const options: CliOptions = {
     port: Number(portText),
     host: nonEmpty('host', '127.0.0.1'),
-    db: nonEmpty('db', './permissio.db'),
+    db,
+    pollInterval: parseDuration((values['poll-interval'] as string | undefined) ?? '1s', '--poll-interval'),
     apiKeys,
     project: scopeId('project'),
     environment: scopeId('environment'),
@@ -136,4 +161,16 @@ export function parseCli(argv: readonly string[], io: CliIo): CliOptions | undef
     throw new UsageError('--reset needs --seed: it replaces the stored policy with the seed.');
   }
   return options;
+}
+
+/** `1s`, `500ms`, `2.5s` or a number of milliseconds → milliseconds (10 ms to 1 h). */
+export function parseDuration(text: string, flag: string): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s)?$/.exec(text.trim());
+  const ms = match === null ? Number.NaN : Number(match[1]) * (match[2] === 's' ? 1000 : 1);
+  if (!Number.isFinite(ms) || ms < 10 || ms > 3_600_000) {
+    throw new UsageError(
+      `${flag} must be a duration from 10ms to 3600s (e.g. 1s, 500ms), got ${JSON.stringify(text)}.`,
+    );
+  }
+  return Math.round(ms);
 }

@@ -10,8 +10,10 @@ import type { PolicySnapshot } from '@permissio/core';
 import { createEngine } from '@permissio/engine';
 import { type ApiKeyConfig, generateApiKey } from '../auth.js';
 import { type PermissioServer, startServer } from '../server.js';
+import { isPostgresUrl, redactDatabaseUrl } from '../database-url.js';
+import { PostgresStorage } from '../postgres-storage.js';
 import { SqliteBindingError } from '../sqlite-driver.js';
-import { SqliteStorage } from '../storage.js';
+import { SqliteStorage, type Storage } from '../storage.js';
 import { SERVER_VERSION } from '../version.js';
 import { type CliIo, type CliOptions, parseCli } from './args.js';
 import { describeSnapshot, readSeed } from './seed.js';
@@ -66,7 +68,9 @@ function processSignals(): { stopped: Promise<string>; dispose: () => void } {
   return { stopped, dispose };
 }
 
-function openStorage(db: string): SqliteStorage {
+async function openStorage(db: string): Promise<Storage> {
+  // PostgreSQL errors name the database by its redacted URL already (never the password).
+  if (isPostgresUrl(db)) return await PostgresStorage.connect(db);
   try {
     return new SqliteStorage(db);
   } catch (error) {
@@ -82,29 +86,40 @@ async function start(options: CliOptions, io: CliIo, logStream: CliStream): Prom
     projectId: options.project,
     environmentId: options.environment,
   }));
-  const storage = openStorage(options.db);
+  const storage = await openStorage(options.db);
+  try {
+    return await startOn(storage, seed, apiKeys, options, io, logStream);
+  } catch (error) {
+    await storage.close();
+    throw error;
+  }
+}
+
+async function startOn(
+  storage: Storage,
+  seed: PolicySnapshot | undefined,
+  apiKeys: ApiKeyConfig[],
+  options: CliOptions,
+  io: CliIo,
+  logStream: CliStream,
+): Promise<PermissioServer> {
   let generated: string | undefined;
-  if (apiKeys.length === 0 && storage.listApiKeys().length === 0) {
+  if (apiKeys.length === 0 && (await storage.listApiKeys()).length === 0) {
     generated = generateApiKey();
     apiKeys.push({ key: generated, projectId: options.project, environmentId: options.environment });
   }
-  const storedKeys = storage.listApiKeys().length;
+  const storedKeys = (await storage.listApiKeys()).length;
   const scope = { projectId: options.project, environmentId: options.environment };
-  const db = JSON.stringify(options.db);
+  const db = JSON.stringify(redactDatabaseUrl(options.db));
   let seeding = false;
   if (seed !== undefined) {
-    if (options.reset && !storage.isEmpty()) {
+    if (options.reset && !(await storage.isEmpty())) {
       // Validated first: an invalid seed must not cost the stored policy.
-      try {
-        createEngine(seed);
-      } catch (error) {
-        storage.close();
-        throw error;
-      }
-      storage.reset();
+      createEngine(seed);
+      await storage.reset?.();
       io.out(`--reset: emptied the policy stored in ${db} (API keys kept).`);
     }
-    seeding = storage.isEmpty();
+    seeding = await storage.isEmpty();
     if (!seeding) {
       io.out(
         `Seed ${JSON.stringify(options.seed)} NOT loaded: the database ${db} already holds a policy ` +
@@ -112,25 +127,20 @@ async function start(options: CliOptions, io: CliIo, logStream: CliStream): Prom
       );
     }
   }
-  const restored = seeding ? 0 : storage.scopeCount();
-  let server: PermissioServer;
-  try {
-    server = await startServer({
-      host: options.host,
-      port: options.port,
-      storage,
-      apiKeys,
-      ...(seed === undefined ? {} : { seed, seedScopes: [scope] }),
-      rateLimits: options.rateLimit ? {} : false,
-      logger:
-        options.logLevel === 'silent'
-          ? false
-          : { level: options.logLevel, stream: { write: (msg) => logStream.write(msg) } },
-    });
-  } catch (error) {
-    storage.close();
-    throw error;
-  }
+  const restored = seeding ? 0 : ((await storage.scopeCount?.()) ?? 0);
+  const server = await startServer({
+    host: options.host,
+    port: options.port,
+    storage,
+    pollInterval: options.pollInterval,
+    apiKeys,
+    ...(seed === undefined ? {} : { seed, seedScopes: [scope] }),
+    rateLimits: options.rateLimit ? {} : false,
+    logger:
+      options.logLevel === 'silent'
+        ? false
+        : { level: options.logLevel, stream: { write: (msg) => logStream.write(msg) } },
+  });
   io.out(`Permissio server ${SERVER_VERSION} listening on ${server.url}`);
   const health = await fetch(`${server.url}/healthz`).then(
     (r) => `${r.status} ${r.statusText}`,
@@ -169,7 +179,7 @@ export async function main(runtime: CliRuntime): Promise<number> {
   };
   let options: CliOptions | undefined;
   try {
-    options = parseCli(runtime.argv, io);
+    options = parseCli(runtime.argv, io, runtime.env ?? {});
   } catch (error) {
     io.err(`permissio-server: ${(error as Error).message}\nRun "permissio-server --help" for usage.`);
     return 2;

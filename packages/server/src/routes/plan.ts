@@ -20,6 +20,7 @@ export const planRequestSchema = {
     resourceType: S.keySchema,
     tenant: S.keySchema,
     context: { type: 'object', additionalProperties: true },
+    consistency: S.consistencySchema,
   },
 } as const satisfies S.JsonSchema;
 
@@ -51,6 +52,7 @@ export const planRoutes: readonly RouteDef[] = [
     auth: true,
     scoped: true,
     rateClass: 'checks',
+    consistency: true,
     body: planRequestSchema,
     responses: { 200: { description: 'The plan', schema: resourcePlanSchema } },
     handler: async (ctx) => {

@@ -2,6 +2,7 @@
 import type { Pdp } from '@permissio/core';
 import type { AuthenticatedKey } from '../auth.js';
 import type { RateClass } from '../rate-limit.js';
+import type { ReplicaHealth } from '../follower.js';
 import type { ScopeRegistry, WriteTransaction } from '../registry.js';
 import type { JsonSchema } from '../schemas.js';
 import type { Scope } from '../storage.js';
@@ -23,6 +24,8 @@ export interface RouteContext {
   /** Runs a write under the scope's lock (scoped routes). */
   write: <T>(work: (tx: WriteTransaction) => Promise<T>) => Promise<T>;
   registry: ScopeRegistry;
+  /** `GET /healthz`: `ok`, or `degraded` (a replica that cannot reach its database), with its lag. */
+  health: () => ReplicaHealth;
   /** The OpenAPI document (for `GET /openapi.json`). */
   openapi: () => unknown;
 }
@@ -52,6 +55,11 @@ export interface RouteDef {
   /** Path starts with `/v1/projects/{projectId}/environments/{environmentId}`. */
   scoped: boolean;
   rateClass?: RateClass;
+  /**
+   * The body takes `consistency` ('fast' | 'full' | {atLeast}): the handler
+   * runs once the replica is that fresh (the field is removed from the body first).
+   */
+  consistency?: boolean;
   /**
    * Rate-limit units the request costs, from its validated body (default 1).
    * Routes with a cost are counted after body validation, not on arrival.

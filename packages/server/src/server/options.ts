@@ -17,8 +17,23 @@ export interface ServerOptions {
   host?: string;
   /** TCP port; 0 picks a free one. @defaultValue 7766 */
   port?: number;
-  /** SQLite file path, or `':memory:'` (nothing survives a restart). @defaultValue ':memory:' */
+  /**
+   * SQLite file path, `':memory:'` (nothing survives a restart), or a
+   * PostgreSQL URL `postgres://user:pass@host:5432/db` shared by several
+   * replicas (README, "Running several replicas"). @defaultValue ':memory:'
+   */
   database?: string;
+  /**
+   * PostgreSQL: milliseconds between polls of the journal head (the fallback
+   * for lost notifications). @defaultValue 1000
+   */
+  pollInterval?: number;
+  /**
+   * Milliseconds a check with `consistency: 'full'` or `{atLeast}` may wait
+   * for this replica to catch up before answering 503 `STALE_REPLICA`.
+   * @defaultValue 5000
+   */
+  consistencyTimeout?: number;
   /** API keys to accept (stored hashed; keys stored by earlier runs stay valid). */
   apiKeys?: ApiKeyConfig[];
   /**
@@ -45,7 +60,7 @@ export interface ServerOptions {
   keepAliveTimeout?: number;
   /** Advanced: the engine of each scope. @defaultValue `createEngine()` from `@permissio/engine` */
   createPdp?: PdpFactory;
-  /** Advanced: a storage implementation instead of SQLite at `database`. */
+  /** Advanced: a storage implementation instead of the one `database` names. */
   storage?: Storage;
 }
 
@@ -58,6 +73,8 @@ export interface ResolvedServerOptions {
   limits: ResolvedRateLimits | undefined;
   compactEvery: number;
   createPdp: PdpFactory;
+  pollInterval: number;
+  consistencyTimeout: number;
 }
 
 const SCOPE_PARAMS = ['projectId', 'environmentId'] as const;
@@ -72,6 +89,14 @@ export function resolveServerOptions(options: ServerOptions): ResolvedServerOpti
     assertApiKeyFormat(key.key);
     for (const field of SCOPE_PARAMS) assertScopeId(key[field], `apiKeys[].${field}`);
   }
+  const pollInterval = options.pollInterval ?? 1000;
+  if (!Number.isInteger(pollInterval) || pollInterval < 10 || pollInterval > 3_600_000) {
+    throw new TypeError(`pollInterval must be an integer number of milliseconds from 10 to 3600000.`);
+  }
+  const consistencyTimeout = options.consistencyTimeout ?? 5000;
+  if (!Number.isInteger(consistencyTimeout) || consistencyTimeout < 0 || consistencyTimeout > 600_000) {
+    throw new TypeError(`consistencyTimeout must be an integer number of milliseconds from 0 to 600000.`);
+  }
   for (const scope of options.seedScopes ?? []) {
     for (const field of SCOPE_PARAMS) assertScopeId(scope[field], `seedScopes[].${field}`);
   }
@@ -82,5 +107,7 @@ export function resolveServerOptions(options: ServerOptions): ResolvedServerOpti
     limits: options.rateLimits === false ? undefined : resolveRateLimits(options.rateLimits ?? {}),
     compactEvery: options.compactEvery ?? 1000,
     createPdp: options.createPdp ?? (() => createEngine() as Pdp),
+    pollInterval,
+    consistencyTimeout,
   };
 }

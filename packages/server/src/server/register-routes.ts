@@ -7,7 +7,9 @@ import type { RateClass, RateLimiter } from '../rate-limit.js';
 import type { ScopeRegistry } from '../registry.js';
 import type { RouteContext, RouteDef } from '../routes/index.js';
 import type { Scope } from '../storage.js';
+import type { ReplicaHealth } from '../follower.js';
 import { authenticateRequest } from './authenticate.js';
+import { type Consistency, ensureConsistency, REVISION_HEADER, revisionToken } from './consistency.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -21,6 +23,18 @@ export interface RouteDeps {
   keys: KeyRing;
   limiter: RateLimiter | undefined;
   registry: ScopeRegistry;
+  /** Replica health (SQLite: always ok). */
+  health?: () => ReplicaHealth;
+  /** Milliseconds a check with `consistency` may wait for the replica. @defaultValue 5000 */
+  consistencyTimeout?: number;
+}
+
+/** Removes `consistency` from a check's body and returns it. */
+function takeConsistency(body: unknown): Consistency | undefined {
+  if (body === null || typeof body !== 'object' || !('consistency' in body)) return undefined;
+  const { consistency } = body as { consistency?: Consistency };
+  delete (body as { consistency?: unknown }).consistency;
+  return consistency;
 }
 
 /** Turns `{name}` into Fastify's `:name`. */
@@ -132,6 +146,8 @@ function coerceHook(integers: string[]) {
 /** Registers every route of `routes` on `app`. */
 export function registerRoutes(app: FastifyInstance, routes: readonly RouteDef[], deps: RouteDeps): void {
   const { registry } = deps;
+  const health = deps.health ?? ((): ReplicaHealth => ({ status: 'ok' }));
+  const consistencyTimeout = deps.consistencyTimeout ?? 5000;
   let openapi: Record<string, unknown> | undefined;
   for (const route of routes) {
     const integers = integerQueryParams(route);
@@ -146,6 +162,11 @@ export function registerRoutes(app: FastifyInstance, routes: readonly RouteDef[]
       handler: async function handle(request, reply) {
         const p = request.params as Record<string, string>;
         const scope: Scope = { projectId: p.projectId ?? '', environmentId: p.environmentId ?? '' };
+        if (route.consistency) {
+          await ensureConsistency(registry, scope, takeConsistency(request.body), consistencyTimeout);
+        }
+        // Revisions: the write's own, else the one the engine answered at (or after).
+        let revision = route.scoped ? registry.revision(scope) : 0;
         const ctx: RouteContext = {
           params: p,
           query: request.query as Record<string, unknown>,
@@ -153,11 +174,17 @@ export function registerRoutes(app: FastifyInstance, routes: readonly RouteDef[]
           key: request.permissioKey ?? undefined,
           scope,
           pdp: () => registry.get(scope).pdp,
-          write: (work) => registry.write(scope, work),
+          write: async (work) => {
+            const written = await registry.writeRevisioned(scope, work);
+            revision = written.revision;
+            return written.value;
+          },
           registry,
+          health,
           openapi: () => (openapi ??= buildOpenApiDocument()),
         };
         const answer = await route.handler(ctx);
+        if (route.scoped) void reply.header(REVISION_HEADER, revisionToken(revision));
         void reply.code(answer.status);
         return answer.body === undefined ? reply.send() : reply.send(answer.body);
       },
