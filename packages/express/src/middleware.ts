@@ -5,7 +5,7 @@
  * user and tenant are resolved lazily, at the request's first decision.
  */
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
-import type { MaybePromise, RequestScope } from '@permissio/core';
+import type { DecisionRoute, MaybePromise, RequestScope } from '@permissio/core';
 import {
   createRegistration,
   scopeOf,
@@ -126,6 +126,12 @@ function defineScopeAccessor(): void {
     Object.defineProperty(proto, 'permissio', SCOPE_PROPERTY);
 }
 
+/** The matched route of `req` (`GET /documents/:id`, mount path included), for decision events. */
+function expressRoute(req: Request): DecisionRoute | undefined {
+  const path: unknown = (req.route as { path?: unknown } | undefined)?.path;
+  return typeof path === 'string' ? { method: req.method, path: `${req.baseUrl}${path}` } : undefined;
+}
+
 /**
  * Creates the Express middleware. Register it before any route that uses
  * `requirePermission` (`app.use(permissio({ client, user }))`). It only marks
@@ -145,6 +151,7 @@ export function permissio(options: PermissioExpressOptions): RequestHandler {
     throw new TypeError('@permissio/express: option "onError" must be a function or "next".');
   }
 
+  registration.authorizer.routeOf = expressRoute;
   defineScopeAccessor();
   const requireGuard = registration.requireGuard;
 

@@ -100,6 +100,7 @@ const plugin: FastifyPluginCallback<PermissioFastifyOptions> = function permissi
     return;
   }
   const { authorizer } = registration;
+  authorizer.routeOf = (request) => ({ method: request.method, path: request.routeOptions.url ?? request.url });
 
   // The scope is created lazily, at the request's first decision (or first read of request.permissio).
   fastify.decorateRequest('permissio', {

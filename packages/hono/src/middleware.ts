@@ -100,6 +100,7 @@ export function startedContext(c: Context, state: HonoRequestState): MaybePromis
  */
 export function permissio(options: PermissioHonoOptions) {
   const registration = createRegistration<Context, PermissioHonoHook>(options, 'hono');
+  registration.authorizer.routeOf = (c) => ({ method: c.req.method, path: c.req.routePath });
   const requireGuard = registration.requireGuard;
   // No async function: this adds no extra tick.
   return createMiddleware<StateEnv>(function permissioMiddleware(c, next) {

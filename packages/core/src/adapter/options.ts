@@ -6,6 +6,7 @@
 import type { CheckResource, CheckUser, MaybePromise } from '../types.js';
 import type { Permissio } from '../client.js';
 import type { Logger } from '../logger.js';
+import type { DecisionListener } from '../decision-events.js';
 import { assertKnownOptions } from './unknown-options.js';
 
 /** A user as a resolver may return it: a key, a `CheckUser`, or nothing (→ 401). */
@@ -75,6 +76,14 @@ export interface PermissioAdapterBaseOptions<Req> {
    * @defaultValue `console`
    */
   logger?: Logger;
+  /**
+   * Called for every decision of this registration's requests (the guard's
+   * and the handler's own `req.permissio` checks), with the route's method and
+   * path template. The client's own `onDecision` is called as well. A
+   * listener that throws never changes a decision; the error is logged once.
+   * @defaultValue undefined (no events, no cost)
+   */
+  onDecision?: DecisionListener;
 }
 
 /** Options after validation, with defaults applied. */
@@ -87,6 +96,7 @@ export interface ResolvedAdapterOptions<Req> {
   readonly decisionTimeout: number | undefined;
   readonly requireGuard: boolean;
   readonly logger: Logger | undefined;
+  readonly onDecision: DecisionListener | undefined;
 }
 
 /** The options every adapter accepts (the hooks included). */
@@ -99,6 +109,7 @@ const BASE_OPTIONS: readonly string[] = [
   'decisionTimeout',
   'logger',
   'requireGuard',
+  'onDecision',
   'onDenied',
   'onUnauthenticated',
   'onError',
@@ -166,6 +177,9 @@ export function resolveAdapterOptions<Req>(
       );
     }
   }
+  if (options.onDecision !== undefined && typeof options.onDecision !== 'function') {
+    throw new TypeError(`${where}: option "onDecision" must be a function (event) => void.`);
+  }
   const record: Record<string, unknown> = { ...options };
   for (const hook of hookNames) {
     if (record[hook] !== undefined && typeof record[hook] !== 'function') {
@@ -181,6 +195,7 @@ export function resolveAdapterOptions<Req>(
     decisionTimeout: options.decisionTimeout,
     requireGuard: options.requireGuard ?? false,
     logger: options.logger,
+    onDecision: options.onDecision,
   };
 }
 
