@@ -36,6 +36,8 @@ export type {
   DecisionRoute,
   DecisionSource,
 } from './decision-events.js';
+export { createDecisionLog, seededRandom, MASKED } from './decision-log.js';
+export type { DecisionLogOptions, DecisionLogWritable } from './decision-log.js';
 export { HttpPdp } from './http/http-pdp.js';
 export type { HttpPdpOptions } from './http/http-pdp.js';
 export {

@@ -70,3 +70,8 @@ export type {
   ValidateRoutesOptions,
 } from './adapter/policy-check.js';
 export { closestName, editDistance } from './suggest.js';
+
+// Decision events (issue 15): the builder and delivery the server and @permissio/opentelemetry reuse.
+export { DecisionSink, emitDecision, nextDecisionId } from './decision-events.js';
+export type { DecisionObserver } from './decision-events.js';
+export { maskDecision } from './decision-log.js';
