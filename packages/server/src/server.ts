@@ -15,6 +15,7 @@ import { listen } from './server/listen.js';
 import { resolveServerOptions, type ServerOptions } from './server/options.js';
 import { registerRoutes } from './server/register-routes.js';
 import { SqliteStorage, type Scope, type Storage } from './storage.js';
+import { createObservability } from './observe/install.js';
 
 export type { ServerLoggerOptions, ServerOptions } from './server/options.js';
 
@@ -62,14 +63,16 @@ async function loadState(
 export async function startServer(options: ServerOptions = {}): Promise<PermissioServer> {
   const resolved = resolveServerOptions(options);
   const { app, startShutdown } = createApp(options);
+  const observability = createObservability(options, app.log);
 
   const storage = options.storage ?? new SqliteStorage(options.database ?? ':memory:');
   const registry = new ScopeRegistry({
     storage,
-    createPdp: resolved.createPdp,
+    createPdp: observability === undefined ? resolved.createPdp : observability.wrapFactory(resolved.createPdp),
     compactEvery: resolved.compactEvery,
     logger: app.log,
   });
+  observability?.attach(registry);
   const keys = new KeyRing();
   const limiter = resolved.limits === undefined ? undefined : new RateLimiter(resolved.limits);
 
@@ -80,7 +83,9 @@ export async function startServer(options: ServerOptions = {}): Promise<Permissi
     throw error;
   }
 
+  observability?.installHooks(app, routes);
   registerRoutes(app, routes, { keys, limiter, registry });
+  observability?.installRoutes(app, keys);
 
   let bound: { url: string; port: number };
   try {

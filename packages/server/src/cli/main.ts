@@ -6,6 +6,7 @@
  * 2 for a usage error (unknown flag, bad value); 1 when the server cannot
  * start (unreadable seed, invalid snapshot, port in use, bad database).
  */
+import { createWriteStream } from 'node:fs';
 import type { PolicySnapshot } from '@permissio/core';
 import { createEngine } from '@permissio/engine';
 import { type ApiKeyConfig, generateApiKey } from '../auth.js';
@@ -113,6 +114,12 @@ async function start(options: CliOptions, io: CliIo, logStream: CliStream): Prom
     }
   }
   const restored = seeding ? 0 : storage.scopeCount();
+  const decisionLogStream =
+    options.decisionLog === undefined
+      ? undefined
+      : options.decisionLog === 'stdout'
+        ? logStream
+        : createWriteStream(options.decisionLog, { flags: 'a' });
   let server: PermissioServer;
   try {
     server = await startServer({
@@ -122,6 +129,9 @@ async function start(options: CliOptions, io: CliIo, logStream: CliStream): Prom
       apiKeys,
       ...(seed === undefined ? {} : { seed, seedScopes: [scope] }),
       rateLimits: options.rateLimit ? {} : false,
+      metrics: options.metrics === 'off' ? false : { access: options.metrics },
+      recentDecisions: options.recentDecisions,
+      ...(decisionLogStream === undefined ? {} : { decisionLog: { to: decisionLogStream } }),
       logger:
         options.logLevel === 'silent'
           ? false
