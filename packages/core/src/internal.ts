@@ -75,3 +75,10 @@ export { closestName, editDistance } from './suggest.js';
 export { DecisionSink, emitDecision, nextDecisionId } from './decision-events.js';
 export type { DecisionObserver } from './decision-events.js';
 export { maskDecision } from './decision-log.js';
+export {
+  DecisionTiming,
+  SERVER_TIMING_HEADER,
+  serverTimingOf,
+  serverTimingOnWrite,
+  serverTimingValue,
+} from './adapter/server-timing.js';

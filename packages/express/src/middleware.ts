@@ -9,6 +9,8 @@ import type { DecisionRoute, MaybePromise, RequestScope } from '@permissio/core'
 import {
   createRegistration,
   scopeOf,
+  serverTimingOf,
+  serverTimingOnWrite,
   type AdapterRegistration,
   type AuthorizationContext,
   type PermissioAdapterBaseOptions,
@@ -154,8 +156,9 @@ export function permissio(options: PermissioExpressOptions): RequestHandler {
   registration.authorizer.routeOf = expressRoute;
   defineScopeAccessor();
   const requireGuard = registration.requireGuard;
+  const serverTiming = registration.authorizer.options.serverTiming;
 
-  return function permissioMiddleware(req: Request, _res: Response, next: NextFunction): void {
+  return function permissioMiddleware(req: Request, res: Response, next: NextFunction): void {
     Object.defineProperty(req, STATE, {
       value: { registration, context: undefined },
       writable: true,
@@ -165,6 +168,7 @@ export function permissio(options: PermissioExpressOptions): RequestHandler {
     // Another copy of Express (not the one this package resolves): define the accessor on the request itself.
     if (!('permissio' in req)) Object.defineProperty(req, 'permissio', SCOPE_PROPERTY);
     if (requireGuard) watchRoute(req);
+    if (serverTiming) serverTimingOnWrite(res, () => serverTimingOf(requestState(req)?.context));
     next();
   };
 }

@@ -83,3 +83,37 @@ describe('express: onDecision', () => {
     expect(() => permissio({ client, user, onDecision: 'x' as never })).toThrow(/onDecision/);
   });
 });
+
+describe('express: serverTiming', () => {
+  it('adds Server-Timing with the checks and PDP calls of the request (handler checks included)', async () => {
+    const client = new Permissio({ pdp: createEngine(policySnapshot()) });
+    const app = express();
+    app.use(permissio({ client, user, tenant, serverTiming: true }));
+    app.get('/d/:id', requirePermission('read', 'document'), async (req, res) => {
+      await req.permissio?.check('write', 'document');
+      await req.permissio?.check('write', 'document');
+      res.send('ok');
+    });
+    app.get('/open', (_req, res) => {
+      res.send('open');
+    });
+    const ok = await request(app).get('/d/1').set('x-user', 'bob').set('x-tenant', 'acme');
+    expect(ok.headers['server-timing']).toMatch(/^permissio;dur=\d+(\.\d+)?;desc="3 checks, 2 PDP calls"$/);
+    const denied = await request(app).get('/d/1').set('x-user', 'nobody').set('x-tenant', 'acme');
+    expect(denied.status).toBe(403);
+    expect(denied.headers['server-timing']).toMatch(/desc="1 check, 1 PDP call"$/);
+    expect((await request(app).get('/open')).headers['server-timing']).toBeUndefined();
+  });
+
+  it('sends no Server-Timing by default', async () => {
+    const client = new Permissio({ pdp: createEngine(policySnapshot()) });
+    const app = express();
+    app.use(permissio({ client, user, tenant }));
+    app.get('/d', requirePermission('read', 'document'), (_req, res) => {
+      res.send('ok');
+    });
+    const ok = await request(app).get('/d').set('x-user', 'bob').set('x-tenant', 'acme');
+    expect(ok.status).toBe(200);
+    expect(ok.headers['server-timing']).toBeUndefined();
+  });
+});

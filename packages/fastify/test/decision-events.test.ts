@@ -56,3 +56,23 @@ describe('fastify: onDecision', () => {
     expect([allowed.statusCode, allowed.body, denied.statusCode]).toEqual([200, 'ran', 403]);
   });
 });
+
+describe('fastify: serverTiming', () => {
+  it('adds Server-Timing with the checks and PDP calls of the request', async () => {
+    const app = Fastify();
+    track(app);
+    const client = new Permissio({ pdp: createEngine(policySnapshot()) });
+    await app.register(permissioPlugin, { client, user, tenant, serverTiming: true });
+    app.get('/d', { config: { permission: { action: 'read', resource: 'document' } } }, async (request) => {
+      await request.permissio?.check('write', 'document');
+      return 'ok';
+    });
+    app.get('/open', async () => 'open');
+    const ok = await app.inject({ url: '/d', headers: { 'x-user': 'bob', 'x-tenant': 'acme' } });
+    expect(ok.headers['server-timing']).toMatch(/^permissio;dur=\d+(\.\d+)?;desc="2 checks, 2 PDP calls"$/);
+    const denied = await app.inject({ url: '/d', headers: { 'x-user': 'nobody', 'x-tenant': 'acme' } });
+    expect(denied.statusCode).toBe(403);
+    expect(denied.headers['server-timing']).toMatch(/desc="1 check, 1 PDP call"$/);
+    expect((await app.inject({ url: '/open' })).headers['server-timing']).toBeUndefined();
+  });
+});

@@ -35,3 +35,30 @@ describe('hono: onDecision', () => {
     for (const e of events) expect(e.route).toEqual({ method: 'GET', path: '/documents/:id' });
   });
 });
+
+describe('hono: serverTiming', () => {
+  it('adds Server-Timing with the checks and PDP calls of the request', async () => {
+    const client = new Permissio({ pdp: createEngine(policySnapshot()) });
+    const app = new Hono();
+    app.use(
+      '*',
+      permissio({
+        client,
+        user: (c) => c.req.header('x-user'),
+        tenant: (c) => c.req.header('x-tenant'),
+        serverTiming: true,
+      }),
+    );
+    app.get('/d', requirePermission('read', 'document'), async (c) => {
+      await c.get('permissio')?.check('write', 'document');
+      return c.text('ok');
+    });
+    app.get('/open', (c) => c.text('open'));
+    const ok = await app.request('/d', { headers: { 'x-user': 'bob', 'x-tenant': 'acme' } });
+    expect(ok.headers.get('server-timing')).toMatch(/^permissio;dur=\d+(\.\d+)?;desc="2 checks, 2 PDP calls"$/);
+    const denied = await app.request('/d', { headers: { 'x-user': 'nobody', 'x-tenant': 'acme' } });
+    expect(denied.status).toBe(403);
+    expect(denied.headers.get('server-timing')).toMatch(/desc="1 check, 1 PDP call"$/);
+    expect((await app.request('/open')).headers.get('server-timing')).toBeNull();
+  });
+});

@@ -49,4 +49,26 @@ describe.each(PLATFORMS)('NestJS on %s: onDecision', (platform) => {
     ]);
     for (const e of events) expect(e.route).toEqual({ method: 'GET', path: '/documents/:id' });
   });
+
+  it('serverTiming adds Server-Timing with the checks and PDP calls of the request', async () => {
+    const client = new Permissio({ pdp: createEngine(policySnapshot()) });
+    const app = await createNestApp(platform, {
+      imports: [
+        PermissioModule.forRoot({
+          client,
+          user: ((req: { headers: Record<string, unknown> }) => req.headers['x-user'] as string) as never,
+          tenant: ((req: { headers: Record<string, unknown> }) => req.headers['x-tenant'] as string) as never,
+          serverTiming: true,
+        }),
+      ],
+      controllers: [DocumentsController],
+    });
+    apps.push(app);
+    const ok = await app.request('GET', '/documents/7', { 'x-user': 'bob', 'x-tenant': 'acme' });
+    expect(ok.status).toBe(200);
+    expect(ok.headers['server-timing']).toMatch(/^permissio;dur=\d+(\.\d+)?;desc="2 checks, 2 PDP calls"$/);
+    const denied = await app.request('GET', '/documents/7', { 'x-user': 'nobody', 'x-tenant': 'acme' });
+    expect(denied.status).toBe(403);
+    expect(denied.headers['server-timing']).toMatch(/desc="1 check, 1 PDP call"$/);
+  });
 });

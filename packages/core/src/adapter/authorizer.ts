@@ -14,6 +14,7 @@ import { consoleLogger } from '../logger.js';
 import { CLIENT_OBSERVER, type DecisionObserver, type DecisionRoute, DecisionSink } from '../decision-events.js';
 import { CHECK_NOW, RequestScope, createTrustedRequestScope } from '../scope.js';
 import { problem, type ProblemDetails } from './problem.js';
+import { DecisionTiming } from './server-timing.js';
 import {
   resolveAdapterOptions,
   type PermissioAdapterBaseOptions,
@@ -32,6 +33,8 @@ export interface AuthorizationContext {
   readonly tenant: string | undefined;
   /** Set when the tenant resolver failed: every check of the request is denied. */
   readonly tenantFailed: boolean;
+  /** With `serverTiming`: the request's summed decision time, for the `Server-Timing` header. */
+  readonly timing?: DecisionTiming | undefined;
 }
 
 /** What to do with a request. `allow` runs the handler; everything else answers `status`. */
@@ -121,8 +124,12 @@ export class Authorizer<Req> {
   }
 
   /** The observer of one request's scope: the sinks and a lazy read of its route. */
-  #observer(req: Req): DecisionObserver | undefined {
-    const sinks = this.#sinks;
+  #observer(req: Req, timing: DecisionTiming | undefined): DecisionObserver | undefined {
+    let sinks = this.#sinks;
+    if (timing !== undefined) {
+      const own = new DecisionSink(timing.add, this.options.logger, `@permissio/${this.#framework}`);
+      sinks = sinks === undefined ? [own] : [...sinks, own];
+    }
     if (sinks === undefined) return undefined;
     const routeOf = this.routeOf;
     return routeOf === undefined ? { sinks } : { sinks, route: () => routeOf(req) };
@@ -181,8 +188,9 @@ export class Authorizer<Req> {
   ): AuthorizationContext {
     // normaliseUser and contextWithTenant have validated user and tenant: skip
     // the public factory's re-validation when the client allows it.
+    const timing = this.options.serverTiming ? new DecisionTiming() : undefined;
     const scope = this.#trustedScopes
-      ? createTrustedRequestScope(this.options.client, user, tenant, this.#observer(req))
+      ? createTrustedRequestScope(this.options.client, user, tenant, this.#observer(req, timing))
       : this.options.client.createRequestScope(
           tenant === undefined
             ? user === undefined
@@ -192,7 +200,7 @@ export class Authorizer<Req> {
               ? { tenant }
               : { user, tenant },
         );
-    return { scope, user, tenant, tenantFailed };
+    return timing === undefined ? { scope, user, tenant, tenantFailed } : { scope, user, tenant, tenantFailed, timing };
   }
 
   /**
