@@ -82,3 +82,4 @@ export {
   serverTimingOnWrite,
   serverTimingValue,
 } from './adapter/server-timing.js';
+export type { DenialExplanation } from './adapter/why.js';

@@ -117,3 +117,42 @@ describe('express: serverTiming', () => {
     expect(ok.headers['server-timing']).toBeUndefined();
   });
 });
+
+describe('express: explainDenials', () => {
+  it('a 403 says why: reason, the user roles in the tenant, the closest rule that would allow', async () => {
+    const client = new Permissio({ pdp: createEngine(policySnapshot()) });
+    const app = express();
+    app.use(permissio({ client, user, tenant, explainDenials: true }));
+    app.get(
+      '/d/:id',
+      requirePermission('write', (req) => ({ type: 'document', key: String(req.params.id) })),
+      (_req, res) => {
+        res.send('ran');
+      },
+    );
+    const denied = await request(app).get('/d/doc-9').set('x-user', 'bob').set('x-tenant', 'acme');
+    expect(denied.status).toBe(403);
+    expect(denied.body.why).toEqual({
+      reason: 'no_matching_grant',
+      permission: 'document:write',
+      tenant: 'acme',
+      roles: ['viewer'],
+      closestRule: { role: 'editor', permission: 'document:write', tenant: 'acme' },
+    });
+    const allowed = await request(app).get('/d/doc-9').set('x-user', 'alice').set('x-tenant', 'acme');
+    expect([allowed.status, allowed.text]).toEqual([200, 'ran']);
+  });
+
+  it('is off by default: no why, no reason', async () => {
+    const client = new Permissio({ pdp: createEngine(policySnapshot()) });
+    const app = express();
+    app.use(permissio({ client, user, tenant }));
+    app.get('/d', requirePermission('write', 'document'), (_req, res) => {
+      res.send('ran');
+    });
+    const denied = await request(app).get('/d').set('x-user', 'bob').set('x-tenant', 'acme');
+    expect(denied.status).toBe(403);
+    expect(denied.body.why).toBeUndefined();
+    expect(denied.body.reason).toBeUndefined();
+  });
+});

@@ -15,6 +15,7 @@ import { CLIENT_OBSERVER, type DecisionObserver, type DecisionRoute, DecisionSin
 import { CHECK_NOW, RequestScope, createTrustedRequestScope } from '../scope.js';
 import { problem, type ProblemDetails } from './problem.js';
 import { DecisionTiming } from './server-timing.js';
+import { type DenialExplanation, explainDenial } from './why.js';
 import {
   resolveAdapterOptions,
   type PermissioAdapterBaseOptions,
@@ -252,6 +253,7 @@ export class Authorizer<Req> {
           return this.denied(reason, `Permission "${action}" denied: ${reason}.`);
         }, onError);
       }
+      if (this.options.explainDenials) return this.#decideExplained(context, action, resource);
       const answer = askScope(context.scope, action, resource);
       // An answer already in hand cannot time out: no Promise, no timer.
       if (typeof answer === 'boolean') return this.#onAllowed(answer);
@@ -259,6 +261,27 @@ export class Authorizer<Req> {
     } catch (error) {
       return onError(error);
     }
+  }
+
+  /** `explainDenials`: a deny's problem body carries `why` (development option). */
+  #decideExplained(
+    context: AuthorizationContext,
+    action: string,
+    resource: string | CheckResource,
+  ): Promise<AuthorizationOutcome> {
+    return this.bounded(Promise.resolve(askScope(context.scope, action, resource))).then(async (allowed) => {
+      if (allowed === true) return ALLOW;
+      let why: DenialExplanation | undefined;
+      try {
+        why = await explainDenial(this.options.client, context.scope, action, resource);
+      } catch {
+        why = undefined;
+      }
+      const reason = why?.reason ?? 'no_matching_grant';
+      const outcome = this.denied(reason, `Permission "${action}" denied: ${reason}.`);
+      if (why !== undefined) outcome.problem.why = why;
+      return outcome;
+    }, this.#onCheckError);
   }
 
   private bounded<T>(answer: Promise<T>): Promise<T> {

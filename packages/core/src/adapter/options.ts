@@ -91,6 +91,15 @@ export interface PermissioAdapterBaseOptions<Req> {
    * @defaultValue false
    */
   serverTiming?: boolean;
+  /**
+   * Development only: a 403's problem body gets `why`: the decision reason
+   * and `via`, the user's roles in the tenant and the closest rule that would
+   * have allowed (the smallest role carrying the permission). It reads roles
+   * and assignments through the client's management API on each denial and
+   * tells the caller about your policy: keep it off in production.
+   * @defaultValue false
+   */
+  explainDenials?: boolean;
 }
 
 /** Options after validation, with defaults applied. */
@@ -105,6 +114,7 @@ export interface ResolvedAdapterOptions<Req> {
   readonly logger: Logger | undefined;
   readonly onDecision: DecisionListener | undefined;
   readonly serverTiming: boolean;
+  readonly explainDenials: boolean;
 }
 
 /** The options every adapter accepts (the hooks included). */
@@ -119,6 +129,7 @@ const BASE_OPTIONS: readonly string[] = [
   'requireGuard',
   'onDecision',
   'serverTiming',
+  'explainDenials',
   'onDenied',
   'onUnauthenticated',
   'onError',
@@ -192,6 +203,9 @@ export function resolveAdapterOptions<Req>(
   if (options.serverTiming !== undefined && typeof options.serverTiming !== 'boolean') {
     throw new TypeError(`${where}: option "serverTiming" must be a boolean.`);
   }
+  if (options.explainDenials !== undefined && typeof options.explainDenials !== 'boolean') {
+    throw new TypeError(`${where}: option "explainDenials" must be a boolean.`);
+  }
   const record: Record<string, unknown> = { ...options };
   for (const hook of hookNames) {
     if (record[hook] !== undefined && typeof record[hook] !== 'function') {
@@ -209,6 +223,7 @@ export function resolveAdapterOptions<Req>(
     logger: options.logger,
     onDecision: options.onDecision,
     serverTiming: options.serverTiming ?? false,
+    explainDenials: options.explainDenials ?? false,
   };
 }
 
