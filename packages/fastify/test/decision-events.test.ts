@@ -76,3 +76,20 @@ describe('fastify: serverTiming', () => {
     expect((await app.inject({ url: '/open' })).headers['server-timing']).toBeUndefined();
   });
 });
+
+describe('fastify: explainDenials', () => {
+  it('a 403 says why', async () => {
+    const app = Fastify();
+    track(app);
+    const client = new Permissio({ pdp: createEngine(policySnapshot()) });
+    await app.register(permissioPlugin, { client, user, tenant, explainDenials: true });
+    app.get('/d', { config: { permission: { action: 'write', resource: 'document' } } }, async () => 'ran');
+    const denied = await app.inject({ url: '/d', headers: { 'x-user': 'bob', 'x-tenant': 'acme' } });
+    expect(denied.statusCode).toBe(403);
+    expect(denied.json().why).toMatchObject({
+      permission: 'document:write',
+      roles: ['viewer'],
+      closestRule: { role: 'editor' },
+    });
+  });
+});

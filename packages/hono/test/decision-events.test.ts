@@ -62,3 +62,29 @@ describe('hono: serverTiming', () => {
     expect((await app.request('/open')).headers.get('server-timing')).toBeNull();
   });
 });
+
+describe('hono: explainDenials', () => {
+  it('a 403 says why', async () => {
+    const client = new Permissio({ pdp: createEngine(policySnapshot()) });
+    const app = new Hono();
+    app.use(
+      '*',
+      permissio({
+        client,
+        user: (c) => c.req.header('x-user'),
+        tenant: (c) => c.req.header('x-tenant'),
+        explainDenials: true,
+      }),
+    );
+    app.get('/d', requirePermission('delete', 'document'), (c) => c.text('ran'));
+    const denied = await app.request('/d', { headers: { 'x-user': 'alice', 'x-tenant': 'acme' } });
+    expect(denied.status).toBe(403);
+    expect((await denied.json()).why).toEqual({
+      reason: 'no_matching_grant',
+      permission: 'document:delete',
+      tenant: 'acme',
+      roles: ['editor'],
+      closestRule: { role: 'admin', permission: 'document:delete', tenant: 'acme' },
+    });
+  });
+});
