@@ -4,7 +4,8 @@
  * the engine lookup alone, `begin` + `authorize` to an outcome.
  *
  * Run: `node --conditions=@permissio/source --import tsx bench/hot-path.bench.ts`
- * Env: HOT_PATH_ITERATIONS (200000), HOT_PATH_REPEATS (5; the median is reported).
+ * Env: HOT_PATH_ITERATIONS (200000), HOT_PATH_REPEATS (5; the median is reported),
+ * OBSERVE=1 adds the stages with `onDecision` and `serverTiming` set (issue 15).
  */
 import { Permissio, type CheckRequest, type Pdp } from '@permissio/core';
 import { checkCacheKey } from '@permissio/core/internal';
@@ -68,6 +69,39 @@ await measure('new Map + set', () => new Map().set('k', true));
 await measure('client.createRequestScope', () => client.createRequestScope({ user: 'alice', tenant: 'acme' }));
 await measure('authorizer.begin', () => authorizer.begin(req));
 await measure('begin + authorize (miss, one lookup)', beginAndAuthorize);
+// Issue 15: the cost of observing decisions (only when OBSERVE=1, so the stages above run on any core).
+if (process.env.OBSERVE === '1') {
+  const observed = new Authorizer<Req>(
+    {
+      client,
+      user: (r) => r.headers['x-user'],
+      tenant: (r) => r.headers['x-tenant'],
+      onDecision: (event) => {
+        sink = event;
+      },
+    } as never,
+    'bench',
+  );
+  await measure('begin + authorize, onDecision set (no-op listener)', () => {
+    const context = observed.begin(req);
+    if (context instanceof Promise) return context.then((c) => observed.authorize(c, req, 'read', resource));
+    return observed.authorize(context, req, 'read', resource);
+  });
+  const timed = new Authorizer<Req>(
+    {
+      client,
+      user: (r) => r.headers['x-user'],
+      tenant: (r) => r.headers['x-tenant'],
+      serverTiming: true,
+    } as never,
+    'bench',
+  );
+  await measure('begin + authorize, serverTiming', () => {
+    const context = timed.begin(req);
+    if (context instanceof Promise) return context.then((c) => timed.authorize(c, req, 'read', resource));
+    return timed.authorize(context, req, 'read', resource);
+  });
+}
 const scope = client.createRequestScope({ user: 'alice', tenant: 'acme' });
 await measure('scope.check (memoised hit)', () => scope.check('read', { type: 'document', key: 'doc-1' }));
 void sink;

@@ -4,6 +4,7 @@
  * (`new Permissio({ pdp: createEngine() })`) or the REST API
  * (`new Permissio({ token, apiUrl })`, through {@link HttpPdp}).
  */
+import { CLIENT_OBSERVER, type DecisionObserver, DecisionSink, emitDecision, now } from './decision-events.js';
 import { PermissioError } from './errors.js';
 import { HttpPdp } from './http/http-pdp.js';
 import { consoleLogger, type Logger } from './logger.js';
@@ -67,6 +68,8 @@ export class Permissio<TThrow extends boolean = true> implements AsyncDisposable
   readonly #ownsPdp: boolean;
   readonly #throw: boolean;
   readonly #logger: Logger;
+  /** The `onDecision` observer; undefined (and never read beyond one test) when no listener is set. */
+  readonly #observer: DecisionObserver | undefined;
   #closed: Promise<void> | undefined;
 
   /** Management API: users, tenants, roles, resources, role assignments. */
@@ -76,6 +79,10 @@ export class Permissio<TThrow extends boolean = true> implements AsyncDisposable
     const resolved = resolveOptions(options);
     this.#throw = resolved.throwOnError;
     this.#logger = resolved.logger ?? consoleLogger;
+    this.#observer =
+      resolved.onDecision === undefined
+        ? undefined
+        : { sinks: [new DecisionSink(resolved.onDecision, this.#logger, 'Permissio')] };
     if (resolved.mode === 'pdp') {
       this.#pdp = resolved.pdp;
       this.#ownsPdp = false;
@@ -106,6 +113,14 @@ export class Permissio<TThrow extends boolean = true> implements AsyncDisposable
     await this.#pdp.verify?.();
   }
 
+  /**
+   * The client's decision observer, for its request scopes.
+   * @internal
+   */
+  get [CLIENT_OBSERVER](): DecisionObserver | undefined {
+    return this.#observer;
+  }
+
   /** The PDP this client asks (an `HttpPdp` when built with a token). */
   get pdp(): Pdp {
     return this.#pdp;
@@ -125,6 +140,8 @@ export class Permissio<TThrow extends boolean = true> implements AsyncDisposable
   ): Promise<boolean> {
     const request: CheckRequest = { user, action, resource, tenant: options?.tenant, context: options?.context };
     const freshness = consistencyOf(options);
+    const observer = this.#observer;
+    if (observer !== undefined) return this.#observedCheck(observer, request, freshness);
     if (this.#throw) {
       const answer = this.#pdp.check(request, freshness);
       return typeof answer === 'boolean' ? answer : awaitBoolean(answer);
@@ -138,6 +155,26 @@ export class Permissio<TThrow extends boolean = true> implements AsyncDisposable
     }
   }
 
+  /** `check` with a decision event (only when `onDecision` is set). */
+  async #observedCheck(
+    observer: DecisionObserver,
+    request: CheckRequest,
+    freshness: ConsistencyOptions | undefined,
+  ): Promise<boolean> {
+    const start = now();
+    let allowed: boolean;
+    try {
+      const answer = this.#pdp.check(request, freshness);
+      allowed = typeof answer === 'boolean' ? answer : await awaitBoolean(answer);
+    } catch (error) {
+      if (this.#throw) throw error;
+      this.#report('check', error);
+      return false;
+    }
+    emitDecision(observer, request, allowed, 'pdp', start);
+    return allowed;
+  }
+
   /** The decision with its explanation `{allowed, reason, via?}`. */
   checkDetailed(
     user: string | CheckUser,
@@ -147,8 +184,10 @@ export class Permissio<TThrow extends boolean = true> implements AsyncDisposable
   ): Promise<OrNull<Decision, TThrow>> {
     const request: CheckRequest = { user, action, resource, tenant: options?.tenant, context: options?.context };
     return this.#run('checkDetailed', async () => {
+      const start = this.#observer === undefined ? 0 : now();
       const decision = await this.#pdp.checkDetailed(request, consistencyOf(options));
       if (typeof decision?.allowed !== 'boolean') throw notBoolean();
+      if (this.#observer !== undefined) emitDecision(this.#observer, request, decision.allowed, 'pdp', start, decision);
       return decision;
     });
   }
@@ -159,6 +198,7 @@ export class Permissio<TThrow extends boolean = true> implements AsyncDisposable
    */
   async bulkCheck(checks: readonly CheckRequest[], options?: ConsistencyOptions): Promise<boolean[]> {
     try {
+      const start = this.#observer === undefined ? 0 : now();
       const answers: unknown = await this.#pdp.bulkCheck(checks, consistencyOf(options));
       if (!Array.isArray(answers) || answers.length !== checks.length) {
         throw new PermissioError(
@@ -169,6 +209,13 @@ export class Permissio<TThrow extends boolean = true> implements AsyncDisposable
         );
       }
       for (const answer of answers) if (typeof answer !== 'boolean') throw notBoolean();
+      const observer = this.#observer;
+      if (observer !== undefined) {
+        (answers as boolean[]).forEach((allowed, i) => {
+          const request = checks[i];
+          if (request !== undefined) emitDecision(observer, request, allowed, 'batch', start);
+        });
+      }
       return answers as boolean[];
     } catch (error) {
       if (this.#throw) throw error;

@@ -29,6 +29,15 @@ export type * from './types.js';
 export { Permissio } from './client.js';
 export { RequestScope } from './scope.js';
 export type { RequestScopeOptions, RequestScopeStats } from './scope.js';
+export type {
+  DecisionEvent,
+  DecisionEventResource,
+  DecisionListener,
+  DecisionRoute,
+  DecisionSource,
+} from './decision-events.js';
+export { createDecisionLog, seededRandom, MASKED } from './decision-log.js';
+export type { DecisionLogOptions, DecisionLogWritable } from './decision-log.js';
 export { HttpPdp } from './http/http-pdp.js';
 export type { HttpPdpOptions } from './http/http-pdp.js';
 export {

@@ -70,3 +70,16 @@ export type {
   ValidateRoutesOptions,
 } from './adapter/policy-check.js';
 export { closestName, editDistance } from './suggest.js';
+
+// Decision events (issue 15): the builder and delivery the server and @permissio/opentelemetry reuse.
+export { DecisionSink, emitDecision, nextDecisionId } from './decision-events.js';
+export type { DecisionObserver } from './decision-events.js';
+export { maskDecision } from './decision-log.js';
+export {
+  DecisionTiming,
+  SERVER_TIMING_HEADER,
+  serverTimingOf,
+  serverTimingOnWrite,
+  serverTimingValue,
+} from './adapter/server-timing.js';
+export type { DenialExplanation } from './adapter/why.js';

@@ -5,6 +5,7 @@
  */
 import { PermissioValidationError } from './errors.js';
 import type { Logger } from './logger.js';
+import type { DecisionListener } from './decision-events.js';
 import type { Pdp } from './types.js';
 
 /** Prefix of every Permissio API key. */
@@ -153,6 +154,15 @@ export interface PermissioOptions<TThrow extends boolean = boolean> {
    * @defaultValue `globalThis.fetch`
    */
   fetch?: FetchFunction;
+  /**
+   * Called for every decision this client or one of its request scopes makes
+   * (docs/CLIENT.md, "Decision events"): decision id, timestamp, user, action,
+   * resource, allowed, reason and `via` when explained, source (`cache`,
+   * `pdp`, `batch`), latency, route (through an adapter). A listener that
+   * throws never changes a decision; the error is logged once.
+   * @defaultValue undefined (no events, no cost)
+   */
+  onDecision?: DecisionListener;
 }
 
 const OPTION_KEYS = new Set<string>([
@@ -171,21 +181,30 @@ const OPTION_KEYS = new Set<string>([
   'config',
   'pdp',
   'fetch',
+  'onDecision',
 ]);
 /** Options that may accompany `config` (the rest would be ambiguous). */
-const WITH_CONFIG = new Set(['config', 'throwOnError', 'logger', 'fetch']);
+const WITH_CONFIG = new Set(['config', 'throwOnError', 'logger', 'fetch', 'onDecision']);
 /** Options that may accompany `pdp`. */
-const WITH_PDP = new Set(['pdp', 'throwOnError', 'logger', 'debug']);
+const WITH_PDP = new Set(['pdp', 'throwOnError', 'logger', 'debug', 'onDecision']);
 
 /** Options after validation and defaults. */
 export type ResolvedOptions =
-  | { mode: 'pdp'; pdp: Pdp; throwOnError: boolean; logger: Logger | undefined; debug: boolean }
+  | {
+      mode: 'pdp';
+      pdp: Pdp;
+      throwOnError: boolean;
+      logger: Logger | undefined;
+      debug: boolean;
+      onDecision: DecisionListener | undefined;
+    }
   | {
       mode: 'remote';
       config: PermissioConfig;
       throwOnError: boolean;
       logger: Logger | undefined;
       fetch: FetchFunction | undefined;
+      onDecision: DecisionListener | undefined;
     };
 
 function fail(message: string, details?: unknown): never {
@@ -366,6 +385,10 @@ export function resolveOptions(options: unknown): ResolvedOptions {
   const throwOnError = checkBool('throwOnError', input.throwOnError) ?? true;
   const logger = checkLogger(input.logger);
   if (input.fetch !== undefined && typeof input.fetch !== 'function') fail('"fetch" must be a function.');
+  const onDecision = input.onDecision;
+  if (onDecision !== undefined && typeof onDecision !== 'function') {
+    fail('"onDecision" must be a function (event) => void.');
+  }
 
   if (sources[0] === 'pdp') {
     const extra = given.filter((key) => !WITH_PDP.has(key));
@@ -377,6 +400,7 @@ export function resolveOptions(options: unknown): ResolvedOptions {
       throwOnError,
       logger,
       debug: checkBool('debug', input.debug) ?? false,
+      onDecision,
     };
   }
   if (sources[0] === 'config') {
@@ -402,9 +426,10 @@ export function resolveOptions(options: unknown): ResolvedOptions {
       throwOnError,
       logger,
       fetch: input.fetch,
+      onDecision,
     };
   }
-  return { mode: 'remote', config: createConfig(input), throwOnError, logger, fetch: input.fetch };
+  return { mode: 'remote', config: createConfig(input), throwOnError, logger, fetch: input.fetch, onDecision };
 }
 
 /**

@@ -20,6 +20,14 @@
  */
 import { PermissioError, PermissioValidationError } from './errors.js';
 import { checkCacheKey } from './cache-key.js';
+import {
+  CLIENT_OBSERVER,
+  type DecisionObserver,
+  type DecisionSource,
+  emitDecision,
+  emitWhenSettled,
+  now,
+} from './decision-events.js';
 import type { Permissio } from './client.js';
 import { planOf } from './plan.js';
 import type {
@@ -100,6 +108,8 @@ interface Pending {
   promise: Promise<boolean>;
   resolve: (value: boolean) => void;
   reject: (error: unknown) => void;
+  /** When the check was asked (`now()`), for its decision event; 0 when nobody observes. */
+  start: number;
 }
 
 const DEFAULT_MAX_BATCH = 100;
@@ -173,6 +183,8 @@ export class RequestScope {
   readonly #maxBatch: number;
   /** `{consistency}` of every PDP call, when the scope sets one. */
   readonly #options: ConsistencyOptions | undefined;
+  /** Where decisions are reported (`onDecision`); undefined when nobody listens. */
+  readonly #observer: DecisionObserver | undefined;
   // Created on first use: a scope is created per request, and most requests
   // ask one question (or none), so empty Maps would be pure allocation.
   #cache: Map<string, boolean | Promise<boolean>> | undefined;
@@ -198,8 +210,14 @@ export class RequestScope {
    * Prefer `permissio.createRequestScope(options)`.
    * @param trust - internal: lets {@link createTrustedRequestScope} skip re-validating options
    */
-  constructor(owner: Permissio<boolean>, options: RequestScopeOptions = {}, trust?: symbol) {
+  constructor(
+    owner: Permissio<boolean>,
+    options: RequestScopeOptions = {},
+    trust?: symbol,
+    observer?: DecisionObserver | undefined,
+  ) {
     if (trust !== TRUSTED) validateScopeOptions(options);
+    this.#observer = trust === TRUSTED ? observer : (owner[CLIENT_OBSERVER] as DecisionObserver | undefined);
     this.permissio = owner;
     this.#pdp = owner.pdp;
     this.#options = options.consistency === undefined ? undefined : { consistency: options.consistency };
@@ -261,6 +279,26 @@ export class RequestScope {
 
   /** Memoised answer, joined in-flight call, or a new question (batched or direct). */
   #answer(request: CheckRequest): boolean | Promise<boolean> {
+    const observer = this.#observer;
+    if (observer !== undefined) return this.#observed(observer, request);
+    return this.#decide(request);
+  }
+
+  /** {@link #answer} with a decision event. */
+  #observed(observer: DecisionObserver, request: CheckRequest): boolean | Promise<boolean> {
+    const start = now();
+    const hits = this.#hits;
+    const answer = this.#decide(request, start);
+    // A batched miss reports from #send, which knows whether its batch had company.
+    const source: DecisionSource | undefined = this.#hits !== hits ? 'cache' : this.#batching ? undefined : 'pdp';
+    if (source !== undefined) {
+      if (typeof answer === 'boolean') emitDecision(observer, request, answer, source, start);
+      else emitWhenSettled(observer, request, answer, source, start);
+    }
+    return answer;
+  }
+
+  #decide(request: CheckRequest, start = 0): boolean | Promise<boolean> {
     // Nothing cached or in flight yet (the usual first check of a request):
     // it is a miss whatever its key, so the key can wait (see #first).
     if (this.#cache === undefined && this.#first === undefined && !this.#batching && isKeyDeferrable(request)) {
@@ -274,7 +312,7 @@ export class RequestScope {
       return cached;
     }
     this.#misses++;
-    return this.#batching ? this.#enqueue(key, request) : this.#direct(key, request);
+    return this.#batching ? this.#enqueue(key, request, start) : this.#direct(key, request);
   }
 
   /**
@@ -340,10 +378,15 @@ export class RequestScope {
     const key = checkCacheKey(request.user, request.action, request.resource, request.tenant, request.context);
     this.#decisions ??= new Map();
     const decisions = this.#decisions;
+    const observer = this.#observer;
+    const start = observer === undefined ? 0 : now();
     const cached = decisions.get(key);
     if (cached !== undefined) {
       this.#hits++;
-      return cached;
+      if (observer === undefined) return cached;
+      const decision = await cached;
+      emitDecision(observer, request, decision.allowed, 'cache', start, decision);
+      return decision;
     }
     this.#misses++;
     this.#pdpCalls++;
@@ -352,6 +395,7 @@ export class RequestScope {
     try {
       const decision = await promise;
       strictBoolean(decision.allowed);
+      if (observer !== undefined) emitDecision(observer, request, decision.allowed, 'pdp', start, decision);
       decisions.set(key, decision);
       const cache = this.#cacheMap();
       if (!cache.has(key)) cache.set(key, decision.allowed);
@@ -481,7 +525,7 @@ export class RequestScope {
     return promise;
   }
 
-  #enqueue(key: string, request: CheckRequest): Promise<boolean> {
+  #enqueue(key: string, request: CheckRequest, start: number): Promise<boolean> {
     let resolve!: (value: boolean) => void;
     let reject!: (error: unknown) => void;
     const promise = new Promise<boolean>((res, rej) => {
@@ -489,7 +533,7 @@ export class RequestScope {
       reject = rej;
     });
     this.#queue ??= [];
-    this.#queue.push({ key, request, promise, resolve, reject });
+    this.#queue.push({ key, request, promise, resolve, reject, start });
     this.#cacheMap().set(key, promise);
     if (!this.#scheduled) {
       this.#scheduled = true;
@@ -529,10 +573,13 @@ export class RequestScope {
         }
       }
       const values = answers.map(strictBoolean);
+      const observer = this.#observer;
+      const source: DecisionSource = batch.length > 1 ? 'batch' : 'pdp';
       batch.forEach((entry, index) => {
         const allowed = values[index] === true;
         if (cache.get(entry.key) === entry.promise) cache.set(entry.key, allowed);
         entry.resolve(allowed);
+        if (observer !== undefined) emitDecision(observer, entry.request, allowed, source, entry.start);
       });
     } catch (error) {
       for (const entry of batch) {
@@ -553,6 +600,7 @@ export function createTrustedRequestScope(
   owner: Permissio<boolean>,
   user: string | CheckUser | undefined,
   tenant: string | undefined,
+  observer?: DecisionObserver,
 ): RequestScope {
-  return new RequestScope(owner, { user, tenant }, TRUSTED);
+  return new RequestScope(owner, { user, tenant }, TRUSTED, observer);
 }

@@ -5,10 +5,12 @@
  * user and tenant are resolved lazily, at the request's first decision.
  */
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
-import type { MaybePromise, RequestScope } from '@permissio/core';
+import type { DecisionRoute, MaybePromise, RequestScope } from '@permissio/core';
 import {
   createRegistration,
   scopeOf,
+  serverTimingOf,
+  serverTimingOnWrite,
   type AdapterRegistration,
   type AuthorizationContext,
   type PermissioAdapterBaseOptions,
@@ -126,6 +128,12 @@ function defineScopeAccessor(): void {
     Object.defineProperty(proto, 'permissio', SCOPE_PROPERTY);
 }
 
+/** The matched route of `req` (`GET /documents/:id`, mount path included), for decision events. */
+function expressRoute(req: Request): DecisionRoute | undefined {
+  const path: unknown = (req.route as { path?: unknown } | undefined)?.path;
+  return typeof path === 'string' ? { method: req.method, path: `${req.baseUrl}${path}` } : undefined;
+}
+
 /**
  * Creates the Express middleware. Register it before any route that uses
  * `requirePermission` (`app.use(permissio({ client, user }))`). It only marks
@@ -145,10 +153,12 @@ export function permissio(options: PermissioExpressOptions): RequestHandler {
     throw new TypeError('@permissio/express: option "onError" must be a function or "next".');
   }
 
+  registration.authorizer.routeOf = expressRoute;
   defineScopeAccessor();
   const requireGuard = registration.requireGuard;
+  const serverTiming = registration.authorizer.options.serverTiming;
 
-  return function permissioMiddleware(req: Request, _res: Response, next: NextFunction): void {
+  return function permissioMiddleware(req: Request, res: Response, next: NextFunction): void {
     Object.defineProperty(req, STATE, {
       value: { registration, context: undefined },
       writable: true,
@@ -158,6 +168,7 @@ export function permissio(options: PermissioExpressOptions): RequestHandler {
     // Another copy of Express (not the one this package resolves): define the accessor on the request itself.
     if (!('permissio' in req)) Object.defineProperty(req, 'permissio', SCOPE_PROPERTY);
     if (requireGuard) watchRoute(req);
+    if (serverTiming) serverTimingOnWrite(res, () => serverTimingOf(requestState(req)?.context));
     next();
   };
 }

@@ -22,6 +22,8 @@ import {
   type PermissioAdapterBaseOptions,
   type RefusalOutcome,
   resolveRouteValidation,
+  serverTimingOf,
+  SERVER_TIMING_HEADER,
 } from '@permissio/core/internal';
 import { GUARDED, isArmed, REGISTER_FIRST } from './coverage.js';
 import { installRouteTable } from './route-table.js';
@@ -100,6 +102,7 @@ const plugin: FastifyPluginCallback<PermissioFastifyOptions> = function permissi
     return;
   }
   const { authorizer } = registration;
+  authorizer.routeOf = (request) => ({ method: request.method, path: request.routeOptions.url ?? request.url });
 
   // The scope is created lazily, at the request's first decision (or first read of request.permissio).
   fastify.decorateRequest('permissio', {
@@ -117,6 +120,13 @@ const plugin: FastifyPluginCallback<PermissioFastifyOptions> = function permissi
     next();
   };
   fastify.addHook('onRequest', onRequest);
+  if (authorizer.options.serverTiming) {
+    fastify.addHook('onSend', function permissioServerTiming(request, reply, payload, next) {
+      const value = serverTimingOf(request[CONTEXT]);
+      if (value !== undefined) void reply.header(SERVER_TIMING_HEADER, value);
+      next(null, payload);
+    });
+  }
   if (!isArmed(fastify)) {
     // The ready-time coverage check is not armed (this module was loaded after the Fastify instance was
     // created): refuse, at request time, routes of this context that declare a permission nobody applied.

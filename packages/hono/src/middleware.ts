@@ -8,6 +8,8 @@ import { createMiddleware } from 'hono/factory';
 import type { MaybePromise, RequestScope } from '@permissio/core';
 import {
   createRegistration,
+  serverTimingOf,
+  SERVER_TIMING_HEADER,
   type AdapterRegistration,
   type AuthorizationContext,
   type PermissioAdapterBaseOptions,
@@ -100,7 +102,9 @@ export function startedContext(c: Context, state: HonoRequestState): MaybePromis
  */
 export function permissio(options: PermissioHonoOptions) {
   const registration = createRegistration<Context, PermissioHonoHook>(options, 'hono');
+  registration.authorizer.routeOf = (c) => ({ method: c.req.method, path: c.req.routePath });
   const requireGuard = registration.requireGuard;
+  const serverTiming = registration.authorizer.options.serverTiming;
   // No async function: this adds no extra tick.
   return createMiddleware<StateEnv>(function permissioMiddleware(c, next) {
     if (requireGuard) {
@@ -111,7 +115,17 @@ export function permissio(options: PermissioHonoOptions) {
         return Promise.reject(problemException(outcome));
       }
     }
-    c.set(STATE, { registration, context: undefined });
-    return next();
+    const state: HonoRequestState = { registration, context: undefined };
+    c.set(STATE, state);
+    if (!serverTiming) return next();
+    return next().then(() => {
+      const value = serverTimingOf(state.context);
+      if (value === undefined) return;
+      try {
+        c.res.headers.append(SERVER_TIMING_HEADER, value);
+      } catch {
+        // An immutable response (e.g. a proxied fetch Response): no header, never a failure.
+      }
+    });
   });
 }

@@ -34,6 +34,8 @@ import {
   type AuthorizationContext,
   type Authorizer,
   type RefusalOutcome,
+  serverTimingOf,
+  serverTimingOnWrite,
 } from '@permissio/core/internal';
 import { FRAMEWORK, PERMISSIO_AUTHORIZER, PERMISSIO_OPTIONS, PERMISSIO_REQUIREMENT } from './permissio.constants.js';
 import { PERMISSIO_PUBLIC } from './public.decorator.js';
@@ -42,6 +44,9 @@ import { createPermissioException } from './permissio.exceptions.js';
 import type { PermissioOptions, PermissioRefusalHook, PermissioRequest } from './permissio-options.interface.js';
 import type { PermissionRequirement } from './require-permission.decorator.js';
 import { attachRegistration, startedContext } from './request-state.js';
+
+/** Marks a request whose response already carries the Server-Timing patch. */
+const TIMED: unique symbol = Symbol('@permissio/nestjs.serverTiming');
 
 /** Nest's metadata key of `@UseGuards()` (`@nestjs/common/constants`, stable since Nest 5). */
 const GUARDS_METADATA = '__guards__';
@@ -91,6 +96,7 @@ export class PermissioGuard implements CanActivate {
       );
     }
     attachRegistration(request, this.authorizer);
+    if (this.authorizer.options.serverTiming) this.timeResponse(context, request);
     if (requirement === undefined) {
       // requireGuard: neither @RequirePermission() nor @Public() (the global guard sees every route).
       const unguarded = this.unguardedRefusal(context, request);
@@ -131,6 +137,20 @@ export class PermissioGuard implements CanActivate {
       context.getHandler(),
       context.getClass(),
     ]);
+  }
+
+  /** `serverTiming`: sets `Server-Timing` when the response's headers are written (once per request). */
+  private timeResponse(context: ExecutionContext, request: PermissioRequest): void {
+    const marked = request as PermissioRequest & { [TIMED]?: true };
+    if (marked[TIMED]) return;
+    const response = context.switchToHttp().getResponse<{ raw?: unknown; writeHead?: unknown }>();
+    // Express: the Node response itself; Fastify: reply.raw.
+    const raw = (typeof response?.writeHead === 'function' ? response : response?.raw) as
+      | Parameters<typeof serverTimingOnWrite>[0]
+      | undefined;
+    if (raw === undefined || typeof raw.writeHead !== 'function') return;
+    marked[TIMED] = true;
+    serverTimingOnWrite(raw, () => serverTimingOf(startedContext(request, this.authorizer)));
   }
 
   /**

@@ -4,7 +4,7 @@
  * global `PermissioGuard` and the problem+json exception filter.
  */
 import { Logger as NestLogger, Module, type DynamicModule, type Provider } from '@nestjs/common';
-import type { Logger } from '@permissio/core';
+import type { DecisionRoute, Logger } from '@permissio/core';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { Authorizer, resolveRouteValidation } from '@permissio/core/internal';
 import { FRAMEWORK, HOOK_NAMES, PERMISSIO_AUTHORIZER, PERMISSIO_OPTIONS } from './permissio.constants.js';
@@ -44,6 +44,7 @@ function createAuthorizer(
       ? { ...typed, logger: nestLogger() }
       : typed;
   const authorizer = new Authorizer(withLogger, FRAMEWORK, HOOK_NAMES, [...SETTINGS, ...ADAPTER_OPTIONS]);
+  authorizer.routeOf = nestRoute;
   resolveRouteValidation(typed.routeValidation, FRAMEWORK);
   if (authorizer.options.requireGuard && settings.global === false) {
     // Unguarded routes are found by the global guard: without it, requireGuard would silently check nothing.
@@ -52,6 +53,25 @@ function createAuthorizer(
     );
   }
   return authorizer;
+}
+
+/**
+ * The matched route of a request (`GET /documents/:id`), for decision events:
+ * Express's `req.route.path` (with the mount path) or Fastify's `routeOptions.url`.
+ */
+function nestRoute(req: PermissioRequest): DecisionRoute | undefined {
+  const r = req as {
+    method?: unknown;
+    baseUrl?: unknown;
+    route?: { path?: unknown };
+    routeOptions?: { url?: unknown };
+  };
+  if (typeof r.method !== 'string') return undefined;
+  if (typeof r.route?.path === 'string') {
+    return { method: r.method, path: `${typeof r.baseUrl === 'string' ? r.baseUrl : ''}${r.route.path}` };
+  }
+  if (typeof r.routeOptions?.url === 'string') return { method: r.method, path: r.routeOptions.url };
+  return undefined;
 }
 
 function nestLogger(): Logger {

@@ -1,5 +1,6 @@
 export { startServer } from './server.js';
 export type { PermissioServer, ServerOptions, ServerLoggerOptions } from './server.js';
+export type { MetricsAccess, ObservabilityOptions } from './observe/options.js';
 export { buildOpenApiDocument } from './openapi.js';
 export { API_KEY_PREFIX, generateApiKey, hashApiKey } from './auth.js';
 export type { ApiKeyConfig } from './auth.js';

@@ -20,6 +20,7 @@ import { listen } from './server/listen.js';
 import { resolveServerOptions, type ServerOptions } from './server/options.js';
 import { registerRoutes } from './server/register-routes.js';
 import { SqliteStorage, type Scope, type Storage } from './storage.js';
+import { createObservability } from './observe/install.js';
 
 export type { ServerLoggerOptions, ServerOptions } from './server/options.js';
 
@@ -81,14 +82,16 @@ async function openStorage(options: ServerOptions): Promise<Storage> {
 export async function startServer(options: ServerOptions = {}): Promise<PermissioServer> {
   const resolved = resolveServerOptions(options);
   const { app, startShutdown } = createApp(options);
+  const observability = createObservability(options, app.log);
 
   const storage = await openStorage(options);
   const registry = new ScopeRegistry({
     storage,
-    createPdp: resolved.createPdp,
+    createPdp: observability === undefined ? resolved.createPdp : observability.wrapFactory(resolved.createPdp),
     compactEvery: resolved.compactEvery,
     logger: app.log,
   });
+  observability?.attach(registry);
   const keys = new KeyRing();
   const limiter = resolved.limits === undefined ? undefined : new RateLimiter(resolved.limits);
 
@@ -105,6 +108,7 @@ export async function startServer(options: ServerOptions = {}): Promise<Permissi
       : new Follower({ registry, journal: storage.shared, pollInterval: resolved.pollInterval, logger: app.log });
   await follower?.start();
 
+  observability?.installHooks(app, routes);
   registerRoutes(app, routes, {
     keys,
     limiter,
@@ -112,6 +116,7 @@ export async function startServer(options: ServerOptions = {}): Promise<Permissi
     consistencyTimeout: resolved.consistencyTimeout,
     ...(follower === undefined ? {} : { health: () => follower.health() }),
   });
+  observability?.installRoutes(app, keys);
 
   let bound: { url: string; port: number };
   try {

@@ -11,8 +11,11 @@ import { PermissioError, PermissioTimeoutError, PermissioValidationError } from 
 import type { CheckResource, CheckUser, MaybePromise } from '../types.js';
 import { Permissio } from '../client.js';
 import { consoleLogger } from '../logger.js';
+import { CLIENT_OBSERVER, type DecisionObserver, type DecisionRoute, DecisionSink } from '../decision-events.js';
 import { CHECK_NOW, RequestScope, createTrustedRequestScope } from '../scope.js';
 import { problem, type ProblemDetails } from './problem.js';
+import { DecisionTiming } from './server-timing.js';
+import { type DenialExplanation, explainDenial } from './why.js';
 import {
   resolveAdapterOptions,
   type PermissioAdapterBaseOptions,
@@ -31,6 +34,8 @@ export interface AuthorizationContext {
   readonly tenant: string | undefined;
   /** Set when the tenant resolver failed: every check of the request is denied. */
   readonly tenantFailed: boolean;
+  /** With `serverTiming`: the request's summed decision time, for the `Server-Timing` header. */
+  readonly timing?: DecisionTiming | undefined;
 }
 
 /** What to do with a request. `allow` runs the handler; everything else answers `status`. */
@@ -78,6 +83,14 @@ export class Authorizer<Req> {
   readonly #trustedScopes: boolean;
 
   readonly #framework: string;
+  /** The registration's `onDecision` sinks (its own, then the client's); undefined when nobody listens. */
+  readonly #sinks: readonly DecisionSink[] | undefined;
+  /**
+   * The adapter's reader of a request's route (method and path template),
+   * for decision events. Set by the adapter after construction; read only
+   * when someone listens.
+   */
+  routeOf: ((req: Req) => DecisionRoute | undefined) | undefined;
   /** Misconfiguration causes already logged (each is logged once). */
   readonly #logged = new Set<string>();
 
@@ -101,6 +114,26 @@ export class Authorizer<Req> {
       allowed === true ? ALLOW : this.denied('no_matching_grant', 'You do not have permission to perform this action.');
     this.#onCheckError = (error) =>
       error instanceof PermissioValidationError ? this.badRequest(error) : this.failure(error);
+    const sinks: DecisionSink[] = [];
+    const listener = this.options.onDecision;
+    if (listener !== undefined) sinks.push(new DecisionSink(listener, this.options.logger, `@permissio/${framework}`));
+    const clientObserver = (client as Partial<Record<typeof CLIENT_OBSERVER, DecisionObserver | undefined>>)[
+      CLIENT_OBSERVER
+    ];
+    if (clientObserver !== undefined) sinks.push(...clientObserver.sinks);
+    this.#sinks = sinks.length > 0 ? sinks : undefined;
+  }
+
+  /** The observer of one request's scope: the sinks and a lazy read of its route. */
+  #observer(req: Req, timing: DecisionTiming | undefined): DecisionObserver | undefined {
+    let sinks = this.#sinks;
+    if (timing !== undefined) {
+      const own = new DecisionSink(timing.add, this.options.logger, `@permissio/${this.#framework}`);
+      sinks = sinks === undefined ? [own] : [...sinks, own];
+    }
+    if (sinks === undefined) return undefined;
+    const routeOf = this.routeOf;
+    return routeOf === undefined ? { sinks } : { sinks, route: () => routeOf(req) };
   }
 
   /**
@@ -126,37 +159,39 @@ export class Authorizer<Req> {
   private withTenant(req: Req, rawUser: ResolvedUser): MaybePromise<AuthorizationContext> {
     const user = normaliseUser(rawUser);
     const resolveTenant = this.options.tenant;
-    if (resolveTenant === undefined) return this.context(user, undefined, false);
+    if (resolveTenant === undefined) return this.context(req, user, undefined, false);
     let tenant: MaybePromise<string | undefined | null>;
     try {
       tenant = resolveTenant(req);
     } catch {
-      return this.context(user, undefined, true);
+      return this.context(req, user, undefined, true);
     }
     if (isThenable(tenant)) {
       return Promise.resolve(tenant).then(
-        (value) => this.contextWithTenant(user, value),
-        () => this.context(user, undefined, true),
+        (value) => this.contextWithTenant(req, user, value),
+        () => this.context(req, user, undefined, true),
       );
     }
-    return this.contextWithTenant(user, tenant);
+    return this.contextWithTenant(req, user, tenant);
   }
 
-  private contextWithTenant(user: string | CheckUser | undefined, tenant: unknown): AuthorizationContext {
-    if (tenant === undefined || tenant === null) return this.context(user, undefined, false);
-    if (typeof tenant !== 'string' || tenant.length === 0) return this.context(user, undefined, true);
-    return this.context(user, tenant, false);
+  private contextWithTenant(req: Req, user: string | CheckUser | undefined, tenant: unknown): AuthorizationContext {
+    if (tenant === undefined || tenant === null) return this.context(req, user, undefined, false);
+    if (typeof tenant !== 'string' || tenant.length === 0) return this.context(req, user, undefined, true);
+    return this.context(req, user, tenant, false);
   }
 
   private context(
+    req: Req,
     user: string | CheckUser | undefined,
     tenant: string | undefined,
     tenantFailed: boolean,
   ): AuthorizationContext {
     // normaliseUser and contextWithTenant have validated user and tenant: skip
     // the public factory's re-validation when the client allows it.
+    const timing = this.options.serverTiming ? new DecisionTiming() : undefined;
     const scope = this.#trustedScopes
-      ? createTrustedRequestScope(this.options.client, user, tenant)
+      ? createTrustedRequestScope(this.options.client, user, tenant, this.#observer(req, timing))
       : this.options.client.createRequestScope(
           tenant === undefined
             ? user === undefined
@@ -166,7 +201,7 @@ export class Authorizer<Req> {
               ? { tenant }
               : { user, tenant },
         );
-    return { scope, user, tenant, tenantFailed };
+    return timing === undefined ? { scope, user, tenant, tenantFailed } : { scope, user, tenant, tenantFailed, timing };
   }
 
   /**
@@ -218,6 +253,7 @@ export class Authorizer<Req> {
           return this.denied(reason, `Permission "${action}" denied: ${reason}.`);
         }, onError);
       }
+      if (this.options.explainDenials) return this.#decideExplained(context, action, resource);
       const answer = askScope(context.scope, action, resource);
       // An answer already in hand cannot time out: no Promise, no timer.
       if (typeof answer === 'boolean') return this.#onAllowed(answer);
@@ -225,6 +261,27 @@ export class Authorizer<Req> {
     } catch (error) {
       return onError(error);
     }
+  }
+
+  /** `explainDenials`: a deny's problem body carries `why` (development option). */
+  #decideExplained(
+    context: AuthorizationContext,
+    action: string,
+    resource: string | CheckResource,
+  ): Promise<AuthorizationOutcome> {
+    return this.bounded(Promise.resolve(askScope(context.scope, action, resource))).then(async (allowed) => {
+      if (allowed === true) return ALLOW;
+      let why: DenialExplanation | undefined;
+      try {
+        why = await explainDenial(this.options.client, context.scope, action, resource);
+      } catch {
+        why = undefined;
+      }
+      const reason = why?.reason ?? 'no_matching_grant';
+      const outcome = this.denied(reason, `Permission "${action}" denied: ${reason}.`);
+      if (why !== undefined) outcome.problem.why = why;
+      return outcome;
+    }, this.#onCheckError);
   }
 
   private bounded<T>(answer: Promise<T>): Promise<T> {

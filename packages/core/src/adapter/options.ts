@@ -6,6 +6,7 @@
 import type { CheckResource, CheckUser, MaybePromise } from '../types.js';
 import type { Permissio } from '../client.js';
 import type { Logger } from '../logger.js';
+import type { DecisionListener } from '../decision-events.js';
 import { assertKnownOptions } from './unknown-options.js';
 
 /** A user as a resolver may return it: a key, a `CheckUser`, or nothing (→ 401). */
@@ -75,6 +76,30 @@ export interface PermissioAdapterBaseOptions<Req> {
    * @defaultValue `console`
    */
   logger?: Logger;
+  /**
+   * Called for every decision of this registration's requests (the guard's
+   * and the handler's own `req.permissio` checks), with the route's method and
+   * path template. The client's own `onDecision` is called as well. A
+   * listener that throws never changes a decision; the error is logged once.
+   * @defaultValue undefined (no events, no cost)
+   */
+  onDecision?: DecisionListener;
+  /**
+   * Add a `Server-Timing` header to responses of requests that made
+   * decisions: `permissio;dur=0.4;desc="2 checks, 1 PDP call"` (summed
+   * decision time in ms, checks asked, PDP calls made).
+   * @defaultValue false
+   */
+  serverTiming?: boolean;
+  /**
+   * Development only: a 403's problem body gets `why`: the decision reason
+   * and `via`, the user's roles in the tenant and the closest rule that would
+   * have allowed (the smallest role carrying the permission). It reads roles
+   * and assignments through the client's management API on each denial and
+   * tells the caller about your policy: keep it off in production.
+   * @defaultValue false
+   */
+  explainDenials?: boolean;
 }
 
 /** Options after validation, with defaults applied. */
@@ -87,6 +112,9 @@ export interface ResolvedAdapterOptions<Req> {
   readonly decisionTimeout: number | undefined;
   readonly requireGuard: boolean;
   readonly logger: Logger | undefined;
+  readonly onDecision: DecisionListener | undefined;
+  readonly serverTiming: boolean;
+  readonly explainDenials: boolean;
 }
 
 /** The options every adapter accepts (the hooks included). */
@@ -99,6 +127,9 @@ const BASE_OPTIONS: readonly string[] = [
   'decisionTimeout',
   'logger',
   'requireGuard',
+  'onDecision',
+  'serverTiming',
+  'explainDenials',
   'onDenied',
   'onUnauthenticated',
   'onError',
@@ -166,6 +197,15 @@ export function resolveAdapterOptions<Req>(
       );
     }
   }
+  if (options.onDecision !== undefined && typeof options.onDecision !== 'function') {
+    throw new TypeError(`${where}: option "onDecision" must be a function (event) => void.`);
+  }
+  if (options.serverTiming !== undefined && typeof options.serverTiming !== 'boolean') {
+    throw new TypeError(`${where}: option "serverTiming" must be a boolean.`);
+  }
+  if (options.explainDenials !== undefined && typeof options.explainDenials !== 'boolean') {
+    throw new TypeError(`${where}: option "explainDenials" must be a boolean.`);
+  }
   const record: Record<string, unknown> = { ...options };
   for (const hook of hookNames) {
     if (record[hook] !== undefined && typeof record[hook] !== 'function') {
@@ -181,6 +221,9 @@ export function resolveAdapterOptions<Req>(
     decisionTimeout: options.decisionTimeout,
     requireGuard: options.requireGuard ?? false,
     logger: options.logger,
+    onDecision: options.onDecision,
+    serverTiming: options.serverTiming ?? false,
+    explainDenials: options.explainDenials ?? false,
   };
 }
 

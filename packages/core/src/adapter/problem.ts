@@ -2,6 +2,7 @@
  * RFC 9457 problem details: the body of every response an adapter writes
  * on its own (401, 400, 403, 503).
  */
+import type { DenialExplanation } from './why.js';
 
 /** Media type of adapter error responses. */
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
@@ -20,6 +21,8 @@ export interface ProblemDetails {
   reason?: string;
   /** Error code of a PDP failure (only with `exposeReason`). */
   code?: string;
+  /** Why a 403 was refused (only with `explainDenials`, a development option). */
+  why?: DenialExplanation;
 }
 
 const TITLES: ReadonlyMap<number, string> = new Map([
@@ -34,10 +37,11 @@ const TITLES: ReadonlyMap<number, string> = new Map([
 export function problem(
   status: number,
   detail: string,
-  extensions: Pick<ProblemDetails, 'reason' | 'code'> = {},
+  extensions: Pick<ProblemDetails, 'reason' | 'code' | 'why'> = {},
 ): ProblemDetails {
   const body: ProblemDetails = { type: 'about:blank', title: TITLES.get(status) ?? 'Error', status, detail };
   if (extensions.reason !== undefined) body.reason = extensions.reason;
   if (extensions.code !== undefined) body.code = extensions.code;
+  if (extensions.why !== undefined) body.why = extensions.why;
   return body;
 }

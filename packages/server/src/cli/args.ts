@@ -26,6 +26,9 @@ Options:
   --reset               empty the database's policy (API keys stay) and load --seed into it
   --no-rate-limit       switch rate limits off (local development)
   --log-level <level>   fatal|error|warn|info|debug|trace|silent (default info)
+  --decision-log <dest> write every decision as a JSON line to stdout or to this file (appended)
+  --recent-decisions <n>  keep the last n decisions per scope for GET …/decisions (default 1000; 0 = off)
+  --metrics <access>    GET /metrics for loopback|api-key|open clients, or off (default loopback)
   --version             print the version
   -h, --help            print this help
 
@@ -56,6 +59,10 @@ export interface CliOptions {
   reset: boolean;
   rateLimit: boolean;
   logLevel: string;
+  /** \`stdout\` or a file path. */
+  decisionLog?: string;
+  recentDecisions: number;
+  metrics: 'loopback' | 'api-key' | 'open' | 'off';
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -88,6 +95,9 @@ export function parseCli(
         reset: { type: 'boolean' },
         'no-rate-limit': { type: 'boolean' },
         'log-level': { type: 'string' },
+        'decision-log': { type: 'string' },
+        'recent-decisions': { type: 'string' },
+        metrics: { type: 'string' },
         version: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -111,6 +121,14 @@ export function parseCli(
   const logLevel = (values['log-level'] as string | undefined) ?? 'info';
   if (!LOG_LEVELS.includes(logLevel)) {
     throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}.`);
+  }
+  const recentText = (values['recent-decisions'] as string | undefined) ?? '1000';
+  if (!/^\d{1,7}$/.test(recentText) || Number(recentText) > 1_000_000) {
+    throw new UsageError(`--recent-decisions must be an integer from 0 to 1000000, got ${JSON.stringify(recentText)}.`);
+  }
+  const metrics = (values.metrics as string | undefined) ?? 'loopback';
+  if (!['loopback', 'api-key', 'open', 'off'].includes(metrics)) {
+    throw new UsageError('--metrics must be one of loopback, api-key, open, off.');
   }
   const apiKeys = (values['api-key'] as string[] | undefined) ?? [];
   for (const key of apiKeys) {
@@ -155,7 +173,10 @@ export function parseCli(
     reset: values.reset === true,
     rateLimit: !values['no-rate-limit'],
     logLevel,
+    recentDecisions: Number(recentText),
+    metrics: metrics as CliOptions['metrics'],
   };
+  if (values['decision-log'] !== undefined) options.decisionLog = nonEmpty('decision-log', '');
   if (values.seed !== undefined) options.seed = nonEmpty('seed', '');
   if (options.reset && options.seed === undefined) {
     throw new UsageError('--reset needs --seed: it replaces the stored policy with the seed.');

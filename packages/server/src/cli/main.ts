@@ -6,6 +6,7 @@
  * 2 for a usage error (unknown flag, bad value); 1 when the server cannot
  * start (unreadable seed, invalid snapshot, port in use, bad database).
  */
+import { createWriteStream } from 'node:fs';
 import type { PolicySnapshot } from '@permissio/core';
 import { createEngine } from '@permissio/engine';
 import { type ApiKeyConfig, generateApiKey } from '../auth.js';
@@ -128,19 +129,34 @@ async function startOn(
     }
   }
   const restored = seeding ? 0 : ((await storage.scopeCount?.()) ?? 0);
-  const server = await startServer({
-    host: options.host,
-    port: options.port,
-    storage,
-    pollInterval: options.pollInterval,
-    apiKeys,
-    ...(seed === undefined ? {} : { seed, seedScopes: [scope] }),
-    rateLimits: options.rateLimit ? {} : false,
-    logger:
-      options.logLevel === 'silent'
-        ? false
-        : { level: options.logLevel, stream: { write: (msg) => logStream.write(msg) } },
-  });
+  const decisionLogStream =
+    options.decisionLog === undefined
+      ? undefined
+      : options.decisionLog === 'stdout'
+        ? logStream
+        : createWriteStream(options.decisionLog, { flags: 'a' });
+  let server: PermissioServer;
+  try {
+    server = await startServer({
+      host: options.host,
+      port: options.port,
+      storage,
+      pollInterval: options.pollInterval,
+      apiKeys,
+      ...(seed === undefined ? {} : { seed, seedScopes: [scope] }),
+      rateLimits: options.rateLimit ? {} : false,
+      metrics: options.metrics === 'off' ? false : { access: options.metrics },
+      recentDecisions: options.recentDecisions,
+      ...(decisionLogStream === undefined ? {} : { decisionLog: { to: decisionLogStream } }),
+      logger:
+        options.logLevel === 'silent'
+          ? false
+          : { level: options.logLevel, stream: { write: (msg) => logStream.write(msg) } },
+    });
+  } catch (error) {
+    storage.close();
+    throw error;
+  }
   io.out(`Permissio server ${SERVER_VERSION} listening on ${server.url}`);
   const health = await fetch(`${server.url}/healthz`).then(
     (r) => `${r.status} ${r.statusText}`,

@@ -5,14 +5,15 @@ import { type ApiKeyConfig, assertApiKeyFormat, assertScopeId } from '../auth.js
 import { resolveRateLimits, type RateLimitOptions, type ResolvedRateLimits } from '../rate-limit.js';
 import type { PdpFactory } from '../registry.js';
 import type { Scope, Storage } from '../storage.js';
+import type { ObservabilityOptions } from '../observe/options.js';
 
 /** Logger options: `true` for Fastify's JSON logger at `info`, or pino options (`level`, `stream` …). */
 export type ServerLoggerOptions =
   | boolean
   | ({ level?: string; stream?: { write(msg: string): void } } & Record<string, unknown>);
 
-/** Options of `startServer`. */
-export interface ServerOptions {
+/** Options of `startServer` (observability: `metrics`, `decisionLog`, `recentDecisions`, see `observe/options.ts`). */
+export interface ServerOptions extends ObservabilityOptions {
   /** Interface to listen on. @defaultValue '127.0.0.1' */
   host?: string;
   /** TCP port; 0 picks a free one. @defaultValue 7766 */
