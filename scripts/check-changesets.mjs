@@ -6,7 +6,9 @@ import { join, resolve } from 'node:path';
 
 const dir = resolve(import.meta.dirname, '..', '.changeset');
 const published = new Set(
-  ['core', 'engine', 'server', 'express', 'fastify', 'hono', 'nestjs', 'filter', 'opentelemetry'].map((p) => `@permissio/${p}`),
+  ['core', 'engine', 'server', 'express', 'fastify', 'hono', 'nestjs', 'filter', 'opentelemetry'].map(
+    (p) => `@permissio/${p}`,
+  ),
 );
 const problems = [];
 for (const file of readdirSync(dir).filter((f) => f.endsWith('.md') && f !== 'README.md')) {
