@@ -9,13 +9,17 @@ export default defineConfig({
       'packages/*/vitest.config.ts',
       'examples/*/vitest.config.ts',
       {
-        // Not `extends` the server project: vitest concatenates include/exclude lists, which would run every file.
+        // Not `extends` a package's project: vitest concatenates include/exclude lists, which would run every file.
         resolve: { conditions: ['@permissio/source'] },
         ssr: { resolve: { conditions: ['@permissio/source'] } },
         test: {
-          name: 'server-isolated',
-          root: './packages/server',
-          include: ['test/sqlite-binding.test.ts'],
+          name: 'isolated',
+          // A fresh module graph per file: the binding test mocks better-sqlite3; the late-import test must load
+          // @permissio/fastify after its Fastify instance exists (other files of a shared worker loaded it first).
+          include: [
+            'packages/server/test/sqlite-binding.test.ts',
+            'packages/fastify/test/coverage-late-import.test.ts',
+          ],
           isolate: true,
           testTimeout: 30_000,
         },
