@@ -5,7 +5,8 @@
  *
  * It also carries the helpers the sibling packages (engine, server, the
  * adapters) share with core: key and URI validation, the error ↔ HTTP status
- * mapping, the bulk limit and the cache-key and retry primitives. They are
+ * mapping, the bulk limit, the cache-key and retry primitives, and the `time`
+ * attribute parser (the engine and `@permissio/filter` must read times alike). They are
  * not part of the client API; `test/api-surface` in packages/integration
  * pins both entry points so an export is always a deliberate choice.
  */
@@ -14,6 +15,7 @@ export { assertKey, parsePermission, canonicalizeResourceUri, uriAncestors } fro
 export { MAX_BULK } from './http/http-pdp.js';
 export { parseRetryAfter, backoffDelay } from './http/transport.js';
 export { canonicalJson, checkCacheKey } from './cache-key.js';
+export { parseTime } from './time.js';
 export { Authorizer, scopeOf, selectRefusalHook } from './adapter/authorizer.js';
 export { createRegistration, notRegisteredError, NOT_REGISTERED } from './adapter/registration.js';
 export type { AdapterRegistration } from './adapter/registration.js';

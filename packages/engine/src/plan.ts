@@ -25,7 +25,7 @@ import { BAD, refNormalizer, valueNormalizer } from './conditions/normalize.js';
 import { operandNeed } from './conditions/operators.js';
 import type { ValueKind } from './conditions/operators.js';
 import type { PathInfo } from './conditions/paths.js';
-import { parseTime } from './conditions/time.js';
+import { parseTime } from '@permissio/core/internal';
 import { Tri } from './conditions/tri.js';
 import type { ConditionOperator, EvalInput } from './conditions/types.js';
 import type { State } from './state.js';

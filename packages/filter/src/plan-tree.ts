@@ -6,7 +6,7 @@
  */
 import type { AttributeType, FilterOp, ResourcePlan } from '@permissio/core';
 import { PermissioFilterError } from './errors.js';
-import { parseTime } from './time.js';
+import { parseTime } from '@permissio/core/internal';
 
 /**
  * What a compared value must be: a declared type, or (no `type` in the

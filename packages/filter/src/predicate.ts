@@ -8,7 +8,7 @@
 import type { ResourcePlan } from '@permissio/core';
 import type { Kind, Leaf, Node } from './plan-tree.js';
 import { readPlan } from './plan-tree.js';
-import { parseTime } from './time.js';
+import { parseTime } from '@permissio/core/internal';
 
 /** A resource row: `key`, `uri`, `tenant` and the attributes, by field name. */
 export type ResourceRow = Readonly<Record<string, unknown>>;

@@ -1,9 +1,7 @@
-/** toSql / toPredicate: constants, placeholders, typed errors naming the field, and the time parser kept in step with the engine's. */
+/** toSql / toPredicate: constants, placeholders and typed errors naming the field. */
 import type { ResourcePlan } from '@permissio/core';
 import { describe, expect, it } from 'vitest';
-import { parseTime as engineParseTime } from '../../engine/src/conditions/time.js';
 import { PermissioFilterError, toPredicate, toSql } from '../src/index.js';
-import { parseTime } from '../src/time.js';
 
 const columns = { key: 'id', uri: 'path', owner: 'owner_id', tags: 'docs.tags', meta: 'meta', value: 'value' };
 
@@ -142,27 +140,5 @@ describe('toPredicate', () => {
     ]);
     const root = toPredicate({ kind: 'conditional', filter: { field: 'uri', op: 'under', value: ['/'] } });
     expect([root({ uri: '/' }), root({ uri: '/a/b' }), root({})]).toEqual([true, true, false]);
-  });
-});
-
-describe('time parsing', () => {
-  it('agrees with the engine on accepted and refused forms', () => {
-    const samples = [
-      '2024-05-01',
-      '2024-05-01T09:30:00Z',
-      '2024-05-01T09:30:00.250+02:00',
-      '2024-05-01T09:30:00.123456789-0530',
-      '2024-05-01T09:30Z',
-      '2024-02-30',
-      '2024-05-01T09:30:00',
-      '2024-05-01 09:30:00Z',
-      'now',
-      '',
-      42,
-      new Date(0),
-      '0000-01-01T00:00:00Z',
-      '9999-12-31T23:59:59.999Z',
-    ];
-    for (const s of samples) expect(parseTime(s), String(s)).toEqual(engineParseTime(s));
   });
 });

@@ -12,7 +12,7 @@ import type { ConditionIR, OperandIR } from './ir.js';
 import { BAD, refNormalizer, valueNormalizer } from './normalize.js';
 import type { ValueKind } from './operators.js';
 import { operandNeed } from './operators.js';
-import { parseTime } from './time.js';
+import { parseTime } from '@permissio/core/internal';
 import { Tri } from './tri.js';
 import type { ConditionEvaluator } from './tri.js';
 import type { ConditionOperator, EvalInput } from './types.js';

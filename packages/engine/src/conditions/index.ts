@@ -29,7 +29,7 @@ export type { ConditionRuleIndex } from './rule-index.js';
 export { resolveCatalog, BUILTIN_PATHS } from './paths.js';
 export type { ResolvedCatalog } from './paths.js';
 export { OPERATORS, OPERATORS_BY_TYPE } from './operators.js';
-export { parseTime } from './time.js';
+export { parseTime } from '@permissio/core/internal';
 export {
   MAX_ARRAY_LENGTH,
   MAX_COMPARISONS,

@@ -5,7 +5,7 @@
  * evaluation) or the operand is refused (at write time).
  */
 import type { OperandNeed, ValueKind } from './operators.js';
-import { parseTime } from './time.js';
+import { parseTime } from '@permissio/core/internal';
 
 /** Marks a value of the wrong kind. */
 export const BAD: unique symbol = Symbol('bad');
