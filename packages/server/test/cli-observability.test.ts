@@ -2,8 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { main } from '../src/cli/main.js';
-import { client, tempDir } from './helpers.js';
+import { client, runCliInProcess, tempDir } from './helpers.js';
 
 const KEY = 'permis_key_cli_observability_0123456789';
 const cleanups: (() => unknown)[] = [];
@@ -12,29 +11,9 @@ afterEach(async () => {
 });
 
 function run(args: string[]) {
-  let out = '';
-  let err = '';
-  let stop: (signal: string) => void = () => undefined;
-  const stopped = new Promise<string>((resolve) => {
-    stop = resolve;
-  });
-  let listening: (url: string) => void = () => undefined;
-  const url = new Promise<string>((resolve) => {
-    listening = resolve;
-  });
-  const exit = main({
-    argv: [...args, '--db', ':memory:', '--port', '0', '--api-key', KEY, '--log-level', 'silent'],
-    env: {},
-    stdout: { write: (text: string) => (out += text) },
-    stderr: { write: (text: string) => (err += text) },
-    stop: stopped,
-    onListening: (server) => listening(server.url),
-  });
-  cleanups.push(() => {
-    stop('SIGTERM');
-    return exit;
-  });
-  return { stdout: () => out, stderr: () => err, exit, url };
+  return runCliInProcess([...args, '--db', ':memory:', '--port', '0', '--api-key', KEY, '--log-level', 'silent'], (c) =>
+    cleanups.push(c),
+  );
 }
 
 const scoped = { projectId: 'default', environmentId: 'default' };

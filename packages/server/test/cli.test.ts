@@ -8,46 +8,17 @@ import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { policy as examplePolicy } from '../../../examples/shared/policy.js';
-import { main } from '../src/cli/main.js';
 import { readSeed } from '../src/cli/seed.js';
-import { client, PACKAGE_DIR, spawnCli, tempDir } from './helpers.js';
+import { client, PACKAGE_DIR, runCliInProcess, spawnCli, tempDir } from './helpers.js';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-/** Runs the CLI in this process; `stop(signal)` plays the part of SIGINT/SIGTERM. */
+/** The CLI in this process, stopped after the test. */
 function run(args: string[]) {
-  let out = '';
-  let err = '';
-  let stop: (signal: string) => void = () => undefined;
-  const stopped = new Promise<string>((resolve) => {
-    stop = resolve;
-  });
-  let listening: (url: string) => void = () => undefined;
-  const url = new Promise<string>((resolve) => {
-    listening = resolve;
-  });
-  const exit = main({
-    argv: args,
-    env: {},
-    stdout: { write: (text: string) => (out += text) },
-    stderr: { write: (text: string) => (err += text) },
-    stop: stopped,
-    onListening: (server) => listening(server.url),
-  });
-  const failed = exit.then((code) => {
-    throw new Error(`CLI exited with ${code} before listening: ${err}`);
-  });
-  failed.catch(() => undefined);
-  cleanups.push(() => {
-    stop('SIGTERM');
-    return exit;
-  });
-  const ready = Promise.race([url, failed]);
-  ready.catch(() => undefined);
-  return { stdout: () => out, stderr: () => err, exit, url: ready, stop };
+  return runCliInProcess(args, (cleanup) => cleanups.push(cleanup));
 }
 
 function spawned(args: string[]) {

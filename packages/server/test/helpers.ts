@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PolicySnapshot } from '@permissio/core';
 import { startServer, type PermissioServer, type ServerOptions } from '../src/index.js';
+import { main } from '../src/cli/main.js';
 
 export const KEY_A = 'permis_key_test_alpha_0123456789';
 export const KEY_B = 'permis_key_test_bravo_0123456789';
@@ -120,13 +121,15 @@ export interface CliProcess {
   url: Promise<string>;
 }
 
-/** CLI arguments for a server on an ephemeral port with `db`, serving SCOPE_A with KEY_A and no rate limits. */
-export function scopeACliArgs(db: string, logLevel: 'silent' | 'warn'): string[] {
+/**
+ * CLI arguments for a server on an ephemeral port with `db` (none: the database comes from the environment),
+ * serving SCOPE_A with KEY_A and no rate limits.
+ */
+export function scopeACliArgs(db: string | undefined, logLevel: 'silent' | 'warn'): string[] {
   return [
     '--port',
     '0',
-    '--db',
-    db,
+    ...(db === undefined ? [] : ['--db', db]),
     '--api-key',
     KEY_A,
     '--project',
@@ -170,4 +173,40 @@ export function spawnCli(args: string[], env: Record<string, string> = {}): CliP
     });
   });
   return { child, stdout: () => out, stderr: () => err, exit, url };
+}
+
+/**
+ * Runs the CLI in this process; `stop(signal)` plays the part of SIGINT/SIGTERM. `url` rejects if the CLI exits
+ * before listening. `onCleanup` receives the stop-and-wait the test must run afterwards.
+ */
+export function runCliInProcess(args: string[], onCleanup: (cleanup: () => unknown) => void) {
+  let out = '';
+  let err = '';
+  let stop: (signal: string) => void = () => undefined;
+  const stopped = new Promise<string>((resolve) => {
+    stop = resolve;
+  });
+  let listening: (url: string) => void = () => undefined;
+  const url = new Promise<string>((resolve) => {
+    listening = resolve;
+  });
+  const exit = main({
+    argv: args,
+    env: {},
+    stdout: { write: (text: string) => (out += text) },
+    stderr: { write: (text: string) => (err += text) },
+    stop: stopped,
+    onListening: (server) => listening(server.url),
+  });
+  const failed = exit.then((code) => {
+    throw new Error(`CLI exited with ${code} before listening: ${err}`);
+  });
+  failed.catch(() => undefined);
+  onCleanup(() => {
+    stop('SIGTERM');
+    return exit;
+  });
+  const ready = Promise.race([url, failed]);
+  ready.catch(() => undefined);
+  return { stdout: () => out, stderr: () => err, exit, url: ready, stop };
 }

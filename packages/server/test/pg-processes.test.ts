@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PermissioServer, startServer } from '../src/index.js';
-import { type CliProcess, client, KEY_A, SCOPE_A, spawnCli } from './helpers.js';
+import { type CliProcess, client, KEY_A, scopeACliArgs, spawnCli } from './helpers.js';
 import { freshDatabase } from './support/test-database.js';
 
 let database: string;
@@ -22,21 +22,7 @@ async function inProcess(): Promise<string> {
 
 /** The CLI in a child process; the database comes from PERMISSIO_DATABASE_URL. */
 function replica(): CliProcess {
-  const args = [
-    '--port',
-    '0',
-    '--api-key',
-    KEY_A,
-    '--project',
-    SCOPE_A.projectId,
-    '--environment',
-    SCOPE_A.environmentId,
-    '--no-rate-limit',
-    '--log-level',
-    'silent',
-    '--poll-interval',
-    '200ms',
-  ];
+  const args = [...scopeACliArgs(undefined, 'silent'), '--poll-interval', '200ms'];
   const proc = spawnCli(args, { PERMISSIO_DATABASE_URL: database });
   running.push(proc);
   return proc;
