@@ -4,22 +4,27 @@ import { describe, expect, it } from 'vitest';
 import { policySnapshot } from '@permissio/adapter-testkit';
 import { Permissio, type DecisionEvent } from '@permissio/core';
 import { createEngine } from '@permissio/engine';
-import { permissio, requirePermission } from '../src/index.js';
+import { type PermissioHonoOptions, permissio, requirePermission } from '../src/index.js';
+
+/** A Hono app on the embedded engine whose user and tenant come from headers, with the observability option given. */
+function guardedApp(options: Pick<PermissioHonoOptions, 'onDecision' | 'serverTiming' | 'explainDenials'>): Hono {
+  const app = new Hono();
+  app.use(
+    '*',
+    permissio({
+      client: new Permissio({ pdp: createEngine(policySnapshot()) }),
+      user: (c) => c.req.header('x-user'),
+      tenant: (c) => c.req.header('x-tenant'),
+      ...options,
+    }),
+  );
+  return app;
+}
 
 describe('hono: onDecision', () => {
   it('reports the guard and handler decisions with the route template', async () => {
     const events: DecisionEvent[] = [];
-    const client = new Permissio({ pdp: createEngine(policySnapshot()) });
-    const app = new Hono();
-    app.use(
-      '*',
-      permissio({
-        client,
-        user: (c) => c.req.header('x-user'),
-        tenant: (c) => c.req.header('x-tenant'),
-        onDecision: (e) => events.push(e),
-      }),
-    );
+    const app = guardedApp({ onDecision: (e) => events.push(e) });
     app.get('/documents/:id', requirePermission('read', 'document'), async (c) =>
       c.json({ canWrite: await c.get('permissio')?.check('write', 'document') }),
     );
@@ -38,17 +43,7 @@ describe('hono: onDecision', () => {
 
 describe('hono: serverTiming', () => {
   it('adds Server-Timing with the checks and PDP calls of the request', async () => {
-    const client = new Permissio({ pdp: createEngine(policySnapshot()) });
-    const app = new Hono();
-    app.use(
-      '*',
-      permissio({
-        client,
-        user: (c) => c.req.header('x-user'),
-        tenant: (c) => c.req.header('x-tenant'),
-        serverTiming: true,
-      }),
-    );
+    const app = guardedApp({ serverTiming: true });
     app.get('/d', requirePermission('read', 'document'), async (c) => {
       await c.get('permissio')?.check('write', 'document');
       return c.text('ok');
@@ -65,17 +60,7 @@ describe('hono: serverTiming', () => {
 
 describe('hono: explainDenials', () => {
   it('a 403 says why', async () => {
-    const client = new Permissio({ pdp: createEngine(policySnapshot()) });
-    const app = new Hono();
-    app.use(
-      '*',
-      permissio({
-        client,
-        user: (c) => c.req.header('x-user'),
-        tenant: (c) => c.req.header('x-tenant'),
-        explainDenials: true,
-      }),
-    );
+    const app = guardedApp({ explainDenials: true });
     app.get('/d', requirePermission('delete', 'document'), (c) => c.text('ran'));
     const denied = await app.request('/d', { headers: { 'x-user': 'alice', 'x-tenant': 'acme' } });
     expect(denied.status).toBe(403);
