@@ -23,6 +23,7 @@ import { ACTIONS, abacBench, prng, TYPES } from './abac-policy.js';
 import { caslPolicy, caslRow } from './casl-policy.js';
 
 const ROUNDS = Number(process.argv[2] ?? 7);
+const WARMUP_MS = Number(process.env.WARMUP_MS ?? 3000);
 const USERS = 10_000;
 const bench = abacBench(7, USERS, 10_000);
 const rand = prng(11);
@@ -133,9 +134,13 @@ async function share(client: Permissio, requests: readonly Req[]): Promise<numbe
 const runs = { rbac: loop(rbac, rbacRequests), abac: loop(abac, bench.requests), casl: caslLoop };
 const rounds = { rbac: [] as number[], abac: [] as number[], casl: [] as number[] };
 const ratios = { rbac: [] as number[], casl: [] as number[] };
-await runs.rbac(300);
-await runs.abac(300);
-await runs.casl(300);
+// Warm-up to steady state (the optimising compiler settles after ~2 s of each loop; measured rounds before that
+// read the interpreter/baseline tiers, not the library).
+for (let i = 0; i < 2; i++) {
+  await runs.rbac(WARMUP_MS / 2);
+  await runs.abac(WARMUP_MS / 2);
+  await runs.casl(WARMUP_MS / 2);
+}
 for (let round = 0; round < ROUNDS; round++) {
   const r = await runs.rbac(600);
   const a = await runs.abac(600);
