@@ -1,28 +1,39 @@
 import { defineConfig } from 'vitest/config';
 import { coverageThresholds } from './coverage-thresholds.js';
+import { sharedTestOptions, sourceResolution } from './vitest.project.js';
+
+/** Files that need a fresh module graph each (they run in the `isolated` project, not in `main`). */
+const ISOLATED = [
+  // Mocks better-sqlite3 for its whole module graph.
+  'packages/server/test/sqlite-binding.test.ts',
+  // Must load @permissio/fastify after its Fastify instance exists (other files of a shared worker loaded it first).
+  'packages/fastify/test/coverage-late-import.test.ts',
+];
 
 export default defineConfig({
   test: {
-    // Each project builds on vitest.project.ts (sources, `isolate: false`, timeouts). A file that mocks a module for
-    // its whole graph runs in an isolated project of its own.
+    // `pnpm test` runs every package's and example's tests as ONE project (`main`): each vitest project has its own
+    // Vite server, so with one project per package (16) every shared source (core, engine …) was transformed and
+    // imported up to 16 times. A package's own `vitest.config.ts` is still what `vitest run` in that package uses.
+    // Nest's decorator metadata needs SWC, so @permissio/nestjs keeps its own project.
     projects: [
-      'packages/*/vitest.config.ts',
-      'examples/*/vitest.config.ts',
       {
-        // Not `extends` a package's project: vitest concatenates include/exclude lists, which would run every file.
-        resolve: { conditions: ['@permissio/source'] },
-        ssr: { resolve: { conditions: ['@permissio/source'] } },
+        ...sourceResolution,
         test: {
-          name: 'isolated',
-          // A fresh module graph per file: the binding test mocks better-sqlite3; the late-import test must load
-          // @permissio/fastify after its Fastify instance exists (other files of a shared worker loaded it first).
-          include: [
-            'packages/server/test/sqlite-binding.test.ts',
-            'packages/fastify/test/coverage-late-import.test.ts',
-          ],
-          isolate: true,
-          testTimeout: 30_000,
+          ...sharedTestOptions,
+          name: 'main',
+          include: ['packages/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts'],
+          exclude: ['**/node_modules/**', 'packages/nestjs/**', ...ISOLATED],
+          // One throwaway PostgreSQL server for the run (the server's and the filter's PostgreSQL proofs).
+          globalSetup: ['packages/server/test/support/postgres-global-setup.ts'],
+          // The differential proofs and the demo run thousands of checks or start processes: a longer limit.
+          testTimeout: 60_000,
         },
+      },
+      'packages/nestjs/vitest.config.ts',
+      {
+        ...sourceResolution,
+        test: { ...sharedTestOptions, name: 'isolated', include: ISOLATED, isolate: true },
       },
     ],
     // Vitest's default is one worker fewer than the CPUs (1 on a 2-core machine); the suite waits on sockets and
