@@ -1,6 +1,9 @@
 import { defineConfig } from 'vitest/config';
 import { coverageThresholds } from './coverage-thresholds.js';
-import { sharedTestOptions, sourceResolution } from './vitest.project.js';
+import { nestDecorators, sharedTestOptions, sourceResolution } from './vitest.project.js';
+
+/** Test files that use NestJS decorators (compiled with SWC in the `nest` project). */
+const NEST = ['packages/nestjs/test/**/*.test.ts', 'packages/*/test/**/*nest*.test.ts'];
 
 /** Files that need a fresh module graph each (they run in the `isolated` project, not in `main`). */
 const ISOLATED = [
@@ -15,7 +18,8 @@ export default defineConfig({
     // `pnpm test` runs every package's and example's tests as ONE project (`main`): each vitest project has its own
     // Vite server, so with one project per package (16) every shared source (core, engine …) was transformed and
     // imported up to 16 times. A package's own `vitest.config.ts` is still what `vitest run` in that package uses.
-    // Nest's decorator metadata needs SWC, so @permissio/nestjs keeps its own project.
+    // Nest's decorator metadata needs SWC: @permissio/nestjs's tests, and any other package's test file with `nest` in
+    // its name, run in the `nest` project.
     projects: [
       {
         ...sourceResolution,
@@ -23,14 +27,18 @@ export default defineConfig({
           ...sharedTestOptions,
           name: 'main',
           include: ['packages/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts'],
-          exclude: ['**/node_modules/**', 'packages/nestjs/**', ...ISOLATED],
+          exclude: ['**/node_modules/**', ...NEST, ...ISOLATED],
           // One throwaway PostgreSQL server for the run (the server's and the filter's PostgreSQL proofs).
           globalSetup: ['packages/server/test/support/postgres-global-setup.ts'],
           // The differential proofs and the demo run thousands of checks or start processes: a longer limit.
           testTimeout: 60_000,
         },
       },
-      'packages/nestjs/vitest.config.ts',
+      {
+        ...sourceResolution,
+        plugins: [nestDecorators()],
+        test: { ...sharedTestOptions, name: 'nest', include: NEST, exclude: ['**/node_modules/**', ...ISOLATED] },
+      },
       {
         ...sourceResolution,
         test: { ...sharedTestOptions, name: 'isolated', include: ISOLATED, isolate: true },

@@ -3,6 +3,7 @@
  * options, so each package's `vitest.config.ts` builds on this instead of repeating them; the root config's
  * projects use the same pieces.
  */
+import swc from 'unplugin-swc';
 import { defineProject, mergeConfig, type UserWorkspaceConfig } from 'vitest/config';
 
 /** Tests run against the sources (the `@permissio/source` export condition): no build before `pnpm test`. */
@@ -26,4 +27,19 @@ export function testProject(name: string, overrides: UserWorkspaceConfig = {}): 
     test: { ...sharedTestOptions, name, include: ['test/**/*.test.ts'] },
   });
   return mergeConfig(base, overrides);
+}
+
+/**
+ * Nest reads constructor parameter types from decorator metadata, which esbuild (vitest's default transform) does
+ * not emit: projects with Nest tests compile with SWC.
+ */
+export function nestDecorators() {
+  return swc.vite({
+    jsc: {
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true },
+      target: 'es2022',
+    },
+    module: { type: 'es6' },
+  });
 }

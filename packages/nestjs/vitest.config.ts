@@ -1,17 +1,3 @@
-import swc from 'unplugin-swc';
-import { testProject } from '../../vitest.project.js';
+import { nestDecorators, testProject } from '../../vitest.project.js';
 
-export default testProject('nestjs', {
-  // Nest reads constructor parameter types from decorator metadata, which
-  // esbuild (vitest's default transform) does not emit: compile with SWC.
-  plugins: [
-    swc.vite({
-      jsc: {
-        parser: { syntax: 'typescript', decorators: true },
-        transform: { legacyDecorator: true, decoratorMetadata: true },
-        target: 'es2022',
-      },
-      module: { type: 'es6' },
-    }),
-  ],
-});
+export default testProject('nestjs', { plugins: [nestDecorators()] });
