@@ -7,6 +7,7 @@
  * prototype lookup.
  */
 import type { Attributes, AttributeType } from '@permissio/core';
+import { jsonValue } from './json-value.js';
 import type { AttributeCatalog, AttributeDeclaration, EvalInput } from './types.js';
 
 export type PathRoot = 'user' | 'resource' | 'tenant' | 'context';
@@ -157,11 +158,14 @@ function contextPath(text: string, name: string): PathInfo | string {
 
 // ---------------------------------------------------------------- accessors
 
-/** An own property of `record`, never an inherited one (`constructor`, `__proto__`, `toString` …). */
+/**
+ * An own property of `record`, never an inherited one (`constructor`, `__proto__`, `toString` …), as JSON would
+ * carry it over HTTP (a `Date` is its ISO string …, see json-value.ts), so embedded and remote decisions agree.
+ */
 function own(record: Attributes | undefined, key: string): unknown {
   if (record === undefined || record === null) return undefined;
   const value = record[key];
-  return value !== undefined && Object.hasOwn(record, key) ? value : undefined;
+  return value !== undefined && Object.hasOwn(record, key) ? jsonValue(value) : undefined;
 }
 
 function userGetter(name: string): (input: EvalInput) => unknown {
@@ -218,12 +222,21 @@ function contextGetter(segments: readonly string[]): (input: EvalInput) => unkno
   return function readContextPath(input) {
     let value: unknown = input.context;
     for (const segment of segments) {
+      if (typeof value === 'object' && value !== null && !isPlainObject(value)) value = jsonValue(value);
       if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
       if (!Object.hasOwn(value, segment)) return undefined;
       value = (value as Record<string, unknown>)[segment];
     }
-    return value;
+    return jsonValue(value);
   };
+}
+
+/** A plain object or array without `toJSON` (read one level further as it is; anything else is read as its JSON). */
+function isPlainObject(value: object): boolean {
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return false;
+  if (Array.isArray(value)) return true;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
 }
 
 /** Resolves `catalog` unless it already is resolved. */
