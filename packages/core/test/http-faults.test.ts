@@ -214,6 +214,23 @@ describe('HttpPdp over misbehaving servers', () => {
     ).rejects.toMatchObject({ code: 'MALFORMED_RESPONSE' });
   });
 
+  it('a checkPermissions answer whose missing entries are not {resource, permissions[]} is an error', async () => {
+    const request = { user: 'a', resourceUris: ['document:1'], permissions: ['document:read'] };
+    for (const answer of [
+      { passed: false, missing: [{ resource: 1, permissions: ['document:read'] }] },
+      { passed: false, missing: [{ resource: 'document:1', permissions: 'document:read' }] },
+      { passed: false, missing: [{ resource: 'document:1', permissions: [7] }] },
+      { passed: true, missing: [{ resource: 'document:1', permissions: ['document:read'] }] },
+      { passed: false, missing: [] },
+      { passed: false, missing: [null] },
+    ]) {
+      const server = await serve((_req, res) => json(res, 200, answer));
+      await expect(client(server.url).checkPermissions(request), JSON.stringify(answer)).rejects.toMatchObject({
+        code: 'MALFORMED_RESPONSE',
+      });
+    }
+  });
+
   it('POST creates are never retried; idempotent writes are', async () => {
     const server = await serve((_req, res) => json(res, 503, {}));
     const permissio = client(server.url, { retryAttempts: 2, timeout: 5_000 });

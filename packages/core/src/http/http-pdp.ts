@@ -71,6 +71,10 @@ import { Transport, malformed, type TransportRequest } from './transport.js';
 
 /** Largest bulk the REST API accepts in one request. */
 export const MAX_BULK = 1000;
+/** Most checks (resources × distinct permissions) one `checkPermissions` request may ask the server for. */
+export const MAX_CHECK_PERMISSIONS_WORK = 10_000;
+/** Requests of one split `checkPermissions` in flight at once. */
+const SPLIT_CONCURRENCY = 8;
 
 const REASONS: ReadonlySet<string> = new Set(DECISION_REASONS);
 /** Paths whose answers are decisions, read under the 1 MiB decision cap. */
@@ -294,15 +298,64 @@ export class HttpPdp implements Pdp {
     return results.map((result) => readAllowed(result, label));
   }
 
+  /**
+   * A question past what one request may carry — more than {@link MAX_BULK} resources or permissions, or more than
+   * {@link MAX_CHECK_PERMISSIONS_WORK} checks (resources × distinct permissions) — is split into requests within
+   * those limits, sent {@link SPLIT_CONCURRENCY} at a time, and merged into the one answer the engine gives.
+   */
   async checkPermissions(
     request: CheckPermissionsRequest,
     options?: ConsistencyOptions,
   ): Promise<CheckPermissionsResult> {
-    const body = await this.#call('POST', '/check/permissions', 'check', { ...request, ...this.#consistency(options) });
-    if (!isRecord(body) || typeof body.passed !== 'boolean' || !Array.isArray(body.missing)) {
-      throw malformed('POST /check/permissions', 200, 'expected {passed: boolean, missing: [...]}');
+    const consistency = this.#consistency(options);
+    const { resourceUris, permissions } = request;
+    if (!Array.isArray(resourceUris) || !Array.isArray(permissions)) {
+      return this.#checkPermissions({ ...request, ...consistency });
     }
-    return body as unknown as CheckPermissionsResult;
+    const distinct = [...new Set(permissions)];
+    const fits =
+      resourceUris.length <= MAX_BULK &&
+      permissions.length <= MAX_BULK &&
+      resourceUris.length * distinct.length <= MAX_CHECK_PERMISSIONS_WORK;
+    if (fits) return this.#checkPermissions({ ...request, ...consistency });
+    // Permission chunks of equal size, then as many resources per request as the work limit allows.
+    const permissionSize = Math.ceil(distinct.length / Math.max(1, Math.ceil(distinct.length / MAX_BULK)));
+    const resourceSize = Math.max(
+      1,
+      Math.min(MAX_BULK, Math.floor(MAX_CHECK_PERMISSIONS_WORK / Math.max(1, permissionSize))),
+    );
+    const permissionChunks = distinct.length === 0 ? [[]] : chunk(distinct, permissionSize);
+    const resourceChunks = chunk(resourceUris, resourceSize);
+    const jobs = resourceChunks.flatMap((uris) =>
+      permissionChunks.map(
+        (some) => () => this.#checkPermissions({ ...request, resourceUris: uris, permissions: some, ...consistency }),
+      ),
+    );
+    const answers = await inBatches(jobs, SPLIT_CONCURRENCY);
+    const missing = resourceChunks.flatMap((uris, i) =>
+      mergeByResource(uris, answers.slice(i * permissionChunks.length, (i + 1) * permissionChunks.length)),
+    );
+    return { passed: missing.length === 0, missing };
+  }
+
+  async #checkPermissions(body: Record<string, unknown>): Promise<CheckPermissionsResult> {
+    const answer = await this.#call('POST', '/check/permissions', 'check', body);
+    const shape = 'expected {passed: boolean, missing: [{resource: string, permissions: string[]}]}';
+    if (!isRecord(answer) || typeof answer.passed !== 'boolean' || !Array.isArray(answer.missing)) {
+      throw malformed('POST /check/permissions', 200, shape);
+    }
+    for (const entry of answer.missing as unknown[]) {
+      if (
+        !isRecord(entry) ||
+        typeof entry.resource !== 'string' ||
+        !Array.isArray(entry.permissions) ||
+        !entry.permissions.every((p) => typeof p === 'string')
+      ) {
+        throw malformed('POST /check/permissions', 200, shape);
+      }
+    }
+    if (answer.passed !== (answer.missing.length === 0)) throw malformed('POST /check/permissions', 200, shape);
+    return answer as unknown as CheckPermissionsResult;
   }
 
   async getUserPermissions(user: string, resourceUri: string, options?: { tenant?: string }): Promise<UserPermissions> {
@@ -568,4 +621,54 @@ function laterRevision(current: string | undefined, next: string): string {
     return current > next ? current : next;
   }
   return next;
+}
+
+/** Runs `jobs` with at most `limit` in flight; the results in job order. The first failure fails the whole. */
+async function inBatches<T>(jobs: readonly (() => Promise<T>)[], limit: number): Promise<T[]> {
+  const results: T[] = new Array(jobs.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < jobs.length) {
+      const index = next++;
+      results[index] = await (jobs[index] as () => Promise<T>)();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, jobs.length) }, worker));
+  return results;
+}
+
+function chunk<T>(list: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
+  return out;
+}
+
+/**
+ * The `missing` list of `uris` (in their order) from the answers for several permission chunks on them: a resource's
+ * lacking permissions are concatenated in chunk order. A resource listed twice in `uris` is listed twice in every
+ * answer that lists it (with the same permissions), so each occurrence takes the next entry for its text.
+ */
+function mergeByResource(
+  uris: readonly string[],
+  answers: readonly CheckPermissionsResult[],
+): CheckPermissionsResult['missing'] {
+  const queues = answers.map((answer) => {
+    const byResource = new Map<string, string[][]>();
+    for (const entry of answer.missing) {
+      const queue = byResource.get(entry.resource);
+      if (queue === undefined) byResource.set(entry.resource, [entry.permissions]);
+      else queue.push(entry.permissions);
+    }
+    return byResource;
+  });
+  const missing: CheckPermissionsResult['missing'] = [];
+  for (const resource of uris) {
+    const lacking: string[] = [];
+    for (const byResource of queues) {
+      const next = byResource.get(resource)?.shift();
+      if (next !== undefined) lacking.push(...next);
+    }
+    if (lacking.length > 0) missing.push({ resource, permissions: lacking });
+  }
+  return missing;
 }
