@@ -1,0 +1,163 @@
+import { PermissioError, PermissioNetworkError, PermissioTimeoutError } from '@permissio/core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { compileAllowed, createTestPermissio, DecisionAssertionError, type TestPermissio } from '../src/index.js';
+
+const POLICY = {
+  resources: [{ key: 'document', actions: ['read', 'write'] }],
+  roles: [{ key: 'viewer', permissions: ['document:read'] }],
+  tenants: [{ key: 'acme' }],
+  users: [{ key: 'bob' }],
+  roleAssignments: [{ user: 'bob', role: 'viewer', tenant: 'acme' }],
+};
+
+let testing: TestPermissio | undefined;
+afterEach(async () => {
+  await testing?.close();
+  testing = undefined;
+});
+
+describe('createTestPermissio from allowed tuples', () => {
+  it('a tenant-wide tuple allows every instance of the type in its tenant only, through a real role', async () => {
+    testing = createTestPermissio({ allow: [{ user: 'alice', action: 'read', resource: 'document', tenant: 'acme' }] });
+    const { client } = testing;
+    expect(await client.check('alice', 'read', 'document', { tenant: 'acme' })).toBe(true);
+    expect(await client.check('alice', 'read', { type: 'document', key: 'doc-9', tenant: 'acme' })).toBe(true);
+    expect(await client.check('alice', 'read', 'document')).toBe(false); // default tenant
+    expect(await client.check('alice', 'write', 'document', { tenant: 'acme' })).toBe(false);
+    expect(await client.check('bob', 'read', 'document', { tenant: 'acme' })).toBe(false);
+    const decision = await client.checkDetailed('alice', 'read', 'document', { tenant: 'acme' });
+    expect(decision).toMatchObject({ allowed: true, reason: 'role', via: { role: 'allowed:document:read' } });
+  });
+
+  it('an instance tuple is a direct grant on that instance only', async () => {
+    testing = createTestPermissio({ allow: [['alice', 'write', 'document:doc-1']] });
+    const { client } = testing;
+    expect(await client.check('alice', 'write', { type: 'document', key: 'doc-1' })).toBe(true);
+    expect(await client.check('alice', 'write', { type: 'document', key: 'doc-2' })).toBe(false);
+    expect(await client.check('alice', 'write', 'document')).toBe(false);
+    expect(await client.checkDetailed('alice', 'write', { type: 'document', key: 'doc-1' })).toMatchObject({
+      reason: 'direct_grant',
+    });
+  });
+
+  it('a URI tuple covers the resources under the URI', async () => {
+    testing = createTestPermissio({
+      allow: [{ user: 'dave', action: 'read', resource: { type: 'document', uri: '/projects/p1' } }],
+    });
+    const { client } = testing;
+    expect(await client.check('dave', 'read', { type: 'document', uri: '/projects/p1/documents/d1' })).toBe(true);
+    expect(await client.check('dave', 'read', { type: 'document', uri: '/projects/p2/documents/d1' })).toBe(false);
+  });
+
+  it('tuples add to a policy, and allow() adds more at runtime', async () => {
+    testing = createTestPermissio({
+      policy: POLICY,
+      allow: [{ user: 'alice', action: 'write', resource: 'document:doc-1', tenant: 'acme' }],
+    });
+    const { client } = testing;
+    expect(await client.check('bob', 'read', 'document', { tenant: 'acme' })).toBe(true);
+    expect(await client.check('alice', 'write', { type: 'document', key: 'doc-1', tenant: 'acme' })).toBe(true);
+    expect(await client.check('carol', 'share', 'document')).toBe(false);
+    testing.allow({ user: 'carol', action: 'share', resource: 'document' });
+    expect(await client.check('carol', 'share', 'document')).toBe(true);
+    expect(await client.check('bob', 'read', 'document', { tenant: 'acme' })).toBe(true);
+    testing.load({});
+    expect(await client.check('bob', 'read', 'document', { tenant: 'acme' })).toBe(false);
+  });
+
+  it('malformed tuples and options are refused with a message naming them', () => {
+    expect(() => compileAllowed([{ user: 'a', action: 'read', resource: '/projects/p1' }])).toThrow(
+      /tuple #1: a URI resource needs its type/,
+    );
+    expect(() => compileAllowed([{ user: '', action: 'read', resource: 'document' }])).toThrow(/"user" must be/);
+    expect(() => createTestPermissio({ policies: {} } as never)).toThrow(/unknown option "policies"/);
+  });
+});
+
+describe('the decision recorder', () => {
+  it('records every decision and asserts on it, listing what was recorded when it fails', async () => {
+    testing = createTestPermissio({ policy: POLICY });
+    const { client, recorder } = testing;
+    await client.check('bob', 'read', { type: 'document', key: 'doc-1', tenant: 'acme' });
+    await client.check('bob', 'write', 'document', { tenant: 'acme' });
+    expect(recorder.decisions).toHaveLength(2);
+    expect(recorder.assertAllowed({ user: 'bob', action: 'read', resource: 'document:doc-1' }).tenant).toBe('acme');
+    recorder.assertDenied({ user: 'bob', action: 'write', tenant: 'acme' });
+    recorder.assertChecked({ resource: { type: 'document' } });
+    recorder.assertNotChecked({ user: 'alice' });
+
+    let error: unknown;
+    try {
+      recorder.assertDenied({ user: 'bob', action: 'read' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(DecisionAssertionError);
+    const message = (error as Error).message;
+    expect(message).toContain('Expected a denied decision matching {user: "bob", action: "read"}');
+    expect(message).toContain('1 matching decision was allowed');
+    expect(message).toContain('1. allowed bob read document:doc-1 (tenant acme)');
+    expect(message).toContain('2. denied  bob write document (tenant acme)');
+    expect(() => recorder.assertNotChecked()).toThrow(/Expected no decision matching \{\}/);
+
+    recorder.clear();
+    expect(recorder.decisions).toEqual([]);
+    expect(() => recorder.assertChecked({ user: 'bob' })).toThrow(/No decisions were recorded/);
+    expect(() => recorder.assertChecked({ usr: 'bob' } as never)).toThrow(/unknown match field "usr"/);
+  });
+
+  it('records request-scope decisions and checkDetailed reasons, and chains a user listener', async () => {
+    const seen: string[] = [];
+    testing = createTestPermissio({ policy: POLICY, onDecision: (event) => seen.push(event.action) });
+    const scope = testing.client.createRequestScope({ user: 'bob', tenant: 'acme' });
+    await scope.check('read', 'document');
+    await testing.client.checkDetailed('bob', 'write', 'document', { tenant: 'acme' });
+    expect(seen).toEqual(['read', 'write']);
+    expect(testing.recorder.assertDenied({ action: 'write' }).reason).toBe('no_matching_grant');
+  });
+});
+
+describe('fault switches', () => {
+  it('unavailable, timeout and malformed reject like a remote PDP; heal() answers again', async () => {
+    testing = createTestPermissio({ policy: POLICY });
+    const { client } = testing;
+    testing.fault('unavailable');
+    expect(testing.currentFault).toBe('unavailable');
+    await expect(client.check('bob', 'read', 'document', { tenant: 'acme' })).rejects.toBeInstanceOf(
+      PermissioNetworkError,
+    );
+    await expect(client.verify()).rejects.toMatchObject({ code: 'NETWORK_ERROR' });
+    testing.fault('timeout');
+    await expect(client.checkDetailed('bob', 'read', 'document')).rejects.toBeInstanceOf(PermissioTimeoutError);
+    testing.fault('malformed');
+    await expect(client.check('bob', 'read', 'document')).rejects.toMatchObject({ code: 'MALFORMED_RESPONSE' });
+    await expect(client.bulkCheck([{ user: 'bob', action: 'read', resource: 'document' }])).rejects.toBeInstanceOf(
+      PermissioError,
+    );
+    await expect(client.getUserPermissions('bob', '/x')).rejects.toMatchObject({ code: 'MALFORMED_RESPONSE' });
+    expect(testing.recorder.decisions).toEqual([]); // a failure is not a decision
+    // Management calls still reach the engine, so a test can arrange data while the PDP is down.
+    await client.api.users.create({ key: 'carol' });
+    await client.assignRole('carol', 'viewer', { tenant: 'acme' });
+    testing.heal();
+    expect(testing.currentFault).toBeUndefined();
+    expect(await client.check('carol', 'read', 'document', { tenant: 'acme' })).toBe(true);
+  });
+
+  it('times fails only the next calls; afterMs delays the timeout; throwOnError: false denies', async () => {
+    testing = createTestPermissio({ policy: POLICY, throwOnError: false, logger: silent() });
+    const { client } = testing;
+    testing.fault('timeout', { times: 1, afterMs: 20 });
+    const started = Date.now();
+    expect(await client.check('bob', 'read', 'document', { tenant: 'acme' })).toBe(false);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(15);
+    expect(await client.check('bob', 'read', 'document', { tenant: 'acme' })).toBe(true);
+    expect(() => testing?.fault('down' as never)).toThrow(/unknown fault "down"; use one of "unavailable"/);
+    expect(() => testing?.fault('timeout', { times: 0 })).toThrow(/"times" must be a positive integer/);
+  });
+});
+
+function silent() {
+  const ignore = () => {};
+  return { debug: ignore, info: ignore, warn: ignore, error: ignore };
+}
