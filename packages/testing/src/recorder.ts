@@ -37,8 +37,20 @@ function wanted(expectation: Expectation): string {
   return expectation === 'checked' ? 'a decision' : `${expectation === 'allowed' ? 'an allowed' : 'a denied'} decision`;
 }
 
+/**
+ * Brand of a recorder: the vitest entry recognises recorders by it, not by
+ * `instanceof` (the CommonJS build of each entry point has its own copy of this class).
+ */
+export const RECORDER: unique symbol = Symbol.for('@permissio/testing.DecisionRecorder');
+
+/** Whether `value` is a {@link DecisionRecorder} (from any copy of this module). */
+export function isDecisionRecorder(value: unknown): value is DecisionRecorder {
+  return typeof value === 'object' && value !== null && (value as { [RECORDER]?: unknown })[RECORDER] === true;
+}
+
 /** Records decisions; pass `recorder.listener` as a client's `onDecision`. */
 export class DecisionRecorder {
+  readonly [RECORDER] = true;
   readonly #events: DecisionEvent[] = [];
 
   /** The `onDecision` listener that records. */
