@@ -69,6 +69,7 @@ export function overridePermissio(
 }
 
 /** Registers `PermissioModule` on a test client; the `TestPermissio` is injectable as {@link PERMISSIO_TESTING}. */
+// biome-ignore lint/complexity/noStaticOnlyClass: a Nest dynamic module is a class with a static forRoot
 export class PermissioTestingModule {
   /**
    * `PermissioModule.forRoot({...options, client: testing.client})`, plus the
