@@ -1,10 +1,10 @@
 // The README's Express example, run as written, and the fault switches producing @permissio/express's 503.
 import express from 'express';
 import request from 'supertest';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { permissio, requirePermission } from '@permissio/express';
-import { createTestPermissio, FAULTS, type TestPermissio } from '../src/index.js';
-import '../src/vitest.js';
+import { createTestPermissio, FAULTS, type TestPermissio } from '@permissio/testing';
+import '@permissio/testing/vitest';
 
 // The app under test, as a user would write it: the client is injected.
 function createApp(client: TestPermissio['client']) {
@@ -20,12 +20,10 @@ function createApp(client: TestPermissio['client']) {
   return app;
 }
 
-let testing: TestPermissio;
-afterEach(() => testing.close());
-
 describe('Express: a protected route tested with @permissio/testing', () => {
   it('README: allows alice, denies bob', async () => {
-    testing = createTestPermissio({ allow: [{ user: 'alice', action: 'read', resource: 'document:doc-1' }] });
+    const testing = createTestPermissio({ allow: [{ user: 'alice', action: 'read', resource: 'document:doc-1' }] });
+    onTestFinished(() => testing.close());
     const app = createApp(testing.client);
 
     await request(app).get('/documents/doc-1').set('x-user', 'alice').expect(200);
@@ -36,7 +34,8 @@ describe('Express: a protected route tested with @permissio/testing', () => {
   });
 
   it.each(FAULTS)('README: fault %s → 503, the handler never runs; heal() → 200', async (fault) => {
-    testing = createTestPermissio({ allow: [['alice', 'read', 'document']] });
+    const testing = createTestPermissio({ allow: [['alice', 'read', 'document']] });
+    onTestFinished(() => testing.close());
     const app = createApp(testing.client);
 
     testing.fault(fault);

@@ -1,9 +1,9 @@
 // The README's Fastify example, run as written, and the fault switches producing @permissio/fastify's 503.
 import Fastify from 'fastify';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import permissioPlugin, { requirePermission } from '@permissio/fastify';
-import { createTestPermissio, FAULTS, type TestPermissio } from '../src/index.js';
-import '../src/vitest.js';
+import { createTestPermissio, FAULTS, type TestPermissio } from '@permissio/testing';
+import '@permissio/testing/vitest';
 
 async function createApp(client: TestPermissio['client']) {
   const app = Fastify();
@@ -21,17 +21,11 @@ async function createApp(client: TestPermissio['client']) {
   return app;
 }
 
-let testing: TestPermissio;
-let app: Awaited<ReturnType<typeof createApp>>;
-afterEach(async () => {
-  await app.close();
-  await testing.close();
-});
-
 describe('Fastify: a protected route tested with @permissio/testing', () => {
   it('README: allows alice, denies bob', async () => {
-    testing = createTestPermissio({ allow: [{ user: 'alice', action: 'read', resource: 'document:doc-1' }] });
-    app = await createApp(testing.client);
+    const testing = createTestPermissio({ allow: [{ user: 'alice', action: 'read', resource: 'document:doc-1' }] });
+    const app = await createApp(testing.client);
+    onTestFinished(() => Promise.all([app.close(), testing.close()]).then(() => {}));
 
     const alice = await app.inject({ url: '/documents/doc-1', headers: { 'x-user': 'alice' } });
     const bob = await app.inject({ url: '/documents/doc-1', headers: { 'x-user': 'bob' } });
@@ -41,8 +35,9 @@ describe('Fastify: a protected route tested with @permissio/testing', () => {
   });
 
   it.each(FAULTS)('README: fault %s → 503, the handler never runs; heal() → 200', async (fault) => {
-    testing = createTestPermissio({ allow: [['alice', 'read', 'document']] });
-    app = await createApp(testing.client);
+    const testing = createTestPermissio({ allow: [['alice', 'read', 'document']] });
+    const app = await createApp(testing.client);
+    onTestFinished(() => Promise.all([app.close(), testing.close()]).then(() => {}));
 
     testing.fault(fault);
     const down = await app.inject({ url: '/documents/doc-1', headers: { 'x-user': 'alice' } });

@@ -1,9 +1,9 @@
 // The README's Hono example, run as written, and the fault switches producing @permissio/hono's 503.
 import { Hono } from 'hono';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { permissio, requirePermission, type PermissioEnv } from '@permissio/hono';
-import { createTestPermissio, FAULTS, type TestPermissio } from '../src/index.js';
-import '../src/vitest.js';
+import { createTestPermissio, FAULTS, type TestPermissio } from '@permissio/testing';
+import '@permissio/testing/vitest';
 
 function createApp(client: TestPermissio['client']) {
   const app = new Hono<PermissioEnv>();
@@ -16,12 +16,10 @@ function createApp(client: TestPermissio['client']) {
   return app;
 }
 
-let testing: TestPermissio;
-afterEach(() => testing.close());
-
 describe('Hono: a protected route tested with @permissio/testing', () => {
   it('README: allows alice, denies bob', async () => {
-    testing = createTestPermissio({ allow: [{ user: 'alice', action: 'read', resource: 'document:doc-1' }] });
+    const testing = createTestPermissio({ allow: [{ user: 'alice', action: 'read', resource: 'document:doc-1' }] });
+    onTestFinished(() => testing.close());
     const app = createApp(testing.client);
 
     expect((await app.request('/documents/doc-1', { headers: { 'x-user': 'alice' } })).status).toBe(200);
@@ -30,7 +28,8 @@ describe('Hono: a protected route tested with @permissio/testing', () => {
   });
 
   it.each(FAULTS)('README: fault %s → 503, the handler never runs; heal() → 200', async (fault) => {
-    testing = createTestPermissio({ allow: [['alice', 'read', 'document']] });
+    const testing = createTestPermissio({ allow: [['alice', 'read', 'document']] });
+    onTestFinished(() => testing.close());
     const app = createApp(testing.client);
 
     testing.fault(fault);

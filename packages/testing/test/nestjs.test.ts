@@ -7,9 +7,9 @@ import { Permissio } from '@permissio/core';
 import { PermissioModule, RequirePermission } from '@permissio/nestjs';
 import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTestPermissio, FAULTS, type TestPermissio } from '../src/index.js';
-import { overridePermissio, PERMISSIO_TESTING, PermissioTestingModule } from '../src/nestjs.js';
-import '../src/vitest.js';
+import { createTestPermissio, FAULTS, type TestPermissio } from '@permissio/testing';
+import { overridePermissio, PERMISSIO_TESTING, PermissioTestingModule } from '@permissio/testing/nestjs';
+import '@permissio/testing/vitest';
 
 interface HttpRequest {
   headers: Record<string, string | string[] | undefined>;
@@ -43,11 +43,9 @@ class AppModule {}
 class AsyncAppModule {}
 
 let app: INestApplication | undefined;
-let testing: TestPermissio | undefined;
 afterEach(async () => {
   await app?.close();
-  await testing?.close();
-  app = testing = undefined;
+  app = undefined;
 });
 
 async function start(builder: ReturnType<typeof Test.createTestingModule>): Promise<INestApplication> {
@@ -70,7 +68,7 @@ describe('NestJS: PermissioTestingModule', () => {
         controllers: [DocumentsController],
       }),
     );
-    testing = nest.get<TestPermissio>(PERMISSIO_TESTING);
+    const testing = nest.get<TestPermissio>(PERMISSIO_TESTING);
 
     await request(nest.getHttpServer()).get('/documents/doc-1').set('x-user', 'alice').expect(200, { id: 'doc-1' });
     await request(nest.getHttpServer()).get('/documents/doc-1').set('x-user', 'bob').expect(403);
@@ -95,7 +93,7 @@ describe('NestJS: overridePermissio on the app module', () => {
     ['forRoot', AppModule],
     ['forRootAsync', AsyncAppModule],
   ])('README: swaps the client of PermissioModule.%s, keeping the other options', async (_name, module) => {
-    testing = createTestPermissio({ allow: [['alice', 'read', 'document:doc-1']] });
+    const testing = createTestPermissio({ allow: [['alice', 'read', 'document:doc-1']] });
     const nest = await start(overridePermissio(Test.createTestingModule({ imports: [module] }), testing));
 
     await request(nest.getHttpServer()).get('/documents/doc-1').set('x-user', 'alice').expect(200);
@@ -105,7 +103,7 @@ describe('NestJS: overridePermissio on the app module', () => {
   });
 
   it.each(FAULTS)('README: fault %s → 503, the handler never runs; heal() → 200', async (fault) => {
-    testing = createTestPermissio({ allow: [['alice', 'read', 'document']] });
+    const testing = createTestPermissio({ allow: [['alice', 'read', 'document']] });
     const nest = await start(overridePermissio(Test.createTestingModule({ imports: [AppModule] }), testing));
 
     testing.fault(fault);
