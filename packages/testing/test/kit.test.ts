@@ -1,5 +1,5 @@
 import { PermissioError, PermissioNetworkError, PermissioTimeoutError } from '@permissio/core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { compileAllowed, createTestPermissio, DecisionAssertionError, type TestPermissio } from '../src/index.js';
 
 const POLICY = {
@@ -147,13 +147,25 @@ describe('fault switches', () => {
   it('times fails only the next calls; afterMs delays the timeout; throwOnError: false denies', async () => {
     testing = createTestPermissio({ policy: POLICY, throwOnError: false, logger: silent() });
     const { client } = testing;
-    testing.fault('timeout', { times: 1, afterMs: 20 });
-    const started = Date.now();
-    expect(await client.check('bob', 'read', 'document', { tenant: 'acme' })).toBe(false);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(15);
-    expect(await client.check('bob', 'read', 'document', { tenant: 'acme' })).toBe(true);
+    vi.useFakeTimers({ toFake: ['setTimeout'] });
+    try {
+      testing.fault('timeout', { times: 1, afterMs: 20 });
+      let answer: boolean | undefined;
+      const pending = client.check('bob', 'read', 'document', { tenant: 'acme' }).then((allowed) => {
+        answer = allowed;
+      });
+      await vi.advanceTimersByTimeAsync(19);
+      expect(answer).toBeUndefined(); // still hanging
+      await vi.advanceTimersByTimeAsync(1);
+      await pending;
+      expect(answer).toBe(false); // timed out: denied, never allowed
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(await client.check('bob', 'read', 'document', { tenant: 'acme' })).toBe(true); // times: 1 is spent
     expect(() => testing?.fault('down' as never)).toThrow(/unknown fault "down"; use one of "unavailable"/);
     expect(() => testing?.fault('timeout', { times: 0 })).toThrow(/"times" must be a positive integer/);
+    expect(() => testing?.fault('timeout', { afterMs: -1 })).toThrow(/"afterMs" must be/);
   });
 });
 
