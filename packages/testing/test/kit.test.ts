@@ -70,7 +70,22 @@ describe('createTestPermissio from allowed tuples', () => {
       /tuple #1: a URI resource needs its type/,
     );
     expect(() => compileAllowed([{ user: '', action: 'read', resource: 'document' }])).toThrow(/"user" must be/);
+    expect(() => compileAllowed([['a', 'read', 'document:']])).toThrow(
+      /must be a type \("document"\) or "<type>:<key>"/,
+    );
+    expect(() =>
+      compileAllowed([{ user: 'a', action: 'read', resource: { type: 'document', key: 'k', uri: '/p' } }]),
+    ).toThrow(/a "key" or a "uri", not both/);
+    expect(() => compileAllowed([{ user: 'a', action: 'read', resource: null as never }])).toThrow(
+      /"resource" must be/,
+    );
+    expect(() => compileAllowed([null as never])).toThrow(/tuple #1: expected \{user, action, resource\}/);
+    expect(() => compileAllowed({} as never)).toThrow(/"allow" must be an array/);
     expect(() => createTestPermissio({ policies: {} } as never)).toThrow(/unknown option "policies"/);
+    expect(() => createTestPermissio([] as never)).toThrow(/takes options like \{ policy \}/);
+    expect(() => createTestPermissio({ policy: { roles: [{ key: 'r', permissions: ['nope:read'] }] } })).toThrow(
+      PermissioError,
+    );
   });
 });
 
@@ -142,6 +157,37 @@ describe('fault switches', () => {
     testing.heal();
     expect(testing.currentFault).toBeUndefined();
     expect(await client.check('carol', 'read', 'document', { tenant: 'acme' })).toBe(true);
+  });
+
+  it('plan and checkPermissions fail too; everything else reaches the engine', async () => {
+    testing = createTestPermissio({ policy: POLICY });
+    const { client, engine } = testing;
+    const read = { user: 'bob', resourceUris: ['document:d1'], permissions: ['document:read'], tenant: 'acme' };
+    expect(await client.plan('bob', 'read', 'document', { tenant: 'acme' })).toEqual({ kind: 'always' });
+    expect(await client.checkPermissions(read)).toMatchObject({ passed: true });
+    const write = { user: 'bob', resourceUri: 'document:d1', permissions: ['document:write'], tenant: 'acme' };
+    await client.grant(write);
+    expect(await client.check('bob', 'write', { type: 'document', key: 'd1', tenant: 'acme' })).toBe(true);
+    await client.revoke(write);
+    expect(await client.check('bob', 'write', { type: 'document', key: 'd1', tenant: 'acme' })).toBe(false);
+    expect((await client.api.users.list()).data.map((u) => u.key)).toEqual(['bob']);
+    expect((await client.api.tenants.get('acme')).key).toBe('acme');
+    expect((await client.api.roles.get('viewer')).permissions).toEqual(['document:read']);
+    expect((await client.api.resources.get('document')).actions.map((a) => a.key)).toEqual(['read', 'write']);
+    expect((await client.api.roleAssignments.list()).total).toBe(1);
+    expect((await client.api.conditionSets.list()).total).toBe(0);
+    expect((await client.api.conditionSetRules.list()).total).toBe(0);
+    const snapshot = await client.pdp.export();
+    await client.pdp.load({});
+    expect(await client.check('bob', 'read', 'document', { tenant: 'acme' })).toBe(false);
+    await client.pdp.load(snapshot);
+    expect(engine.exportSync().roleAssignments).toHaveLength(1);
+
+    for (const fault of ['unavailable', 'timeout', 'malformed'] as const) {
+      testing.fault(fault);
+      await expect(client.plan('bob', 'read', 'document', { tenant: 'acme' })).rejects.toBeInstanceOf(PermissioError);
+      await expect(client.checkPermissions(read)).rejects.toBeInstanceOf(PermissioError);
+    }
   });
 
   it('times fails only the next calls; afterMs delays the timeout; throwOnError: false denies', async () => {
