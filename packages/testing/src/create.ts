@@ -6,7 +6,7 @@
 import { Permissio, type DecisionListener, type Logger, type PolicySnapshot } from '@permissio/core';
 import { createEngine, type Engine } from '@permissio/engine';
 import { compileAllowed, type AllowedEntry } from './allowed.js';
-import { activeFault, FaultablePdp, type Fault, type FaultOptions } from './faults.js';
+import { FaultablePdp, type Fault, type FaultOptions } from './faults.js';
 import { DecisionRecorder } from './recorder.js';
 
 /** Options of {@link createTestPermissio}: a `policy`, an `allow` list, or both (the tuples are added to the policy). */
@@ -100,13 +100,13 @@ export function createTestPermissio(options: TestPermissioOptions = {}): TestPer
     recorder,
     engine,
     get currentFault() {
-      return pdp.fault;
+      return pdp.currentFault;
     },
     fault(kind, faultOptions) {
-      pdp.setFault(activeFault(kind, faultOptions));
+      pdp.fault(kind, faultOptions);
     },
     heal() {
-      pdp.setFault(undefined);
+      pdp.heal();
     },
     allow(...entries) {
       const next = [...allowed, ...entries];

@@ -75,7 +75,7 @@ function failure(fault: ActiveFault, what: string, garbage: unknown): Promise<ne
 }
 
 /** Validates the arguments of `fault()`. */
-export function activeFault(kind: unknown, options: FaultOptions = {}): ActiveFault {
+function activeFault(kind: unknown, options: FaultOptions = {}): ActiveFault {
   if (!FAULTS.includes(kind as Fault)) {
     throw new TypeError(
       `@permissio/testing: unknown fault ${JSON.stringify(kind)}; use one of ${FAULTS.map((f) => `"${f}"`).join(', ')}.`,
@@ -91,7 +91,10 @@ export function activeFault(kind: unknown, options: FaultOptions = {}): ActiveFa
   return { kind: kind as Fault, remaining: times ?? Number.POSITIVE_INFINITY, afterMs };
 }
 
-/** The embedded engine behind a fault switch. */
+/**
+ * Any PDP (the embedded engine in `createTestPermissio`) behind a fault switch:
+ * `new Permissio({ pdp: new FaultablePdp(createEngine(policy)) })`.
+ */
 export class FaultablePdp implements Pdp {
   readonly kind = 'embedded' as const;
   readonly #base: Pdp;
@@ -102,12 +105,21 @@ export class FaultablePdp implements Pdp {
   }
 
   /** The fault in effect, if any. */
-  get fault(): Fault | undefined {
+  get currentFault(): Fault | undefined {
     return this.#fault?.kind;
   }
 
-  setFault(fault: ActiveFault | undefined): void {
-    this.#fault = fault;
+  /**
+   * Fails the decision calls with `kind` until {@link heal} (or for the next `options.times` calls).
+   * @throws TypeError on an unknown fault or a bad option
+   */
+  fault(kind: Fault, options?: FaultOptions): void {
+    this.#fault = activeFault(kind, options);
+  }
+
+  /** Answers from the engine again. */
+  heal(): void {
+    this.#fault = undefined;
   }
 
   /** The fault for this call (consuming one of its `times`), or undefined. */

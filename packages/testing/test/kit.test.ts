@@ -1,6 +1,13 @@
-import { PermissioError, PermissioNetworkError, PermissioTimeoutError } from '@permissio/core';
+import { Permissio, PermissioError, PermissioNetworkError, PermissioTimeoutError } from '@permissio/core';
+import { createEngine } from '@permissio/engine';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { compileAllowed, createTestPermissio, DecisionAssertionError, type TestPermissio } from '../src/index.js';
+import {
+  compileAllowed,
+  createTestPermissio,
+  DecisionAssertionError,
+  FaultablePdp,
+  type TestPermissio,
+} from '../src/index.js';
 
 const POLICY = {
   resources: [{ key: 'document', actions: ['read', 'write'] }],
@@ -157,6 +164,22 @@ describe('fault switches', () => {
     testing.heal();
     expect(testing.currentFault).toBeUndefined();
     expect(await client.check('carol', 'read', 'document', { tenant: 'acme' })).toBe(true);
+  });
+
+  it('FaultablePdp switches any PDP, for a client built by hand', async () => {
+    const pdp = new FaultablePdp(createEngine(POLICY));
+    const client = new Permissio({ pdp });
+    pdp.fault('unavailable', { times: 2 });
+    expect(pdp.currentFault).toBe('unavailable');
+    await expect(client.check('bob', 'read', 'document', { tenant: 'acme' })).rejects.toMatchObject({
+      code: 'NETWORK_ERROR',
+    });
+    await expect(client.verify()).rejects.toMatchObject({ code: 'NETWORK_ERROR' });
+    expect(pdp.currentFault).toBeUndefined(); // times: 2 is spent
+    expect(await client.check('bob', 'read', 'document', { tenant: 'acme' })).toBe(true);
+    pdp.fault('malformed');
+    pdp.heal();
+    await expect(client.verify()).resolves.toBeUndefined();
   });
 
   it('plan and checkPermissions fail too; everything else reaches the engine', async () => {
