@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 
 const dir = resolve(import.meta.dirname, '..', '.changeset');
 const published = new Set(
-  ['core', 'engine', 'server', 'express', 'fastify', 'hono', 'nestjs', 'filter', 'opentelemetry'].map(
+  ['core', 'engine', 'server', 'express', 'fastify', 'hono', 'nestjs', 'filter', 'opentelemetry', 'testing'].map(
     (p) => `@permissio/${p}`,
   ),
 );

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
-const published = ['core', 'engine', 'server', 'express', 'fastify', 'hono', 'nestjs', 'filter'];
+const published = ['core', 'engine', 'server', 'express', 'fastify', 'hono', 'nestjs', 'filter', 'testing'];
 const dir = mkdtempSync(join(tmpdir(), 'permissio-smoke-'));
 const run = (cmd, args, cwd) =>
   execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
@@ -82,6 +82,8 @@ try {
     '@permissio/nestjs': ['PermissioModule', 'RequirePermission', 'PermissioScope', 'resourceFromPath'],
     '@permissio/filter': ['toSql', 'toPredicate', 'PermissioFilterError'],
     '@permissio/filter/drizzle': ['toDrizzle'],
+    '@permissio/testing': ['createTestPermissio', 'createDecisionRecorder', 'DecisionAssertionError', 'FAULTS'],
+    '@permissio/testing/nestjs': ['PermissioTestingModule', 'overridePermissio', 'PERMISSIO_TESTING'],
   };
   const checks = Object.entries(expectations);
   writeFileSync(
@@ -116,13 +118,15 @@ try {
     "import { PermissioModule } from '@permissio/nestjs';",
     "import { toSql, toPredicate, type ResourcePlan } from '@permissio/filter';",
     "import { toDrizzle } from '@permissio/filter/drizzle';",
+    "import { createTestPermissio, type TestPermissio } from '@permissio/testing';",
+    "const testing: TestPermissio = createTestPermissio({ allow: [{ user: 'alice', action: 'read', resource: 'document' }] });",
     'const client = new Permissio({ pdp: createEngine() });',
     "const resource: CheckResource = { type: 'document', key: 'doc-1' };",
     "const decision: Promise<Decision> = client.checkDetailed('alice', 'read', resource);",
     "const allowed: Promise<boolean> = client.check('alice', 'read', resource);",
     "const plan: ResourcePlan = { kind: 'conditional', filter: { field: 'owner', op: 'eq', value: 'alice' } };",
     "const where: string = toSql(plan, { columns: { owner: 'owner_id' }, dialect: 'sqlite' }).sql;",
-    "export const all = [where, toPredicate(plan), toDrizzle, decision, allowed, startServer, permissio({ client, user: () => 'alice' }), requirePermission('read', 'document'), permissioPlugin, honoPermissio, PermissioModule];",
+    "export const all = [where, toPredicate(plan), toDrizzle, decision, allowed, startServer, permissio({ client, user: () => 'alice' }), requirePermission('read', 'document'), permissioPlugin, honoPermissio, PermissioModule, testing.client];",
   ].join('\n');
   writeFileSync(join(dir, 'consumer.mts'), tsSource);
   writeFileSync(join(dir, 'consumer.cts'), tsSource);
@@ -161,7 +165,14 @@ const client = new Permissio({ pdp: createEngine({
 }) });
 if ((await client.check('alice', 'read', 'document')) !== true) throw new Error('alice should read');
 if ((await client.check('bob', 'read', 'document')) !== false) throw new Error('bob should not read');
-console.log('engine ok');`,
+console.log('engine ok');
+const { createTestPermissio } = await import('@permissio/testing');
+const testing = createTestPermissio({ allow: [['alice', 'read', 'document:doc-1']] });
+if ((await testing.client.check('alice', 'read', { type: 'document', key: 'doc-1' })) !== true) throw new Error('testing: alice should read doc-1');
+testing.fault('unavailable');
+if ((await testing.client.check('alice', 'read', 'document').then(() => 'allowed', (e) => e.code)) !== 'NETWORK_ERROR') throw new Error('testing: the fault should reject');
+testing.recorder.assertAllowed({ user: 'alice', resource: 'document:doc-1' });
+console.log('testing ok');`,
   );
   process.stdout.write(run('node', ['works.mjs'], dir));
   await pnpmServerConsumer(dir, tarballs);

@@ -1,11 +1,12 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts'],
+  // The main entry never imports vitest or Nest: `./vitest` registers the matchers, `./nestjs` holds the Nest module.
+  entry: ['src/index.ts', 'src/vitest.ts', 'src/nestjs.ts'],
   format: ['esm', 'cjs'],
   dts: true,
   sourcemap: true,
   clean: true,
   target: 'es2022',
-  external: ['vitest', '@nestjs/common', '@nestjs/testing', '@permissio/nestjs'],
+  external: ['vitest', /^@nestjs\//, /^@permissio\//],
 });

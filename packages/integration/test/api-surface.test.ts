@@ -12,7 +12,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
-const PACKAGES = ['core', 'engine', 'server', 'express', 'fastify', 'nestjs', 'hono'] as const;
+const PACKAGES = ['core', 'engine', 'server', 'express', 'fastify', 'nestjs', 'hono', 'testing'] as const;
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 
 type ExportsMap = Record<string, string | Record<string, unknown>>;
