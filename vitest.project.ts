@@ -33,7 +33,7 @@ export function testProject(name: string, overrides: UserWorkspaceConfig = {}): 
  * Nest reads constructor parameter types from decorator metadata, which esbuild (vitest's default transform) does
  * not emit: projects with Nest tests compile with SWC.
  */
-export function nestDecorators() {
+export function nestDecorators(): ReturnType<typeof swc.vite> {
   return swc.vite({
     jsc: {
       parser: { syntax: 'typescript', decorators: true },

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Permissio } from '@permissio/core';
-import type { PolicySnapshot } from '@permissio/core';
+import type { Condition, PolicySnapshot } from '@permissio/core';
 import { createEngine } from '@permissio/engine';
 import type { PermissioServer } from '@permissio/server';
 import { ENVIRONMENT, PROJECT, TOKEN, localServer } from './helpers.js';
@@ -47,8 +47,8 @@ const base: PolicySnapshot = {
 /** One resourceset/userset condition per case; the rule grants doc:read when it holds. */
 interface Case {
   name: string;
-  userSet?: Record<string, unknown>;
-  resourceSet?: Record<string, unknown>;
+  userSet?: Condition;
+  resourceSet?: Condition;
   user?: { key: string; attributes?: Record<string, unknown> };
   attributes?: Record<string, unknown>;
   context?: Record<string, unknown>;

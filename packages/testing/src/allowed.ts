@@ -12,6 +12,7 @@
  */
 import {
   DEFAULT_TENANT,
+  PermissioValidationError,
   type GrantRequest,
   type PolicySnapshot,
   type ResourceTypeCreate,
@@ -47,7 +48,7 @@ interface Normalised {
 }
 
 function fail(index: number, message: string): never {
-  throw new TypeError(`@permissio/testing: allowed tuple #${index + 1}: ${message}`);
+  throw new PermissioValidationError(`@permissio/testing: allowed tuple #${index + 1}: ${message}`);
 }
 
 function nonEmpty(value: unknown, index: number, what: string): string {
@@ -102,10 +103,11 @@ function addOnce<T>(list: T[], seen: Set<string>, key: string, value: () => T): 
  * A snapshot allowing exactly `allowed` on top of `base` (default: an empty
  * policy). Resource types and actions the tuples name are declared when
  * `base` lacks them; users and tenants are created.
- * @throws TypeError naming the malformed tuple
+ * @throws PermissioValidationError naming the malformed tuple
  */
 export function compileAllowed(allowed: readonly AllowedEntry[], base: PolicySnapshot = {}): PolicySnapshot {
-  if (!Array.isArray(allowed)) throw new TypeError('@permissio/testing: "allow" must be an array of tuples.');
+  if (!Array.isArray(allowed))
+    throw new PermissioValidationError('@permissio/testing: "allow" must be an array of tuples.');
   const tuples = allowed.map(normalise);
   const resources: ResourceTypeCreate[] = (base.resources ?? []).map((r) => ({
     ...r,

@@ -3,7 +3,13 @@
  * engine, loaded from a policy snapshot and/or a list of allowed tuples, with
  * a decision recorder and fault switches.
  */
-import { Permissio, type DecisionListener, type Logger, type PolicySnapshot } from '@permissio/core';
+import {
+  Permissio,
+  PermissioValidationError,
+  type DecisionListener,
+  type Logger,
+  type PolicySnapshot,
+} from '@permissio/core';
 import { createEngine, type Engine } from '@permissio/engine';
 import { compileAllowed, type AllowedEntry } from './allowed.js';
 import { FaultablePdp, type Fault, type FaultOptions } from './faults.js';
@@ -61,17 +67,17 @@ const OPTIONS = new Set(['policy', 'allow', 'throwOnError', 'logger', 'onDecisio
  * const testing = createTestPermissio({ allow: [{ user: 'alice', action: 'read', resource: 'document' }] });
  * const app = createApp({ client: testing.client });
  * ```
- * @throws TypeError on an unknown option or a malformed tuple; `PermissioValidationError` on an invalid policy
+ * @throws PermissioValidationError on an unknown option or a malformed tuple; `PermissioValidationError` on an invalid policy
  */
 export function createTestPermissio(options: TestPermissioOptions = {}): TestPermissio {
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new TypeError(
+    throw new PermissioValidationError(
       '@permissio/testing: createTestPermissio() takes options like { policy } or { allow: [{ user, action, resource }] }.',
     );
   }
   for (const key of Object.keys(options)) {
     if (!OPTIONS.has(key)) {
-      throw new TypeError(
+      throw new PermissioValidationError(
         `@permissio/testing: unknown option "${key}" of createTestPermissio(); use policy, allow, throwOnError, logger or onDecision.`,
       );
     }

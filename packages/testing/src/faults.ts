@@ -16,6 +16,7 @@ import {
   PermissioError,
   PermissioNetworkError,
   PermissioTimeoutError,
+  PermissioValidationError,
   type CheckPermissionsRequest,
   type CheckRequest,
   type CheckUser,
@@ -77,16 +78,18 @@ function failure(fault: ActiveFault, what: string, garbage: unknown): Promise<ne
 /** Validates the arguments of `fault()`. */
 function activeFault(kind: unknown, options: FaultOptions = {}): ActiveFault {
   if (!FAULTS.includes(kind as Fault)) {
-    throw new TypeError(
+    throw new PermissioValidationError(
       `@permissio/testing: unknown fault ${JSON.stringify(kind)}; use one of ${FAULTS.map((f) => `"${f}"`).join(', ')}.`,
     );
   }
   const { times, afterMs = 0 } = options;
   if (times !== undefined && !(Number.isInteger(times) && times > 0)) {
-    throw new TypeError('@permissio/testing: fault option "times" must be a positive integer.');
+    throw new PermissioValidationError('@permissio/testing: fault option "times" must be a positive integer.');
   }
   if (!(Number.isFinite(afterMs) && afterMs >= 0)) {
-    throw new TypeError('@permissio/testing: fault option "afterMs" must be a number of milliseconds ≥ 0.');
+    throw new PermissioValidationError(
+      '@permissio/testing: fault option "afterMs" must be a number of milliseconds ≥ 0.',
+    );
   }
   return { kind: kind as Fault, remaining: times ?? Number.POSITIVE_INFINITY, afterMs };
 }
@@ -111,7 +114,7 @@ export class FaultablePdp implements Pdp {
 
   /**
    * Fails the decision calls with `kind` until {@link heal} (or for the next `options.times` calls).
-   * @throws TypeError on an unknown fault or a bad option
+   * @throws PermissioValidationError on an unknown fault or a bad option
    */
   fault(kind: Fault, options?: FaultOptions): void {
     this.#fault = activeFault(kind, options);
