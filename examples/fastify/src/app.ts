@@ -59,7 +59,7 @@ export async function createApp({
     });
   }
 
-  // Sync resolver: the document is looked up in memory, synchronously.
+  // Sync resolver: the document is looked up in SQLite, synchronously (better-sqlite3).
   const documentFromParams = (request: FastifyRequest) => documentResource(documents.find(param(request, 'id')));
   // Async resolver: as a database call would be.
   const loadDocument = async (request: FastifyRequest) => documentResource(await documents.load(param(request, 'id')));

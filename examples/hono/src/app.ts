@@ -69,7 +69,7 @@ export function createApp({
     }),
   );
 
-  // Sync resolver: the document is looked up in memory, synchronously.
+  // Sync resolver: the document is looked up in SQLite, synchronously (better-sqlite3).
   const documentFromParams = (c: Context) => documentResource(documents.find(c.req.param('id')));
   // Async resolver: as a database call would be.
   const loadDocument = async (c: Context) => documentResource(await documents.load(c.req.param('id')));
