@@ -1,0 +1,56 @@
+/**
+ * The list proof can fail: an app whose list ignores the plan (a store that
+ * returns every row) is caught by the same comparison the e2e suite and the
+ * demo run.
+ */
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Permissio } from '@permissio/core';
+import { createEngine } from '@permissio/engine';
+import { demoSecret, mintDemoToken } from '@permissio/example-shared/auth';
+import { DocumentStore } from '@permissio/example-shared/documents';
+import { compareListWithChecks } from '../../shared/list-agreement.js';
+import { policy, seedDocuments } from '../../shared/policy.js';
+import { createApp } from '../src/app.js';
+
+/** A store whose list query drops the WHERE clause the plans produced. */
+class LeakyStore extends DocumentStore {
+  override summaries(_where: string, _params: readonly unknown[]) {
+    return super.summaries('1=1', []);
+  }
+}
+
+describe('a list that ignores the plan', () => {
+  let url: string;
+  let close: () => Promise<void>;
+
+  beforeAll(async () => {
+    const client = new Permissio({ pdp: createEngine(policy) });
+    const server = createApp({ client, documents: new LeakyStore() }).listen(0, '127.0.0.1');
+    await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    close = async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await client.close();
+    };
+  });
+  afterAll(async () => {
+    await close?.();
+  });
+
+  it('disagrees with the item checks, and the comparison says so', async () => {
+    const token = await mintDemoToken('carol', demoSecret(), '5m');
+    const get = async (path: string) => {
+      const response = await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${token}` } });
+      return { status: response.status, json: await response.json() };
+    };
+    const agreement = await compareListWithChecks(
+      get,
+      seedDocuments().map((d) => d.id),
+    );
+    expect(agreement.listed).toEqual(['doc-1', 'doc-2', 'doc-3', 'doc-4']);
+    expect(agreement.allowed).toEqual(['doc-3']);
+    expect(agreement.ok).toBe(false);
+  });
+});
