@@ -12,7 +12,7 @@
  * on `owner_id` / `classification` with the user's claims filled in. A plan is
  * for one tenant, so the tenant test is the app's, here.
  */
-import type { PlanOptions, ResourcePlan } from '@permissio/core';
+import { PermissioError, type PlanOptions, type ResourcePlan } from '@permissio/core';
 import { toSql } from '@permissio/filter';
 import { DOCUMENT_COLUMNS, type DocumentStore, type DocumentSummary } from './documents.js';
 
@@ -94,7 +94,10 @@ export async function listDocuments(
   return store.summaries(where, params);
 }
 
-/** The 401 body of the list route (the adapters' own 401 body, RFC 9457). */
+/** Media type of the problem bodies below (RFC 9457). */
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+/** The 401 body of the list route (the adapters' own 401 body). */
 export const UNAUTHENTICATED_PROBLEM = {
   type: 'about:blank',
   title: 'Unauthorized',
@@ -102,5 +105,43 @@ export const UNAUTHENTICATED_PROBLEM = {
   detail: 'Authentication is required.',
 } as const;
 
-/** Media type of {@link UNAUTHENTICATED_PROBLEM}. */
-export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+/** The 503 body of the list route when the PDP fails (the adapters' own answer to a PDP failure). */
+export const UNAVAILABLE_PROBLEM = {
+  type: 'about:blank',
+  title: 'Service Unavailable',
+  status: 503,
+  detail: 'Authorization is temporarily unavailable.',
+} as const;
+
+/** Lists the documents of a planner's user (SQL with `listDocuments`, or the Hono example's Drizzle query). */
+export type Lister = (planner: Planner, query: ListQuery) => Promise<DocumentSummary[]>;
+
+/** What `GET /documents` answers; each framework only writes it out. */
+export interface ListAnswer {
+  readonly status: 200 | 400 | 401 | 503;
+  readonly contentType: string;
+  readonly body: unknown;
+}
+
+/**
+ * The whole `GET /documents`: 401 without a user (no planner, the PDP is not
+ * asked), 400 for a query string it does not take, 503 when the PDP fails
+ * (never a list: fail closed), else 200 `{documents}`. Errors that are not
+ * the PDP's (a bug, a broken database) are thrown to the framework.
+ *
+ * @param planner the request scope, or undefined when the request has no valid token
+ * @param url the request target, path and query string
+ */
+export async function answerList(planner: Planner | undefined, url: string, list: Lister): Promise<ListAnswer> {
+  if (planner === undefined) return { status: 401, contentType: PROBLEM_CONTENT_TYPE, body: UNAUTHENTICATED_PROBLEM };
+  const query = parseListQuery(url);
+  if ('error' in query) return { status: 400, contentType: 'application/json', body: query };
+  try {
+    return { status: 200, contentType: 'application/json', body: { documents: await list(planner, query) } };
+  } catch (error) {
+    if (error instanceof PermissioError) {
+      return { status: 503, contentType: PROBLEM_CONTENT_TYPE, body: UNAVAILABLE_PROBLEM };
+    }
+    throw error;
+  }
+}

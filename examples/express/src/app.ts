@@ -16,12 +16,7 @@ import { classificationField, findProject, stringField } from '../../shared/poli
 import { authenticate, demoSecret, type Principal } from '@permissio/example-shared/auth';
 import { checkUser, documentResource, type ExampleAppOptions } from '@permissio/example-shared/app';
 import { DocumentStore, documentChanges } from '@permissio/example-shared/documents';
-import {
-  PROBLEM_CONTENT_TYPE,
-  UNAUTHENTICATED_PROBLEM,
-  listDocuments,
-  parseListQuery,
-} from '@permissio/example-shared/list';
+import { answerList, listDocuments } from '@permissio/example-shared/list';
 
 declare global {
   namespace Express {
@@ -77,17 +72,11 @@ export function createApp({
   // The list: no route guard can say "some documents", so the plan decides (publicRoute() only tells
   // requireGuard so; the handler requires a user itself). One plan per tenant, compiled to one SQL query.
   app.get('/documents', publicRoute(), async (req, res) => {
-    const scope = req.permissio;
-    if (req.auth === undefined || scope === undefined) {
-      res.status(401).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(UNAUTHENTICATED_PROBLEM));
-      return;
-    }
-    const query = parseListQuery(req.originalUrl);
-    if ('error' in query) {
-      res.status(400).json(query);
-      return;
-    }
-    res.json({ documents: await listDocuments(scope, documents, query) });
+    const scope = req.auth === undefined ? undefined : req.permissio;
+    const answer = await answerList(scope, req.originalUrl, (planner, query) =>
+      listDocuments(planner, documents, query),
+    );
+    res.status(answer.status).type(answer.contentType).send(JSON.stringify(answer.body));
   });
 
   // CheckResource object: creating needs a tenant-wide `document:write`.

@@ -16,12 +16,7 @@ import { classificationField, findProject, stringField } from '../../shared/poli
 import { authenticate, demoSecret, type Principal } from '@permissio/example-shared/auth';
 import { checkUser, documentResource, type ExampleAppOptions } from '@permissio/example-shared/app';
 import { DocumentStore, documentChanges } from '@permissio/example-shared/documents';
-import {
-  PROBLEM_CONTENT_TYPE,
-  UNAUTHENTICATED_PROBLEM,
-  listDocuments,
-  parseListQuery,
-} from '@permissio/example-shared/list';
+import { answerList, listDocuments } from '@permissio/example-shared/list';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -77,13 +72,9 @@ export async function createApp({
   // The list: no route guard can say "some documents", so the plan decides (config.public only tells
   // requireGuard so; the handler requires a user itself). One plan per tenant, compiled to one SQL query.
   app.get('/documents', { config: { public: true } }, async (request, reply) => {
-    const scope = request.permissio;
-    if (request.auth === null || scope === undefined) {
-      return reply.code(401).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(UNAUTHENTICATED_PROBLEM));
-    }
-    const query = parseListQuery(request.url);
-    if ('error' in query) return reply.code(400).send(query);
-    return { documents: await listDocuments(scope, documents, query) };
+    const scope = request.auth === null ? undefined : request.permissio;
+    const answer = await answerList(scope, request.url, (planner, query) => listDocuments(planner, documents, query));
+    return reply.code(answer.status).type(answer.contentType).send(JSON.stringify(answer.body));
   });
 
   // CheckResource object: creating needs a tenant-wide `document:write`.

@@ -21,7 +21,7 @@ import { classificationField, findProject, stringField } from '../../shared/poli
 import { authenticate, demoSecret, type Principal } from '@permissio/example-shared/auth';
 import { checkUser, documentResource, type ExampleAppOptions } from '@permissio/example-shared/app';
 import { DocumentStore, documentChanges } from '@permissio/example-shared/documents';
-import { PROBLEM_CONTENT_TYPE, UNAUTHENTICATED_PROBLEM, parseListQuery } from '@permissio/example-shared/list';
+import { answerList } from '@permissio/example-shared/list';
 import { listDocumentsWithDrizzle } from './documents-table.js';
 
 /** The app's context variables (the adapter adds `permissio`). */
@@ -87,19 +87,17 @@ export function createApp({
   // requireGuard so; the handler requires a user itself). One plan per tenant, compiled to one Drizzle query.
   app.get('/documents', publicRoute(), async (c) => {
     const auth = c.get('auth');
-    if (auth === undefined) {
-      return c.body(JSON.stringify(UNAUTHENTICATED_PROBLEM), 401, { 'content-type': PROBLEM_CONTENT_TYPE });
-    }
-    const query = parseListQuery(c.req.url);
-    if ('error' in query) return c.json(query, 400);
     // Hono sets c.get('permissio') at a route's first decision, and this route has none: the scope is made
     // here, for the same user and tenant, and published so later middleware (the demo header) sees it.
     let scope = c.get('permissio');
-    if (scope === undefined) {
+    if (scope === undefined && auth !== undefined) {
       scope = client.createRequestScope({ user: checkUser(auth), tenant: auth.tenant });
       c.set('permissio', scope);
     }
-    return c.json({ documents: await listDocumentsWithDrizzle(scope, documents, db, query) });
+    const answer = await answerList(auth === undefined ? undefined : scope, c.req.url, (planner, query) =>
+      listDocumentsWithDrizzle(planner, documents, db, query),
+    );
+    return c.body(JSON.stringify(answer.body), answer.status, { 'content-type': answer.contentType });
   });
 
   // CheckResource object: creating needs a tenant-wide `document:write`.

@@ -15,6 +15,7 @@ import {
 } from '@nestjs/common';
 import {
   PermissioScope,
+  PermissioServiceUnavailableException,
   PermissioUnauthorizedException,
   Public,
   RequirePermission,
@@ -22,7 +23,12 @@ import {
 } from '@permissio/nestjs';
 import { classificationField, findProject, stringField, type Document } from '../../shared/policy.js';
 import { documentChanges, type DocumentStore } from '@permissio/example-shared/documents';
-import { UNAUTHENTICATED_PROBLEM, listDocuments, parseListQuery } from '@permissio/example-shared/list';
+import {
+  UNAUTHENTICATED_PROBLEM,
+  UNAVAILABLE_PROBLEM,
+  answerList,
+  listDocuments,
+} from '@permissio/example-shared/list';
 import { DOCUMENTS } from './constants.js';
 import { documentFromParams, documentResource, loadDocument, type ExampleRequest } from './request.js';
 
@@ -43,16 +49,31 @@ export class DocumentsController {
   @Get()
   @Public()
   async list(@Req() req: ExampleRequest, @PermissioScope() scope: PermissioRequestScope | undefined) {
-    if (req.auth === undefined || scope === undefined) {
-      throw new PermissioUnauthorizedException({
-        kind: 'unauthenticated',
-        status: 401,
-        problem: { ...UNAUTHENTICATED_PROBLEM },
-      });
+    const answer = await answerList(
+      req.auth === undefined ? undefined : scope,
+      req.originalUrl ?? req.url ?? '',
+      (planner, query) => listDocuments(planner, this.documents, query),
+    );
+    // Nest answers refusals through exceptions (problem+json by the module's exception filter).
+    switch (answer.status) {
+      case 200:
+        return answer.body;
+      case 400:
+        throw new BadRequestException(answer.body);
+      case 401:
+        throw new PermissioUnauthorizedException({
+          kind: 'unauthenticated',
+          status: 401,
+          problem: { ...UNAUTHENTICATED_PROBLEM },
+        });
+      case 503:
+        throw new PermissioServiceUnavailableException({
+          kind: 'error',
+          status: 503,
+          problem: { ...UNAVAILABLE_PROBLEM },
+          error: undefined,
+        });
     }
-    const query = parseListQuery(req.originalUrl ?? req.url ?? '');
-    if ('error' in query) throw new BadRequestException(query);
-    return { documents: await listDocuments(scope, this.documents, query) };
   }
 
   // CheckResource object: creating needs a tenant-wide `document:write`.
