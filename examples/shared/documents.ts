@@ -94,6 +94,9 @@ export class DocumentStore {
   #next = 100;
   readonly #insert: Database.Statement<[DocumentRow]>;
   readonly #byId: Database.Statement<[string], DocumentRow>;
+  readonly #update: Database.Statement<[string | null, string | null, string]>;
+  readonly #share: Database.Statement<[string, string]>;
+  readonly #delete: Database.Statement<[string]>;
 
   /**
    * @param documents the rows to seed, by default the example policy's documents
@@ -107,6 +110,11 @@ export class DocumentStore {
         'VALUES (@id, @tenant, @project_id, @uri, @owner_id, @classification, @title, @body, @shared_with)',
     );
     this.#byId = this.db.prepare<[string], DocumentRow>('SELECT * FROM documents WHERE id = ?');
+    this.#update = this.db.prepare(
+      'UPDATE documents SET title = coalesce(?, title), body = coalesce(?, body) WHERE id = ?',
+    );
+    this.#share = this.db.prepare('UPDATE documents SET shared_with = ? WHERE id = ?');
+    this.#delete = this.db.prepare('DELETE FROM documents WHERE id = ?');
     const seed = this.db.transaction((rows: readonly Document[]) => {
       for (const document of rows) this.#insert.run(toRow(document));
     });
@@ -166,9 +174,7 @@ export class DocumentStore {
 
   /** Sets the title and/or body; the updated document, or undefined when there is none. */
   update(id: string, changes: { title?: string | undefined; body?: string | undefined }): Document | undefined {
-    this.db
-      .prepare('UPDATE documents SET title = coalesce(?, title), body = coalesce(?, body) WHERE id = ?')
-      .run(changes.title ?? null, changes.body ?? null, id);
+    this.#update.run(changes.title ?? null, changes.body ?? null, id);
     return this.find(id);
   }
 
@@ -178,13 +184,13 @@ export class DocumentStore {
     if (document === undefined) return undefined;
     if (!document.sharedWith.includes(user)) {
       document.sharedWith.push(user);
-      this.db.prepare('UPDATE documents SET shared_with = ? WHERE id = ?').run(JSON.stringify(document.sharedWith), id);
+      this.#share.run(JSON.stringify(document.sharedWith), id);
     }
     return document;
   }
 
   delete(id: string): boolean {
-    return this.db.prepare('DELETE FROM documents WHERE id = ?').run(id).changes > 0;
+    return this.#delete.run(id).changes > 0;
   }
 
   close(): void {
