@@ -6,7 +6,8 @@
 import { Permissio, type CheckResource, type CheckUser } from '@permissio/core';
 import { createEngine } from '@permissio/engine';
 import type { Principal } from './auth.js';
-import { documentUri, policy, type Document, type DocumentStore } from './policy.js';
+import type { DocumentStore } from './documents.js';
+import { documentUri, policy, type Document } from './policy.js';
 
 /** Options of every example's `createApp`. */
 export interface ExampleAppOptions {

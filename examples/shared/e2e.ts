@@ -5,7 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCENARIO } from './scenario.js';
-import type { DemoUserName } from './policy.js';
+import { USERS, seedDocuments, type DemoUserName } from './policy.js';
+import { compareListWithChecks } from './list-agreement.js';
 
 /** A running example. */
 export interface RunningExample {
@@ -182,7 +183,12 @@ export function describeExample(framework: string, { start, token }: ExampleSuit
           200,
         );
         expect((await call('dave', 'GET', '/projects/p2/documents/doc-2')).status).toBe(403);
-        expect((await call('dave', 'GET', '/documents')).status).toBe(403);
+        // No tenant role, yet a list: what his URI role and the condition rules give (the list section proves it).
+        const list = await call('dave', 'GET', '/documents');
+        expect(list.status).toBe(200);
+        expect(list.json.documents.map((d: { id: string }) => d.id)).toEqual(
+          expect.arrayContaining(['doc-1', 'doc-4']),
+        );
         expect((await call('bob', 'PUT', '/projects/p1/documents/doc-1', { body: 'nope' })).status).toBe(403);
         expect((await call('bob', 'GET', '/projects/p1/documents/doc-1')).status).toBe(200);
       });
@@ -255,6 +261,154 @@ export function describeExample(framework: string, { start, token }: ExampleSuit
         expect(
           (await call('alice', 'POST', '/documents', { title: 'X', projectId: 'p2', classification: 'top' })).status,
         ).toBe(422);
+      });
+    });
+
+    describe('GET /documents: the list equals the item checks (plan → SQL)', () => {
+      // A fresh app, so the candidate ids are known: the seed plus what is created here.
+      let fresh: RunningExample;
+      const candidates: string[] = seedDocuments().map((d) => d.id);
+
+      beforeAll(async () => {
+        fresh = await start();
+        for (const [as, body] of [
+          ['alice', { title: 'Launch notes', projectId: 'p1', classification: 'public' }],
+          ['alice', { title: 'Pricing', projectId: 'p2', classification: 'internal' }],
+          ['erin', { title: 'Salaries', projectId: 'p2', classification: 'secret' }],
+          ['erin', { title: 'Handbook', projectId: 'p2', classification: 'public' }],
+          ['carol', { title: 'Lair', projectId: 'g1', classification: 'public' }],
+        ] as const) {
+          const created = await freshCall(`Bearer ${tokens.get(as)}`, 'POST', '/documents', body);
+          expect(created.status).toBe(201);
+          candidates.push(created.json.document.id);
+        }
+      });
+      afterAll(async () => {
+        await fresh?.close();
+      });
+
+      async function freshCall(authorization: string | null, method: string, path: string, body?: unknown) {
+        const headers: Record<string, string> = {};
+        if (authorization !== null) headers.authorization = authorization;
+        if (body !== undefined) headers['content-type'] = 'application/json';
+        const response = await fetch(`${fresh.url}${path}`, {
+          method,
+          headers,
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        });
+        const text = await response.text();
+        return { status: response.status, json: text === '' ? undefined : JSON.parse(text), headers: response.headers };
+      }
+      const ids = (json: { documents: { id: string }[] }) => json.documents.map((d) => d.id);
+      const bearer = async (claims: { sub: string; tenant: string; department?: string }) =>
+        `Bearer ${await token(claims)}`;
+
+      // Every cast member, plus tokens the cast does not cover: an engineer known only from the token, a user
+      // with nothing, and alice's token claiming another tenant (the item check runs in the document's tenant).
+      const callers: [string, () => Promise<string>][] = [
+        ...(Object.keys(USERS) as DemoUserName[]).map(
+          (name) => [name, async () => `Bearer ${tokens.get(name)}`] as [string, () => Promise<string>],
+        ),
+        [
+          'frank (engineer, token only)',
+          () => bearer({ sub: 'frank@acme.test', tenant: 'acme', department: 'engineering' }),
+        ],
+        ['nobody (no roles)', () => bearer({ sub: 'nobody@acme.test', tenant: 'acme' })],
+        ['alice claiming globex', () => bearer({ sub: USERS.alice.key, tenant: 'globex' })],
+      ];
+
+      it.each(callers)('%s: list == the ids GET /documents/:id allows', async (_name, authorization) => {
+        const header = await authorization();
+        const agreement = await compareListWithChecks((path) => freshCall(header, 'GET', path), candidates);
+        expect(agreement.unexpected).toEqual([]);
+        expect(agreement.listStatus).toBe(200);
+        expect(agreement.listed).toEqual(agreement.allowed);
+        expect(agreement.ok).toBe(true);
+      });
+
+      it('lists what each rule gives: tenant roles, instance roles, URI roles, owners and classifications', async () => {
+        const listOf = async (as: DemoUserName) =>
+          ids((await freshCall(`Bearer ${tokens.get(as)}`, 'GET', '/documents')).json);
+        const [launch, pricing, salaries, handbook, lair] = candidates.slice(4);
+        // erin: admin in acme → every acme document; carol: admin in globex → every globex one.
+        expect(await listOf('erin')).toEqual(['doc-1', 'doc-2', 'doc-4', launch, pricing, salaries, handbook].sort());
+        expect(await listOf('carol')).toEqual(['doc-3', lair].sort());
+        // dave: no tenant role; /projects/p1 (URI role) + the public documents of acme (engineer).
+        expect(await listOf('dave')).toEqual(['doc-1', 'doc-4', launch, handbook].sort());
+        // bob: viewer in acme → every acme document; his instance role on doc-2 adds nothing to read.
+        expect(await listOf('bob')).toEqual(['doc-1', 'doc-2', 'doc-4', launch, pricing, salaries, handbook].sort());
+      });
+
+      it('a user with nothing gets an empty list, not an error', async () => {
+        const response = await freshCall(
+          await bearer({ sub: 'nobody@acme.test', tenant: 'acme' }),
+          'GET',
+          '/documents',
+        );
+        expect(response.status).toBe(200);
+        expect(response.json).toEqual({ documents: [] });
+        // An engineer of acme without the department claim gets nothing either (the claim is the rule's input).
+        const noClaim = await freshCall(await bearer({ sub: USERS.dave.key, tenant: 'acme' }), 'GET', '/documents');
+        expect(ids(noClaim.json)).toEqual(['doc-1', candidates[4]].sort());
+      });
+
+      it('asks one plan per tenant, in one request scope', async () => {
+        const response = await freshCall(`Bearer ${tokens.get('dave')}`, 'GET', '/documents');
+        expect(response.headers.get('x-permissio-pdp-calls')).toBe('2');
+      });
+
+      it('answers 401 (problem+json) without a valid token, before any plan', async () => {
+        for (const authorization of [null, 'Bearer nope']) {
+          const response = await freshCall(authorization, 'GET', '/documents');
+          expect(response.status).toBe(401);
+          expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+          expect(response.json).toMatchObject({ status: 401, title: 'Unauthorized' });
+          expect(response.headers.get('x-permissio-pdp-calls')).toBe('0');
+        }
+      });
+
+      it('a hostile or malformed query string never widens the list', async () => {
+        const dave = `Bearer ${tokens.get('dave')}`;
+        const all = ids((await freshCall(dave, 'GET', '/documents')).json);
+        // projectId narrows, as a bound parameter: SQL in it matches no project.
+        expect(ids((await freshCall(dave, 'GET', '/documents?projectId=p1')).json)).toEqual(
+          ['doc-1', candidates[4]].sort(),
+        );
+        for (const hostile of ["p1' OR '1'='1", 'p1") OR 1=1 --', 'p%', '%', '_1', "'; DROP TABLE documents; --"]) {
+          const response = await freshCall(dave, 'GET', `/documents?projectId=${encodeURIComponent(hostile)}`);
+          expect(response.status, hostile).toBe(200);
+          expect(response.json, hostile).toEqual({ documents: [] });
+        }
+        // Another tenant's project: still only what dave may read (nothing there).
+        expect((await freshCall(dave, 'GET', '/documents?projectId=g1')).json).toEqual({ documents: [] });
+        // Parameters the list does not take (a tenant, a user) and repeated or empty ones are refused.
+        for (const query of [
+          'tenant=globex',
+          'user=erin%40acme.test',
+          'projectId=p1&projectId=p2',
+          'projectId=',
+          'projectId[]=p1',
+        ]) {
+          const response = await freshCall(dave, 'GET', `/documents?${query}`);
+          expect(response.status, query).toBe(400);
+          expect(response.json.error, query).toEqual(expect.any(String));
+        }
+        // The table is intact and the list unchanged.
+        expect(ids((await freshCall(dave, 'GET', '/documents')).json)).toEqual(all);
+      });
+
+      it('follows writes: a deleted document leaves the list, a created one joins it', async () => {
+        const erin = `Bearer ${tokens.get('erin')}`;
+        const created = await freshCall(erin, 'POST', '/documents', {
+          title: 'Temp',
+          projectId: 'p1',
+          classification: 'public',
+        });
+        const id: string = created.json.document.id;
+        expect(ids((await freshCall(`Bearer ${tokens.get('dave')}`, 'GET', '/documents')).json)).toContain(id);
+        expect((await freshCall(erin, 'DELETE', `/documents/${id}`)).status).toBe(204);
+        expect(ids((await freshCall(`Bearer ${tokens.get('dave')}`, 'GET', '/documents')).json)).not.toContain(id);
+        expect(ids((await freshCall(erin, 'GET', '/documents')).json)).not.toContain(id);
       });
     });
 

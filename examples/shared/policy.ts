@@ -164,7 +164,7 @@ export type Classification = 'public' | 'internal' | 'secret';
 /** The classifications a document may have (`POST /documents` accepts one). */
 export const CLASSIFICATIONS: readonly Classification[] = ['public', 'internal', 'secret'];
 
-/** A document of the in-memory store. */
+/** A document of the store (`documents.ts`: a SQLite table). */
 export interface Document {
   readonly id: string;
   readonly tenant: string;
@@ -191,7 +191,7 @@ export const PROJECTS: readonly Project[] = [
   { id: 'g1', tenant: 'globex', name: 'Doomsday device' },
 ];
 
-/** Fresh copies of the seed documents (each app instance mutates its own). */
+/** Fresh copies of the seed documents (each app instance seeds its own table with them). */
 export function seedDocuments(): Document[] {
   return [
     seedDocument('doc-1', 'acme', 'p1', USERS.alice.key, 'internal', 'Roadmap', 'Q3: ship it.'),
@@ -216,61 +216,6 @@ function seedDocument(
 /** The URI of a document in the project hierarchy: `/projects/p1/documents/doc-1`. */
 export function documentUri(document: Pick<Document, 'projectId' | 'id'>): string {
   return `/projects/${encodeURIComponent(document.projectId)}/documents/${encodeURIComponent(document.id)}`;
-}
-
-/**
- * The in-memory document store of one app. `find` is synchronous (for the
- * sync resolver), `load` is asynchronous like a database call.
- */
-export class DocumentStore {
-  readonly #documents = new Map<string, Document>();
-  #next = 100;
-
-  constructor(documents: Document[] = seedDocuments()) {
-    for (const document of documents) this.#documents.set(document.id, document);
-  }
-
-  find(id: string | undefined): Document | undefined {
-    return id === undefined ? undefined : this.#documents.get(id);
-  }
-
-  async load(id: string | undefined): Promise<Document | undefined> {
-    await Promise.resolve();
-    return this.find(id);
-  }
-
-  listByTenant(tenant: string): Document[] {
-    return [...this.#documents.values()].filter((document) => document.tenant === tenant);
-  }
-
-  /** The document when it is in `projectId` of `tenant`, else undefined. */
-  findInProject(
-    tenant: string | undefined,
-    projectId: string | undefined,
-    id: string | undefined,
-  ): Document | undefined {
-    const document = this.find(id);
-    return document !== undefined && document.tenant === tenant && document.projectId === projectId
-      ? document
-      : undefined;
-  }
-
-  create(input: {
-    tenant: string;
-    projectId: string;
-    ownerId: string;
-    classification: Classification;
-    title: string;
-    body: string;
-  }): Document {
-    const document: Document = { id: `doc-${this.#next++}`, sharedWith: [], ...input };
-    this.#documents.set(document.id, document);
-    return document;
-  }
-
-  delete(id: string): boolean {
-    return this.#documents.delete(id);
-  }
 }
 
 /** A project of `tenant`, or undefined (another tenant's project is invisible). */

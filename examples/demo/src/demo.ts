@@ -2,7 +2,9 @@
  * The demo: starts every example as a child process on an ephemeral port
  * (embedded engine), then starts one local PDP server in-process and runs the
  * Express example against it; sends each the same fixed scenario and prints
- * framework × request → expected/actual status, PDP calls and latency.
+ * framework × request → expected/actual status, PDP calls and latency. Then,
+ * per run and user, `GET /documents` against the ids `GET /documents/:id`
+ * allows: the list (a plan compiled to SQL) must equal the item checks.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -10,8 +12,9 @@ import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import { performance } from 'node:perf_hooks';
 import { generateApiKey, startServer, type PermissioServer } from '@permissio/server';
-import { policy } from '../../shared/policy.js';
+import { USERS, policy, seedDocuments, type DemoUserName } from '../../shared/policy.js';
 import { SCENARIO, type ScenarioStep } from '../../shared/scenario.js';
+import { compareListWithChecks, type ListAgreement } from '../../shared/list-agreement.js';
 import { exampleManifest } from '../../express/src/manifest.js';
 import { mintTokens } from './tokens.js';
 
@@ -36,6 +39,15 @@ export interface Row {
   readonly error?: string;
 }
 
+/** One user's `GET /documents` in one run, against their item checks. */
+export interface ListRow extends ListAgreement {
+  readonly run: string;
+  readonly user: DemoUserName;
+  /** PDP calls of the list and item requests (their `X-Permissio-Pdp-Calls`). */
+  readonly pdpCalls: number;
+  readonly error?: string;
+}
+
 export interface DemoOptions {
   /** Where lines go. @defaultValue process.stdout */
   write?: (text: string) => void;
@@ -49,6 +61,8 @@ export interface DemoOptions {
 
 export interface DemoResult {
   readonly rows: readonly Row[];
+  /** Every user's list in every run that started. */
+  readonly lists: readonly ListRow[];
   /** Every row matched, every example started, and the server saw what the scopes reported. */
   readonly ok: boolean;
   readonly failures: readonly string[];
@@ -173,6 +187,49 @@ async function send(url: string, step: ScenarioStep, tokens: ReadonlyMap<string,
   }
 }
 
+const CAST = Object.keys(USERS) as DemoUserName[];
+const SEED_IDS = seedDocuments().map((document) => document.id);
+
+/** Each user's list against their item checks (the seed's ids are the candidates). */
+async function compareLists(url: string, tokens: ReadonlyMap<string, string>, run: string): Promise<ListRow[]> {
+  const rows: ListRow[] = [];
+  for (const user of CAST) {
+    let pdpCalls = 0;
+    const get = async (path: string) => {
+      const response = await fetch(`${url}${path}`, {
+        headers: { authorization: `Bearer ${tokens.get(user)}` },
+        signal: AbortSignal.timeout(10_000),
+      });
+      pdpCalls += Number(response.headers.get('x-permissio-pdp-calls') ?? 0);
+      const text = await response.text();
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        json = undefined;
+      }
+      return { status: response.status, json };
+    };
+    try {
+      rows.push({ run, user, ...(await compareListWithChecks(get, SEED_IDS)), pdpCalls });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      rows.push({
+        run,
+        user,
+        listStatus: 0,
+        listed: [],
+        allowed: [],
+        unexpected: [],
+        ok: false,
+        pdpCalls,
+        error: message,
+      });
+    }
+  }
+  return rows;
+}
+
 /** Child environment: no inherited PDP settings, an ephemeral port, demo instrumentation on. */
 function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', PERMISSIO_DEMO: '1', ...extra };
@@ -192,6 +249,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const paint = painter(color);
   const began = performance.now();
   const rows: Row[] = [];
+  const lists: ListRow[] = [];
   const failures: string[] = [];
   const tokens = await mintTokens(['alice', 'bob', 'carol', 'dave', 'erin']);
   let server: PermissioServer | undefined;
@@ -220,7 +278,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
           });
           // Count the decision calls the server receives, to compare with what the apps' scopes report.
           server.app.server.on('request', (req: { url?: string }) => {
-            if (/\/check(\/|\?|$)/.test(req.url ?? '')) serverChecks++;
+            if (/\/(check|plan)(\/|\?|$)/.test(req.url ?? '')) serverChecks++;
           });
           write(`${paint.dim(`PDP server (@permissio/server) at ${server.url}, seeded with the example policy`)}\n`);
         }
@@ -244,6 +302,10 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
           rows.push(row);
           if (run.remote) remoteScopeCalls += row.pdpCalls ?? 0;
         }
+        for (const row of await compareLists(started.url, tokens, name)) {
+          lists.push(row);
+          if (run.remote) remoteScopeCalls += row.pdpCalls;
+        }
       } finally {
         await started.stop();
       }
@@ -260,31 +322,50 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       );
     }
   }
+  for (const list of lists) {
+    if (!list.ok) {
+      failures.push(
+        `${list.run}: GET /documents as ${list.user} → ${list.error ?? `${list.listStatus} [${list.listed.join(', ')}]`}, ` +
+          `but GET /documents/:id allows [${list.allowed.join(', ')}]` +
+          (list.unexpected.length > 0 ? ` (unexpected item answers: ${list.unexpected.join(', ')})` : ''),
+      );
+    }
+  }
   if (runs.some((run) => run.remote) && serverChecks !== remoteScopeCalls) {
     failures.push(
-      `the PDP server received ${serverChecks} check calls, the request scopes reported ${remoteScopeCalls}`,
+      `the PDP server received ${serverChecks} check and plan calls, the request scopes reported ${remoteScopeCalls}`,
     );
   }
 
   write(`\n${renderTable(rows, paint)}\n`);
+  write(
+    `\n${paint.bold('Lists: GET /documents (plan → SQL) vs. the ids GET /documents/:id allows')} (candidates ${SEED_IDS.join(', ')})\n` +
+      `${renderListTable(lists, paint)}\n`,
+  );
   const durationMs = performance.now() - began;
   const matched = rows.filter((row) => row.matched).length;
   if (runs.some((run) => run.remote)) {
     write(
-      `PDP server: ${serverChecks} check calls received; the remote run's request scopes reported ${remoteScopeCalls}.\n`,
+      `PDP server: ${serverChecks} check and plan calls received; the remote run's request scopes reported ${remoteScopeCalls}.\n`,
     );
   }
   write(
     'PDP calls: per request, from the scope (X-Permissio-Pdp-Calls). Embedded: one call per distinct question;\n' +
-      "remote: the handler's three extra checks go out as one bulk call. 401s never reach the PDP.\n",
+      "remote: the handler's three extra checks go out as one bulk call. 401s never reach the PDP.\n" +
+      'A list asks one plan per tenant that owns documents (2 here) and runs one SQL query.\n',
   );
+  const agreed = lists.filter((list) => list.ok).length;
   if (failures.length === 0) {
-    write(`${paint.green(`✓ ${matched}/${rows.length} rows matched`)} in ${(durationMs / 1000).toFixed(1)} s\n`);
+    write(
+      `${paint.green(`✓ ${matched}/${rows.length} rows matched, ${agreed}/${lists.length} lists equal their item checks`)} in ${(durationMs / 1000).toFixed(1)} s\n`,
+    );
   } else {
-    write(`${paint.red(`✗ ${matched}/${rows.length} rows matched, ${failures.length} problem(s):`)}\n`);
+    write(
+      `${paint.red(`✗ ${matched}/${rows.length} rows matched, ${agreed}/${lists.length} lists equal their item checks, ${failures.length} problem(s):`)}\n`,
+    );
     for (const failure of failures) write(`  - ${failure}\n`);
   }
-  return { rows, ok: failures.length === 0, failures, durationMs };
+  return { rows, lists, ok: failures.length === 0, failures, durationMs };
 }
 
 interface Paint {
@@ -328,6 +409,33 @@ export function renderTable(rows: readonly Row[], paint: Paint = painter(false))
     previous = row.run;
     const line = format(cells[index] as string[]);
     out.push(row.matched ? line.replace(/✓$/, paint.green('✓')) : paint.red(line));
+  });
+  return out.join('\n');
+}
+
+/** The lists table: run, user, what the list returned, what the item checks allow, ✓/✗. */
+export function renderListTable(lists: readonly ListRow[], paint: Paint = painter(false)): string {
+  const header = ['run', 'who', 'GET /documents', 'GET /documents/:id → 200', ''];
+  const cells = lists.map((list) => [
+    list.run,
+    list.user,
+    list.error === undefined ? list.listed.join(' ') || '(none)' : `error: ${list.error}`,
+    list.allowed.join(' ') || '(none)',
+    list.ok ? '✓' : '✗',
+  ]);
+  const widths = header.map((title, i) => Math.max(title.length, ...cells.map((line) => (line[i] as string).length)));
+  const format = (line: string[]) =>
+    line
+      .map((cell, i) => cell.padEnd(widths[i] as number))
+      .join('  ')
+      .trimEnd();
+  const out = [paint.bold(format(header)), paint.dim(widths.map((w) => '─'.repeat(w)).join('  '))];
+  let previous: string | undefined;
+  lists.forEach((list, index) => {
+    if (previous !== undefined && previous !== list.run) out.push('');
+    previous = list.run;
+    const line = format(cells[index] as string[]);
+    out.push(list.ok ? line.replace(/✓$/, paint.green('✓')) : paint.red(line));
   });
   return out.join('\n');
 }

@@ -2,18 +2,21 @@
  * The document-management API on Express, protected by `@permissio/express`.
  *
  * Every `requirePermission` resource form appears once:
- * - a type string ............ GET    /documents
  * - a CheckResource object ... POST   /documents
  * - a sync resolver .......... PUT    /documents/:id, DELETE /documents/:id
  * - an async resolver ........ GET    /documents/:id, POST /documents/:id/share
  * - resourceFromPath ......... GET|PUT /projects/:projectId/documents/:documentId
  * and GET /documents/:id asks three more questions through the request scope.
+ * GET /documents lists with a plan (`req.permissio.plan`) compiled to SQL: it
+ * returns exactly the documents GET /documents/:id allows.
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { permissio, publicRoute, requirePermission, resourceFromPath } from '@permissio/express';
-import { DocumentStore, classificationField, findProject, stringField, type Document } from '../../shared/policy.js';
+import { classificationField, findProject, stringField } from '../../shared/policy.js';
 import { authenticate, demoSecret, type Principal } from '@permissio/example-shared/auth';
 import { checkUser, documentResource, type ExampleAppOptions } from '@permissio/example-shared/app';
+import { DocumentStore, documentChanges } from '@permissio/example-shared/documents';
+import { answerList, listDocuments } from '@permissio/example-shared/list';
 
 declare global {
   namespace Express {
@@ -61,17 +64,19 @@ export function createApp({
     }),
   );
 
-  // Sync resolver: the document is looked up in memory, synchronously.
+  // Sync resolver: the document is looked up in SQLite, synchronously (better-sqlite3).
   const documentFromParams = (req: Request) => documentResource(documents.find(param(req, 'id')));
   // Async resolver: as a database call would be.
   const loadDocument = async (req: Request) => documentResource(await documents.load(param(req, 'id')));
 
-  // Type string: a tenant-wide question ("may I read documents here?").
-  app.get('/documents', requirePermission('read', 'document'), (req, res) => {
-    const tenant = req.auth?.tenant ?? '';
-    res.json({
-      documents: documents.listByTenant(tenant).map(({ id, title, projectId }) => ({ id, title, projectId })),
-    });
+  // The list: no route guard can say "some documents", so the plan decides (publicRoute() only tells
+  // requireGuard so; the handler requires a user itself). One plan per tenant, compiled to one SQL query.
+  app.get('/documents', publicRoute(), async (req, res) => {
+    const scope = req.auth === undefined ? undefined : req.permissio;
+    const answer = await answerList(scope, req.originalUrl, (planner, query) =>
+      listDocuments(planner, documents, query),
+    );
+    res.status(answer.status).type(answer.contentType).send(JSON.stringify(answer.body));
   });
 
   // CheckResource object: creating needs a tenant-wide `document:write`.
@@ -123,9 +128,8 @@ export function createApp({
 
   // Sync resolver from the route params.
   app.put('/documents/:id', requirePermission('write', documentFromParams), (req, res) => {
-    const document = documents.find(param(req, 'id'));
+    const document = documents.update(param(req, 'id') ?? '', documentChanges(req.body));
     if (document === undefined) return notFound(res);
-    updateDocument(document, req.body);
     res.json({ document });
   });
 
@@ -135,14 +139,13 @@ export function createApp({
   });
 
   app.post('/documents/:id/share', requirePermission('share', loadDocument), (req, res) => {
-    const document = documents.find(param(req, 'id'));
-    if (document === undefined) return notFound(res);
     const user = stringField(req.body, 'user', 256);
     if (user === undefined) {
       res.status(422).json({ error: 'The user to share with is required.' });
       return;
     }
-    if (!document.sharedWith.includes(user)) document.sharedWith.push(user);
+    const document = documents.share(param(req, 'id') ?? '', user);
+    if (document === undefined) return notFound(res);
     res.json({ document });
   });
 
@@ -160,8 +163,7 @@ export function createApp({
   app.put('/projects/:projectId/documents/:documentId', requirePermission('write', documentInPath), (req, res) => {
     const document = documents.findInProject(req.auth?.tenant, param(req, 'projectId'), param(req, 'documentId'));
     if (document === undefined) return notFound(res);
-    updateDocument(document, req.body);
-    res.json({ document });
+    res.json({ document: documents.update(document.id, documentChanges(req.body)) });
   });
 
   app.use((_req, res) => notFound(res));
@@ -177,13 +179,6 @@ function notFound(res: Response): void {
 function param(req: Request, name: string): string | undefined {
   const value = req.params[name];
   return typeof value === 'string' ? value : undefined;
-}
-
-function updateDocument(document: Document, body: unknown): void {
-  const title = stringField(body, 'title', 200);
-  const text = stringField(body, 'body');
-  if (title !== undefined) document.title = title;
-  if (text !== undefined) document.body = text;
 }
 
 /**

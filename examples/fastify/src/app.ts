@@ -2,18 +2,21 @@
  * The document-management API on Fastify, protected by `@permissio/fastify`.
  *
  * Every `requirePermission` resource form appears once:
- * - a type string ............ GET    /documents
  * - a CheckResource object ... POST   /documents
  * - a sync resolver .......... PUT    /documents/:id, DELETE /documents/:id
  * - an async resolver ........ GET    /documents/:id, POST /documents/:id/share
  * - resourceFromPath ......... GET|PUT /projects/:projectId/documents/:documentId
  * and GET /documents/:id asks three more questions through the request scope.
+ * GET /documents lists with a plan (`request.permissio.plan`) compiled to SQL:
+ * it returns exactly the documents GET /documents/:id allows.
  */
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import permissioPlugin, { requirePermission, resourceFromPath } from '@permissio/fastify';
-import { DocumentStore, classificationField, findProject, stringField, type Document } from '../../shared/policy.js';
+import { classificationField, findProject, stringField } from '../../shared/policy.js';
 import { authenticate, demoSecret, type Principal } from '@permissio/example-shared/auth';
 import { checkUser, documentResource, type ExampleAppOptions } from '@permissio/example-shared/app';
+import { DocumentStore, documentChanges } from '@permissio/example-shared/documents';
+import { answerList, listDocuments } from '@permissio/example-shared/list';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -59,17 +62,19 @@ export async function createApp({
     });
   }
 
-  // Sync resolver: the document is looked up in memory, synchronously.
+  // Sync resolver: the document is looked up in SQLite, synchronously (better-sqlite3).
   const documentFromParams = (request: FastifyRequest) => documentResource(documents.find(param(request, 'id')));
   // Async resolver: as a database call would be.
   const loadDocument = async (request: FastifyRequest) => documentResource(await documents.load(param(request, 'id')));
 
   app.get('/health', { config: { public: true } }, async () => ({ status: 'ok' }));
 
-  // Type string: a tenant-wide question ("may I read documents here?").
-  app.get('/documents', { preHandler: requirePermission('read', 'document') }, async (request) => {
-    const tenant = request.auth?.tenant ?? '';
-    return { documents: documents.listByTenant(tenant).map(({ id, title, projectId }) => ({ id, title, projectId })) };
+  // The list: no route guard can say "some documents", so the plan decides (config.public only tells
+  // requireGuard so; the handler requires a user itself). One plan per tenant, compiled to one SQL query.
+  app.get('/documents', { config: { public: true } }, async (request, reply) => {
+    const scope = request.auth === null ? undefined : request.permissio;
+    const answer = await answerList(scope, request.url, (planner, query) => listDocuments(planner, documents, query));
+    return reply.code(answer.status).type(answer.contentType).send(JSON.stringify(answer.body));
   });
 
   // CheckResource object: creating needs a tenant-wide `document:write`.
@@ -127,9 +132,8 @@ export async function createApp({
     '/documents/:id',
     { preHandler: requirePermission('write', documentFromParams) },
     async (request, reply) => {
-      const document = documents.find(request.params.id);
+      const document = documents.update(request.params.id, documentChanges(request.body));
       if (document === undefined) return notFound(reply);
-      updateDocument(document, request.body);
       return { document };
     },
   );
@@ -147,11 +151,10 @@ export async function createApp({
     '/documents/:id/share',
     { preHandler: requirePermission('share', loadDocument) },
     async (request, reply) => {
-      const document = documents.find(request.params.id);
-      if (document === undefined) return notFound(reply);
       const user = stringField(request.body, 'user', 256);
       if (user === undefined) return reply.code(422).send({ error: 'The user to share with is required.' });
-      if (!document.sharedWith.includes(user)) document.sharedWith.push(user);
+      const document = documents.share(request.params.id, user);
+      if (document === undefined) return notFound(reply);
       return { document };
     },
   );
@@ -185,8 +188,7 @@ export async function createApp({
         request.params.documentId,
       );
       if (document === undefined) return notFound(reply);
-      updateDocument(document, request.body);
-      return { document };
+      return { document: documents.update(document.id, documentChanges(request.body)) };
     },
   );
 
@@ -203,11 +205,4 @@ function notFound(reply: FastifyReply): FastifyReply {
 function param(request: FastifyRequest, name: string): string | undefined {
   const value = (request.params as Record<string, unknown> | undefined)?.[name];
   return typeof value === 'string' ? value : undefined;
-}
-
-function updateDocument(document: Document, body: unknown): void {
-  const title = stringField(body, 'title', 200);
-  const text = stringField(body, 'body');
-  if (title !== undefined) document.title = title;
-  if (text !== undefined) document.body = text;
 }

@@ -2,22 +2,27 @@
  * The document-management API on Hono, protected by `@permissio/hono`.
  *
  * Every `requirePermission` resource form appears once:
- * - a type string ............ GET    /documents
  * - a CheckResource object ... POST   /documents
  * - a sync resolver .......... PUT    /documents/:id, DELETE /documents/:id
  * - an async resolver ........ GET    /documents/:id, POST /documents/:id/share
  * - resourceFromPath ......... GET|PUT /projects/:projectId/documents/:documentId
  * and GET /documents/:id asks three more questions through the request scope.
+ * GET /documents lists with a plan compiled by `toDrizzle` (Drizzle over the
+ * same SQLite table): it returns exactly the documents GET /documents/:id allows.
  *
- * Hono runs on any runtime; nothing here is Node-specific (see main.ts for
- * the Node server).
+ * Hono runs on any runtime; nothing here but the document store (better-sqlite3)
+ * is Node-specific (see main.ts for the Node server).
  */
 import { Hono, type Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { permissio, publicRoute, requirePermission, resourceFromPath } from '@permissio/hono';
-import { DocumentStore, classificationField, findProject, stringField, type Document } from '../../shared/policy.js';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
+import { classificationField, findProject, stringField } from '../../shared/policy.js';
 import { authenticate, demoSecret, type Principal } from '@permissio/example-shared/auth';
 import { checkUser, documentResource, type ExampleAppOptions } from '@permissio/example-shared/app';
+import { DocumentStore, documentChanges } from '@permissio/example-shared/documents';
+import { answerList } from '@permissio/example-shared/list';
+import { listDocumentsWithDrizzle } from './documents-table.js';
 
 /** The app's context variables (the adapter adds `permissio`). */
 export type AppEnv = { Variables: { auth: Principal | undefined } };
@@ -39,6 +44,8 @@ export function createApp({
   demo = false,
 }: AppOptions): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  // Drizzle over the store's own connection: the list reads the table the item routes read.
+  const db = drizzle({ client: documents.db });
 
   if (demo) {
     // Outermost: reads the scope's counters once the response is ready.
@@ -69,19 +76,28 @@ export function createApp({
     }),
   );
 
-  // Sync resolver: the document is looked up in memory, synchronously.
+  // Sync resolver: the document is looked up in SQLite, synchronously (better-sqlite3).
   const documentFromParams = (c: Context) => documentResource(documents.find(c.req.param('id')));
   // Async resolver: as a database call would be.
   const loadDocument = async (c: Context) => documentResource(await documents.load(c.req.param('id')));
 
   app.get('/health', publicRoute(), (c) => c.json({ status: 'ok' }));
 
-  // Type string: a tenant-wide question ("may I read documents here?").
-  app.get('/documents', requirePermission('read', 'document'), (c) => {
-    const tenant = c.get('auth')?.tenant ?? '';
-    return c.json({
-      documents: documents.listByTenant(tenant).map(({ id, title, projectId }) => ({ id, title, projectId })),
-    });
+  // The list: no route guard can say "some documents", so the plan decides (publicRoute() only tells
+  // requireGuard so; the handler requires a user itself). One plan per tenant, compiled to one Drizzle query.
+  app.get('/documents', publicRoute(), async (c) => {
+    const auth = c.get('auth');
+    // Hono sets c.get('permissio') at a route's first decision, and this route has none: the scope is made
+    // here, for the same user and tenant, and published so later middleware (the demo header) sees it.
+    let scope = c.get('permissio');
+    if (scope === undefined && auth !== undefined) {
+      scope = client.createRequestScope({ user: checkUser(auth), tenant: auth.tenant });
+      c.set('permissio', scope);
+    }
+    const answer = await answerList(auth === undefined ? undefined : scope, c.req.url, (planner, query) =>
+      listDocumentsWithDrizzle(planner, documents, db, query),
+    );
+    return c.body(JSON.stringify(answer.body), answer.status, { 'content-type': answer.contentType });
   });
 
   // CheckResource object: creating needs a tenant-wide `document:write`.
@@ -136,9 +152,8 @@ export function createApp({
 
   // Sync resolver from the route params.
   app.put('/documents/:id', requirePermission('write', documentFromParams), async (c) => {
-    const document = documents.find(c.req.param('id'));
+    const document = documents.update(c.req.param('id'), documentChanges(await readJson(c)));
     if (document === undefined) return c.json({ error: 'Not found.' }, 404);
-    updateDocument(document, await readJson(c));
     return c.json({ document });
   });
 
@@ -148,11 +163,10 @@ export function createApp({
   });
 
   app.post('/documents/:id/share', requirePermission('share', loadDocument), async (c) => {
-    const document = documents.find(c.req.param('id'));
-    if (document === undefined) return c.json({ error: 'Not found.' }, 404);
     const user = stringField(await readJson(c), 'user', 256);
     if (user === undefined) return c.json({ error: 'The user to share with is required.' }, 422);
-    if (!document.sharedWith.includes(user)) document.sharedWith.push(user);
+    const document = documents.share(c.req.param('id'), user);
+    if (document === undefined) return c.json({ error: 'Not found.' }, 404);
     return c.json({ document });
   });
 
@@ -178,18 +192,10 @@ export function createApp({
       c.req.param('documentId'),
     );
     if (document === undefined) return c.json({ error: 'Not found.' }, 404);
-    updateDocument(document, await readJson(c));
-    return c.json({ document });
+    return c.json({ document: documents.update(document.id, documentChanges(await readJson(c))) });
   });
 
   app.notFound((c) => c.json({ error: 'Not found.' }, 404));
 
   return app;
-}
-
-function updateDocument(document: Document, body: unknown): void {
-  const title = stringField(body, 'title', 200);
-  const text = stringField(body, 'body');
-  if (title !== undefined) document.title = title;
-  if (text !== undefined) document.body = text;
 }

@@ -1,7 +1,7 @@
 import { checkUser, type ExampleAppOptions } from '@permissio/example-shared/app';
 import { Module, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { PermissioModule } from '@permissio/nestjs';
-import { DocumentStore } from '../../shared/policy.js';
+import { DocumentStore } from '@permissio/example-shared/documents';
 import { demoSecret } from '@permissio/example-shared/auth';
 import { DOCUMENTS, JWT_SECRET } from './constants.js';
 import { DocumentsController } from './documents.controller.js';

@@ -1,4 +1,5 @@
 import {
+  BadRequestException,
   Body,
   Controller,
   Delete,
@@ -12,36 +13,67 @@ import {
   Req,
   UnprocessableEntityException,
 } from '@nestjs/common';
-import { PermissioScope, RequirePermission, type PermissioRequestScope } from '@permissio/nestjs';
 import {
-  classificationField,
-  findProject,
-  stringField,
-  type Document,
-  type DocumentStore,
-} from '../../shared/policy.js';
+  PermissioScope,
+  PermissioServiceUnavailableException,
+  PermissioUnauthorizedException,
+  Public,
+  RequirePermission,
+  type PermissioRequestScope,
+} from '@permissio/nestjs';
+import { classificationField, findProject, stringField, type Document } from '../../shared/policy.js';
+import { documentChanges, type DocumentStore } from '@permissio/example-shared/documents';
+import {
+  UNAUTHENTICATED_PROBLEM,
+  UNAVAILABLE_PROBLEM,
+  answerList,
+  listDocuments,
+} from '@permissio/example-shared/list';
 import { DOCUMENTS } from './constants.js';
 import { documentFromParams, documentResource, loadDocument, type ExampleRequest } from './request.js';
 
 /**
  * /documents. Every `@RequirePermission` resource form but the path one:
- * - a type string ............ GET    /documents
  * - a CheckResource object ... POST   /documents
  * - a sync resolver .......... PUT    /documents/:id, DELETE /documents/:id
  * - an async resolver ........ GET    /documents/:id, POST /documents/:id/share
+ * GET /documents lists with a plan (`scope.plan`) compiled to SQL: it returns
+ * exactly the documents GET /documents/:id allows.
  */
 @Controller('documents')
 export class DocumentsController {
   constructor(@Inject(DOCUMENTS) private readonly documents: DocumentStore) {}
 
-  // Type string: a tenant-wide question ("may I read documents here?").
+  // The list: no route guard can say "some documents", so the plan decides (@Public() only tells
+  // requireGuard so; the handler requires a user itself). One plan per tenant, compiled to one SQL query.
   @Get()
-  @RequirePermission('read', 'document')
-  list(@Req() req: ExampleRequest) {
-    const tenant = req.auth?.tenant ?? '';
-    return {
-      documents: this.documents.listByTenant(tenant).map(({ id, title, projectId }) => ({ id, title, projectId })),
-    };
+  @Public()
+  async list(@Req() req: ExampleRequest, @PermissioScope() scope: PermissioRequestScope | undefined) {
+    const answer = await answerList(
+      req.auth === undefined ? undefined : scope,
+      req.originalUrl ?? req.url ?? '',
+      (planner, query) => listDocuments(planner, this.documents, query),
+    );
+    // Nest answers refusals through exceptions (problem+json by the module's exception filter).
+    switch (answer.status) {
+      case 200:
+        return answer.body;
+      case 400:
+        throw new BadRequestException(answer.body);
+      case 401:
+        throw new PermissioUnauthorizedException({
+          kind: 'unauthenticated',
+          status: 401,
+          problem: { ...UNAUTHENTICATED_PROBLEM },
+        });
+      case 503:
+        throw new PermissioServiceUnavailableException({
+          kind: 'error',
+          status: 503,
+          problem: { ...UNAVAILABLE_PROBLEM },
+          error: undefined,
+        });
+    }
   }
 
   // CheckResource object: creating needs a tenant-wide `document:write`.
@@ -95,8 +127,8 @@ export class DocumentsController {
   @Put(':id')
   @RequirePermission('write', documentFromParams)
   update(@Param('id') id: string, @Body() body: unknown) {
-    const document = this.find(id);
-    updateDocument(document, body);
+    const document = this.documents.update(id, documentChanges(body));
+    if (document === undefined) throw new NotFoundException();
     return { document };
   }
 
@@ -111,10 +143,10 @@ export class DocumentsController {
   @HttpCode(200)
   @RequirePermission('share', loadDocument)
   share(@Param('id') id: string, @Body() body: unknown) {
-    const document = this.find(id);
     const user = stringField(body, 'user', 256);
     if (user === undefined) throw new UnprocessableEntityException('The user to share with is required.');
-    if (!document.sharedWith.includes(user)) document.sharedWith.push(user);
+    const document = this.documents.share(id, user);
+    if (document === undefined) throw new NotFoundException();
     return { document };
   }
 
@@ -123,11 +155,4 @@ export class DocumentsController {
     if (document === undefined) throw new NotFoundException();
     return document;
   }
-}
-
-export function updateDocument(document: Document, body: unknown): void {
-  const title = stringField(body, 'title', 200);
-  const text = stringField(body, 'body');
-  if (title !== undefined) document.title = title;
-  if (text !== undefined) document.body = text;
 }

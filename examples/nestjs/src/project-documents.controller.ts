@@ -1,8 +1,8 @@
 import { Body, Controller, Get, Inject, NotFoundException, Param, Put, Req } from '@nestjs/common';
 import { RequirePermission } from '@permissio/nestjs';
-import type { Document, DocumentStore } from '../../shared/policy.js';
+import type { Document } from '../../shared/policy.js';
+import { documentChanges, type DocumentStore } from '@permissio/example-shared/documents';
 import { DOCUMENTS } from './constants.js';
-import { updateDocument } from './documents.controller.js';
 import { documentInPath, type ExampleRequest } from './request.js';
 
 /**
@@ -30,8 +30,7 @@ export class ProjectDocumentsController {
     @Body() body: unknown,
   ) {
     const document = this.find(req, projectId, documentId);
-    updateDocument(document, body);
-    return { document };
+    return { document: this.documents.update(document.id, documentChanges(body)) };
   }
 
   private find(req: ExampleRequest, projectId: string, documentId: string): Document {

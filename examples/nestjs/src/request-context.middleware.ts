@@ -1,5 +1,5 @@
 import { Inject, Injectable, type NestMiddleware } from '@nestjs/common';
-import type { DocumentStore } from '../../shared/policy.js';
+import type { DocumentStore } from '@permissio/example-shared/documents';
 import { authenticate } from '@permissio/example-shared/auth';
 import { DOCUMENTS, JWT_SECRET } from './constants.js';
 import type { ExampleRequest } from './request.js';

@@ -8,7 +8,7 @@
  */
 import type { CheckResource } from '@permissio/core';
 import { resourceFromPath, type PermissioRequest } from '@permissio/nestjs';
-import type { DocumentStore } from '../../shared/policy.js';
+import type { DocumentStore } from '@permissio/example-shared/documents';
 import type { Principal } from '@permissio/example-shared/auth';
 import { documentResource } from '@permissio/example-shared/app';
 
@@ -17,13 +17,16 @@ export { documentResource };
 export interface ExampleRequest extends PermissioRequest {
   headers: Record<string, string | string[] | undefined>;
   params: Record<string, string | undefined>;
+  /** The request target (path and query string). */
+  url?: string;
+  originalUrl?: string;
   /** Set by the request-context middleware when the bearer token is valid. */
   auth?: Principal;
   /** The app's document store, set by the request-context middleware. */
   documents?: DocumentStore;
 }
 
-/** Sync resolver: the document named by `:id`, looked up in memory. */
+/** Sync resolver: the document named by `:id`, looked up in SQLite (synchronously). */
 export function documentFromParams(req: ExampleRequest): CheckResource | undefined {
   return documentResource(req.documents?.find(req.params.id));
 }

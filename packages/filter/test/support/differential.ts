@@ -42,6 +42,26 @@ export interface Subject {
 /** The plan source: the engine itself, or a client over HTTP. */
 export type Planner = (subject: Subject, action: string) => ResourcePlan | Promise<ResourcePlan>;
 
+/**
+ * The keys `check` allows and `toPredicate` selects, per engine (so per policy) and question: a second database
+ * compared on the same engine and world reuses them instead of running 300,000 checks again.
+ */
+const answered = new WeakMap<Engine, Map<string, Set<string>>>();
+
+function memo(engine: Engine, key: string, compute: () => Set<string>): Set<string> {
+  let cache = answered.get(engine);
+  if (cache === undefined) {
+    cache = new Map();
+    answered.set(engine, cache);
+  }
+  let keys = cache.get(key);
+  if (keys === undefined) {
+    keys = compute();
+    cache.set(key, keys);
+  }
+  return keys;
+}
+
 export async function compareAll(
   engine: Engine,
   world: World,
@@ -64,23 +84,29 @@ export async function compareAll(
       tally.plans[plan.kind]++;
       const predicate = toPredicate(plan);
       const { sql, params } = toSql(plan, { columns: COLUMNS, dialect });
-      const byCheck = new Set<string>();
-      const byPredicate = new Set<string>();
-      for (const row of world.rows) {
-        const allowed = engine.check({
-          user: subject.user,
-          action,
-          resource: resourceOf(row),
-          tenant: subject.tenant,
-          context: subject.context,
-        });
-        tally.questions++;
-        if (allowed) {
-          byCheck.add(row.key);
-          tally.allowed++;
-        } else tally.denied++;
-        if (predicate(predicateRow(row))) byPredicate.add(row.key);
-      }
+      const question = JSON.stringify([world.rows.length, subject, action]);
+      const byCheck = memo(engine, `check ${question}`, () => {
+        const keys = new Set<string>();
+        for (const row of world.rows) {
+          const allowed = engine.check({
+            user: subject.user,
+            action,
+            resource: resourceOf(row),
+            tenant: subject.tenant,
+            context: subject.context,
+          });
+          if (allowed) keys.add(row.key);
+        }
+        return keys;
+      });
+      tally.questions += world.rows.length;
+      tally.allowed += byCheck.size;
+      tally.denied += world.rows.length - byCheck.size;
+      const byPredicate = memo(engine, `predicate ${world.rows.length} ${JSON.stringify(plan)}`, () => {
+        const keys = new Set<string>();
+        for (const row of world.rows) if (predicate(predicateRow(row))) keys.add(row.key);
+        return keys;
+      });
       const bySql: Record<string, Set<string>> = {};
       for (const [name, run] of Object.entries(runners)) bySql[name] = new Set(await run(sql, params));
       for (const row of world.rows) {

@@ -1,15 +1,23 @@
 /**
- * The PostgreSQL hook of the differential tests. Set
- * `PERMISSIO_TEST_POSTGRES_URL` (e.g. `postgres://user@127.0.0.1:5432/db`) to
- * run them on a real PostgreSQL; without it they are skipped. `pg` is not a
- * dependency of this package: it is loaded from the server package, which
- * has it (the workspace's PostgreSQL test helper can set the variable).
+ * The PostgreSQL hook of the differential and injection tests. The database
+ * comes from `postgres-global-setup.ts`: `PERMISSIO_TEST_POSTGRES_URL` when
+ * set (e.g. `postgres://user@127.0.0.1:5432/db`), else a throwaway server
+ * started for the run; without PostgreSQL binaries the legs skip with
+ * {@link POSTGRES_SKIP} as the reason. `pg` is not a dependency of this
+ * package: it is loaded from the server package, which has it.
  */
 import { createRequire } from 'node:module';
+import { inject } from 'vitest';
 import type { Row } from './generate.js';
 import type { SqlRunner } from './differential.js';
 
-export const POSTGRES_URL = process.env.PERMISSIO_TEST_POSTGRES_URL;
+const provided = inject('filterPostgres');
+
+/** The PostgreSQL database of the run, or undefined when the legs are skipped. */
+export const POSTGRES_URL: string | undefined = 'url' in provided ? provided.url : undefined;
+
+/** Why the PostgreSQL legs are skipped (undefined when they run). */
+export const POSTGRES_SKIP: string | undefined = 'skip' in provided ? provided.skip : undefined;
 
 interface PgClient {
   connect(): Promise<void>;
