@@ -28,8 +28,12 @@ export default defineConfig({
           name: 'main',
           include: ['packages/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts'],
           exclude: ['**/node_modules/**', ...NEST, ...ISOLATED],
-          // One throwaway PostgreSQL server for the run (the server's and the filter's PostgreSQL proofs).
-          globalSetup: ['packages/server/test/support/postgres-global-setup.ts'],
+          // One throwaway PostgreSQL server for the run (the server's and the filter's PostgreSQL proofs): the filter's
+          // setup reuses the one the server's started.
+          globalSetup: [
+            'packages/server/test/support/postgres-global-setup.ts',
+            'packages/filter/test/support/postgres-global-setup.ts',
+          ],
           // The differential proofs and the demo run thousands of checks or start processes: a longer limit.
           testTimeout: 60_000,
         },

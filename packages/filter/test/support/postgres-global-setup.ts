@@ -1,8 +1,9 @@
 /**
  * vitest `globalSetup` of the filter tests: the PostgreSQL legs run on a real
- * PostgreSQL — the one `PERMISSIO_TEST_POSTGRES_URL` names, else a throwaway
- * server started with the server package's helper (the one its own tests use:
- * `packages/server/test/support/postgres.ts`). Without PostgreSQL binaries the
+ * PostgreSQL — the one `PERMISSIO_TEST_POSTGRES_URL` names, else the run's
+ * throwaway server when the server tests' globalSetup already started one (the
+ * root config runs both in one project), else a throwaway server started with
+ * the server package's helper (`packages/server/test/support/postgres.ts`). Without PostgreSQL binaries the
  * legs are skipped, with the reason: `inject('filterPostgres')` is
  * `{url}` or `{skip}`.
  */
@@ -21,6 +22,11 @@ export async function setup(project: TestProject): Promise<void> {
   const configured = process.env.PERMISSIO_TEST_POSTGRES_URL;
   if (configured !== undefined && configured !== '') {
     project.provide('filterPostgres', { url: configured });
+    return;
+  }
+  const shared = (project.getProvidedContext() as Partial<{ postgresUrl: string }>).postgresUrl;
+  if (shared !== undefined) {
+    project.provide('filterPostgres', { url: shared });
     return;
   }
   // Never installs anything: only binaries already on the machine (CI apt-installs postgresql).
