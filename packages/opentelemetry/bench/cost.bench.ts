@@ -38,7 +38,7 @@ await measure(
   'permissioTelemetry (SDK, no-op exporter)',
   new Permissio({
     pdp: createEngine(policy),
-    onDecision: permissioTelemetry({
+    instrumentation: permissioTelemetry({
       tracerProvider: new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(noop)] }),
       meterProvider: new MeterProvider(),
     }),
