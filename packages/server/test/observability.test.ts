@@ -108,6 +108,9 @@ describe('GET /metrics', () => {
     expect(value('permissio_role_assignments{project="proj-a",environment="dev"}')).toBe(3);
     expect(value('permissio_role_assignments{project="proj-b",environment="dev"}')).toBe(3);
     expect(value('permissio_users{project="proj-b",environment="dev"}')).toBe(2);
+    // A single-process server follows no shared journal: no lag.
+    expect(value('permissio_journal_lag_seconds')).toBe(0);
+    expect(value('permissio_journal_revisions_behind')).toBe(0);
     // Process defaults.
     expect(value('permissio_process_cpu_user_seconds_total')).toBeGreaterThan(0);
   });
