@@ -153,6 +153,8 @@ export function emitDecision(
   start: number,
   decision?: Decision,
 ): void {
+  // An instrumentation without onDecision observes operations, not events: build none.
+  if (observer.sinks.length === 0) return;
   try {
     const latencyMs = now() - start;
     const { user, resource } = request;
@@ -206,6 +208,7 @@ export function emitWhenSettled(
   source: DecisionSource,
   start: number,
 ): void {
+  if (observer.sinks.length === 0) return;
   Promise.resolve(answer).then((allowed) => {
     if (typeof allowed === 'boolean') emitDecision(observer, request, allowed, source, start);
   }, ignore);

@@ -61,7 +61,7 @@ export interface OperationEnd {
   readonly source?: DecisionSource;
   /** `bulk_check`: how many of its checks were allowed. */
   readonly allowedCount?: number;
-  /** `plan`: `always`, `never` or `filter`. */
+  /** `plan`: `always`, `never` or `conditional`. */
   readonly planKind?: string;
   /** `http`: the response status. */
   readonly status?: number;
