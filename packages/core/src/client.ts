@@ -4,7 +4,14 @@
  * (`new Permissio({ pdp: createEngine() })`) or the REST API
  * (`new Permissio({ token, apiUrl })`, through {@link HttpPdp}).
  */
-import { CLIENT_OBSERVER, type DecisionObserver, DecisionSink, emitDecision, now } from './decision-events.js';
+import {
+  CLIENT_OBSERVER,
+  type DecisionListener,
+  type DecisionObserver,
+  DecisionSink,
+  emitDecision,
+  now,
+} from './decision-events.js';
 import {
   checkOperation,
   endOperation,
@@ -14,7 +21,6 @@ import {
   planOperation,
   startOperation,
 } from './instrumentation.js';
-import type { DecisionListener } from './decision-events.js';
 import { PermissioError } from './errors.js';
 import { HttpPdp } from './http/http-pdp.js';
 import { consoleLogger, type Logger } from './logger.js';
