@@ -4,7 +4,23 @@
  * (`new Permissio({ pdp: createEngine() })`) or the REST API
  * (`new Permissio({ token, apiUrl })`, through {@link HttpPdp}).
  */
-import { CLIENT_OBSERVER, type DecisionObserver, DecisionSink, emitDecision, now } from './decision-events.js';
+import {
+  CLIENT_OBSERVER,
+  type DecisionListener,
+  type DecisionObserver,
+  DecisionSink,
+  emitDecision,
+  now,
+} from './decision-events.js';
+import {
+  checkOperation,
+  endOperation,
+  type OperationHandle,
+  runOperation,
+  type PermissioInstrumentation,
+  planOperation,
+  startOperation,
+} from './instrumentation.js';
 import { PermissioError } from './errors.js';
 import { HttpPdp } from './http/http-pdp.js';
 import { consoleLogger, type Logger } from './logger.js';
@@ -47,6 +63,30 @@ async function awaitBoolean(answer: PromiseLike<boolean>): Promise<boolean> {
   return value;
 }
 
+/** The client's decision observer: its `onDecision` and its instrumentation's; undefined when neither is set. */
+function clientObserver(
+  onDecision: DecisionListener | undefined,
+  instrumentation: PermissioInstrumentation | undefined,
+  logger: Logger,
+): DecisionObserver | undefined {
+  if (onDecision === undefined && instrumentation === undefined) return undefined;
+  const sinks: DecisionSink[] = [];
+  if (onDecision !== undefined) sinks.push(new DecisionSink(onDecision, logger, 'Permissio'));
+  const fromInstrumentation = instrumentation?.onDecision;
+  if (fromInstrumentation !== undefined) sinks.push(new DecisionSink(fromInstrumentation, logger, 'Permissio'));
+  return instrumentation === undefined ? { sinks } : { sinks, instrumentation };
+}
+
+/** A `check` operation of the client, when instrumented. */
+function operationOf(
+  observer: DecisionObserver,
+  request: CheckRequest,
+  detailed: boolean,
+): OperationHandle | undefined {
+  const instrumentation = observer.instrumentation;
+  return instrumentation === undefined ? undefined : startOperation(instrumentation, checkOperation(request, detailed));
+}
+
 /**
  * The Permissio client.
  *
@@ -79,10 +119,7 @@ export class Permissio<TThrow extends boolean = true> implements AsyncDisposable
     const resolved = resolveOptions(options);
     this.#throw = resolved.throwOnError;
     this.#logger = resolved.logger ?? consoleLogger;
-    this.#observer =
-      resolved.onDecision === undefined
-        ? undefined
-        : { sinks: [new DecisionSink(resolved.onDecision, this.#logger, 'Permissio')] };
+    this.#observer = clientObserver(resolved.onDecision, resolved.instrumentation, this.#logger);
     if (resolved.mode === 'pdp') {
       this.#pdp = resolved.pdp;
       this.#ownsPdp = false;
@@ -91,6 +128,7 @@ export class Permissio<TThrow extends boolean = true> implements AsyncDisposable
         config: resolved.config,
         logger: this.#logger,
         ...(resolved.fetch === undefined ? {} : { fetch: resolved.fetch }),
+        ...(resolved.instrumentation === undefined ? {} : { instrumentation: resolved.instrumentation }),
       });
       this.#ownsPdp = true;
     }
@@ -162,15 +200,21 @@ export class Permissio<TThrow extends boolean = true> implements AsyncDisposable
     freshness: ConsistencyOptions | undefined,
   ): Promise<boolean> {
     const start = now();
+    const op = operationOf(observer, request, false);
     let allowed: boolean;
     try {
-      const answer = this.#pdp.check(request, freshness);
+      const answer =
+        op === undefined
+          ? this.#pdp.check(request, freshness)
+          : runOperation(op, () => this.#pdp.check(request, freshness));
       allowed = typeof answer === 'boolean' ? answer : await awaitBoolean(answer);
     } catch (error) {
+      if (op !== undefined) endOperation(op, { error });
       if (this.#throw) throw error;
       this.#report('check', error);
       return false;
     }
+    if (op !== undefined) endOperation(op, { allowed, cacheHit: false, source: 'pdp' });
     emitDecision(observer, request, allowed, 'pdp', start);
     return allowed;
   }
@@ -184,11 +228,26 @@ export class Permissio<TThrow extends boolean = true> implements AsyncDisposable
   ): Promise<OrNull<Decision, TThrow>> {
     const request: CheckRequest = { user, action, resource, tenant: options?.tenant, context: options?.context };
     return this.#run('checkDetailed', async () => {
-      const start = this.#observer === undefined ? 0 : now();
-      const decision = await this.#pdp.checkDetailed(request, consistencyOf(options));
-      if (typeof decision?.allowed !== 'boolean') throw notBoolean();
-      if (this.#observer !== undefined) emitDecision(this.#observer, request, decision.allowed, 'pdp', start, decision);
-      return decision;
+      const observer = this.#observer;
+      if (observer === undefined) {
+        const decision = await this.#pdp.checkDetailed(request, consistencyOf(options));
+        if (typeof decision?.allowed !== 'boolean') throw notBoolean();
+        return decision;
+      }
+      const start = now();
+      const op = operationOf(observer, request, true);
+      try {
+        const call = () => this.#pdp.checkDetailed(request, consistencyOf(options));
+        const decision = await (op === undefined ? call() : runOperation(op, call));
+        if (typeof decision?.allowed !== 'boolean') throw notBoolean();
+        if (op !== undefined)
+          endOperation(op, { allowed: decision.allowed, reason: decision.reason, cacheHit: false, source: 'pdp' });
+        emitDecision(observer, request, decision.allowed, 'pdp', start, decision);
+        return decision;
+      } catch (error) {
+        if (op !== undefined) endOperation(op, { error });
+        throw error;
+      }
     });
   }
 
@@ -197,9 +256,15 @@ export class Permissio<TThrow extends boolean = true> implements AsyncDisposable
    * resolves every answer `false`.
    */
   async bulkCheck(checks: readonly CheckRequest[], options?: ConsistencyOptions): Promise<boolean[]> {
+    const instrumentation = this.#observer?.instrumentation;
+    const op =
+      instrumentation === undefined || !Array.isArray(checks)
+        ? undefined
+        : startOperation(instrumentation, { kind: 'bulk_check', size: checks.length });
     try {
       const start = this.#observer === undefined ? 0 : now();
-      const answers: unknown = await this.#pdp.bulkCheck(checks, consistencyOf(options));
+      const call = () => this.#pdp.bulkCheck(checks, consistencyOf(options));
+      const answers: unknown = await (op === undefined ? call() : runOperation(op, call));
       if (!Array.isArray(answers) || answers.length !== checks.length) {
         throw new PermissioError(
           `The PDP answered a bulk check of ${checks.length} with a different number of results.`,
@@ -209,6 +274,7 @@ export class Permissio<TThrow extends boolean = true> implements AsyncDisposable
         );
       }
       for (const answer of answers) if (typeof answer !== 'boolean') throw notBoolean();
+      if (op !== undefined) endOperation(op, { allowedCount: (answers as boolean[]).filter(Boolean).length });
       const observer = this.#observer;
       if (observer !== undefined) {
         (answers as boolean[]).forEach((allowed, i) => {
@@ -218,6 +284,7 @@ export class Permissio<TThrow extends boolean = true> implements AsyncDisposable
       }
       return answers as boolean[];
     } catch (error) {
+      if (op !== undefined) endOperation(op, { error });
       if (this.#throw) throw error;
       this.#report('bulkCheck', error);
       return Array.isArray(checks) ? checks.map(() => false) : [];
@@ -254,9 +321,18 @@ export class Permissio<TThrow extends boolean = true> implements AsyncDisposable
     resourceType: string,
     options?: PlanOptions,
   ): Promise<ResourcePlan> {
+    const instrumentation = this.#observer?.instrumentation;
+    const op =
+      instrumentation === undefined
+        ? undefined
+        : startOperation(instrumentation, planOperation(action, resourceType, options?.tenant, undefined));
     try {
-      return await planOf(this.#pdp, user, action, resourceType, options);
+      if (op === undefined) return await planOf(this.#pdp, user, action, resourceType, options);
+      const plan = await runOperation(op, () => planOf(this.#pdp, user, action, resourceType, options));
+      endOperation(op, { planKind: plan.kind, cacheHit: false });
+      return plan;
     } catch (error) {
+      if (op !== undefined) endOperation(op, { error });
       if (this.#throw) throw error;
       this.#report('plan', error);
       return { kind: 'never' };

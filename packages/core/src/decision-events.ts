@@ -7,6 +7,7 @@
  * clock read). A listener that throws never changes a decision: the error is
  * caught, and reported once per listener through the logger.
  */
+import type { PermissioInstrumentation } from './instrumentation.js';
 import type { Logger } from './logger.js';
 import type { Attributes, CheckContext, CheckRequest, Decision, DecisionVia } from './types.js';
 
@@ -83,6 +84,11 @@ export class DecisionSink {
     this.#where = where;
   }
 
+  /** Whether this sink calls `listener`. */
+  delivers(listener: DecisionListener): boolean {
+    return this.#listener === listener;
+  }
+
   deliver(event: DecisionEvent): void {
     try {
       this.#listener(event);
@@ -105,6 +111,8 @@ export class DecisionSink {
 export interface DecisionObserver {
   readonly sinks: readonly DecisionSink[];
   readonly route?: (() => DecisionRoute | undefined) | undefined;
+  /** Where operations are reported (spans), when an `instrumentation` is set. */
+  readonly instrumentation?: PermissioInstrumentation | undefined;
 }
 
 const PREFIX = Math.floor(Math.random() * 0x1_0000_0000)
@@ -125,7 +133,8 @@ export function now(): number {
   return clock.now();
 }
 
-function readRoute(observer: DecisionObserver): DecisionRoute | undefined {
+/** The observer's route, or undefined (never throws). */
+export function readRoute(observer: DecisionObserver): DecisionRoute | undefined {
   const route = observer.route;
   if (route === undefined) return undefined;
   try {
@@ -144,6 +153,8 @@ export function emitDecision(
   start: number,
   decision?: Decision,
 ): void {
+  // An instrumentation without onDecision observes operations, not events: build none.
+  if (observer.sinks.length === 0) return;
   try {
     const latencyMs = now() - start;
     const { user, resource } = request;
@@ -197,6 +208,7 @@ export function emitWhenSettled(
   source: DecisionSource,
   start: number,
 ): void {
+  if (observer.sinks.length === 0) return;
   Promise.resolve(answer).then((allowed) => {
     if (typeof allowed === 'boolean') emitDecision(observer, request, allowed, source, start);
   }, ignore);

@@ -36,6 +36,13 @@ export type {
   DecisionRoute,
   DecisionSource,
 } from './decision-events.js';
+export type {
+  OperationEnd,
+  OperationHandle,
+  OperationKind,
+  OperationStart,
+  PermissioInstrumentation,
+} from './instrumentation.js';
 export { createDecisionLog, seededRandom, MASKED } from './decision-log.js';
 export type { DecisionLogOptions, DecisionLogWritable } from './decision-log.js';
 export { HttpPdp } from './http/http-pdp.js';

@@ -6,6 +6,7 @@
 import { PermissioValidationError } from './errors.js';
 import type { Logger } from './logger.js';
 import type { DecisionListener } from './decision-events.js';
+import { instrumentationProblem, type PermissioInstrumentation } from './instrumentation.js';
 import type { Pdp } from './types.js';
 
 /** Prefix of every Permissio API key. */
@@ -163,6 +164,14 @@ export interface PermissioOptions<TThrow extends boolean = boolean> {
    * @defaultValue undefined (no events, no cost)
    */
   onDecision?: DecisionListener;
+  /**
+   * Operation tracing (spans): `permissioTelemetry()` from
+   * `@permissio/opentelemetry`, or any {@link PermissioInstrumentation}. It
+   * sees every check, bulk check and plan of this client and its request
+   * scopes, and every HTTP call to a remote PDP. It never changes a decision.
+   * @defaultValue undefined (no operations reported, no cost)
+   */
+  instrumentation?: PermissioInstrumentation;
 }
 
 const OPTION_KEYS = new Set<string>([
@@ -182,11 +191,12 @@ const OPTION_KEYS = new Set<string>([
   'pdp',
   'fetch',
   'onDecision',
+  'instrumentation',
 ]);
 /** Options that may accompany `config` (the rest would be ambiguous). */
-const WITH_CONFIG = new Set(['config', 'throwOnError', 'logger', 'fetch', 'onDecision']);
+const WITH_CONFIG = new Set(['config', 'throwOnError', 'logger', 'fetch', 'onDecision', 'instrumentation']);
 /** Options that may accompany `pdp`. */
-const WITH_PDP = new Set(['pdp', 'throwOnError', 'logger', 'debug', 'onDecision']);
+const WITH_PDP = new Set(['pdp', 'throwOnError', 'logger', 'debug', 'onDecision', 'instrumentation']);
 
 /** Options after validation and defaults. */
 export type ResolvedOptions =
@@ -197,6 +207,7 @@ export type ResolvedOptions =
       logger: Logger | undefined;
       debug: boolean;
       onDecision: DecisionListener | undefined;
+      instrumentation: PermissioInstrumentation | undefined;
     }
   | {
       mode: 'remote';
@@ -205,6 +216,7 @@ export type ResolvedOptions =
       logger: Logger | undefined;
       fetch: FetchFunction | undefined;
       onDecision: DecisionListener | undefined;
+      instrumentation: PermissioInstrumentation | undefined;
     };
 
 function fail(message: string, details?: unknown): never {
@@ -389,6 +401,9 @@ export function resolveOptions(options: unknown): ResolvedOptions {
   if (onDecision !== undefined && typeof onDecision !== 'function') {
     fail('"onDecision" must be a function (event) => void.');
   }
+  const instrumentationError = instrumentationProblem(input.instrumentation);
+  if (instrumentationError !== undefined) fail(instrumentationError);
+  const instrumentation = input.instrumentation;
 
   if (sources[0] === 'pdp') {
     const extra = given.filter((key) => !WITH_PDP.has(key));
@@ -401,6 +416,7 @@ export function resolveOptions(options: unknown): ResolvedOptions {
       logger,
       debug: checkBool('debug', input.debug) ?? false,
       onDecision,
+      instrumentation,
     };
   }
   if (sources[0] === 'config') {
@@ -427,9 +443,18 @@ export function resolveOptions(options: unknown): ResolvedOptions {
       logger,
       fetch: input.fetch,
       onDecision,
+      instrumentation,
     };
   }
-  return { mode: 'remote', config: createConfig(input), throwOnError, logger, fetch: input.fetch, onDecision };
+  return {
+    mode: 'remote',
+    config: createConfig(input),
+    throwOnError,
+    logger,
+    fetch: input.fetch,
+    onDecision,
+    instrumentation,
+  };
 }
 
 /**

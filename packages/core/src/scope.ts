@@ -27,7 +27,17 @@ import {
   emitDecision,
   emitWhenSettled,
   now,
+  readRoute,
 } from './decision-events.js';
+import {
+  checkOperation,
+  endOperation,
+  endWhenSettled,
+  type OperationHandle,
+  planOperation,
+  runOperation,
+  startOperation,
+} from './instrumentation.js';
 import type { Permissio } from './client.js';
 import { planOf } from './plan.js';
 import type {
@@ -110,6 +120,8 @@ interface Pending {
   reject: (error: unknown) => void;
   /** When the check was asked (`now()`), for its decision event; 0 when nobody observes. */
   start: number;
+  /** The check's operation (span), when instrumented. */
+  op: OperationHandle | undefined;
 }
 
 const DEFAULT_MAX_BATCH = 100;
@@ -288,17 +300,40 @@ export class RequestScope {
   #observed(observer: DecisionObserver, request: CheckRequest): boolean | Promise<boolean> {
     const start = now();
     const hits = this.#hits;
-    const answer = this.#decide(request, start);
+    const instrumentation = observer.instrumentation;
+    const op =
+      instrumentation === undefined
+        ? undefined
+        : startOperation(instrumentation, checkOperation(request, false, readRoute(observer)));
+    let answer: boolean | Promise<boolean>;
+    try {
+      // A batched check is not run inside its operation: the batch's flush
+      // (a microtask) then runs in the request's context, so its bulk call is
+      // a sibling of the checks it answers, not a child of the first one.
+      answer =
+        op === undefined || this.#batching
+          ? this.#decide(request, start, op)
+          : runOperation(op, () => this.#decide(request, start));
+    } catch (error) {
+      if (op !== undefined) endOperation(op, { error });
+      throw error;
+    }
     // A batched miss reports from #send, which knows whether its batch had company.
-    const source: DecisionSource | undefined = this.#hits !== hits ? 'cache' : this.#batching ? undefined : 'pdp';
+    const cacheHit = this.#hits !== hits;
+    const source: DecisionSource | undefined = cacheHit ? 'cache' : this.#batching ? undefined : 'pdp';
     if (source !== undefined) {
-      if (typeof answer === 'boolean') emitDecision(observer, request, answer, source, start);
-      else emitWhenSettled(observer, request, answer, source, start);
+      if (typeof answer === 'boolean') {
+        emitDecision(observer, request, answer, source, start);
+        if (op !== undefined) endOperation(op, { allowed: answer, cacheHit, source });
+      } else {
+        emitWhenSettled(observer, request, answer, source, start);
+        if (op !== undefined) endWhenSettled(op, answer, (allowed) => ({ allowed, cacheHit, source }));
+      }
     }
     return answer;
   }
 
-  #decide(request: CheckRequest, start = 0): boolean | Promise<boolean> {
+  #decide(request: CheckRequest, start = 0, op?: OperationHandle): boolean | Promise<boolean> {
     // Nothing cached or in flight yet (the usual first check of a request):
     // it is a miss whatever its key, so the key can wait (see #first).
     if (this.#cache === undefined && this.#first === undefined && !this.#batching && isKeyDeferrable(request)) {
@@ -312,7 +347,7 @@ export class RequestScope {
       return cached;
     }
     this.#misses++;
-    return this.#batching ? this.#enqueue(key, request, start) : this.#direct(key, request);
+    return this.#batching ? this.#enqueue(key, request, start, op) : this.#direct(key, request);
   }
 
   /**
@@ -380,27 +415,46 @@ export class RequestScope {
     const decisions = this.#decisions;
     const observer = this.#observer;
     const start = observer === undefined ? 0 : now();
+    const instrumentation = observer?.instrumentation;
+    const op =
+      observer === undefined || instrumentation === undefined
+        ? undefined
+        : startOperation(instrumentation, checkOperation(request, true, readRoute(observer)));
     const cached = decisions.get(key);
     if (cached !== undefined) {
       this.#hits++;
       if (observer === undefined) return cached;
-      const decision = await cached;
+      let decision: Decision;
+      try {
+        decision = await cached;
+      } catch (error) {
+        if (op !== undefined) endOperation(op, { error });
+        throw error;
+      }
       emitDecision(observer, request, decision.allowed, 'cache', start, decision);
+      if (op !== undefined) {
+        endOperation(op, { allowed: decision.allowed, reason: decision.reason, cacheHit: true, source: 'cache' });
+      }
       return decision;
     }
     this.#misses++;
     this.#pdpCalls++;
-    const promise = (async () => this.#pdp.checkDetailed(request, this.#options))();
+    const call = async () => this.#pdp.checkDetailed(request, this.#options);
+    const promise = op === undefined ? call() : runOperation(op, call);
     decisions.set(key, promise);
     try {
       const decision = await promise;
       strictBoolean(decision.allowed);
       if (observer !== undefined) emitDecision(observer, request, decision.allowed, 'pdp', start, decision);
+      if (op !== undefined) {
+        endOperation(op, { allowed: decision.allowed, reason: decision.reason, cacheHit: false, source: 'pdp' });
+      }
       decisions.set(key, decision);
       const cache = this.#cacheMap();
       if (!cache.has(key)) cache.set(key, decision.allowed);
       return decision;
     } catch (error) {
+      if (op !== undefined) endOperation(op, { error });
       if (decisions.get(key) === promise) decisions.delete(key);
       throw error;
     }
@@ -430,9 +484,16 @@ export class RequestScope {
     }
     this.#plans ??= new Map();
     const plans = this.#plans;
+    const observer = this.#observer;
+    const instrumentation = observer?.instrumentation;
+    const op =
+      observer === undefined || instrumentation === undefined
+        ? undefined
+        : startOperation(instrumentation, planOperation(action, resourceType, tenant, readRoute(observer)));
     const cached = plans.get(key);
     if (cached !== undefined) {
       this.#hits++;
+      if (op !== undefined) endWhenSettled(op, cached, (plan) => ({ planKind: plan.kind, cacheHit: true }));
       return cached;
     }
     this.#misses++;
@@ -440,7 +501,9 @@ export class RequestScope {
     const planOptions: PlanOptions = {};
     if (tenant !== undefined) planOptions.tenant = tenant;
     if (context !== undefined) planOptions.context = context;
-    const promise = planOf(this.#pdp, user, action, resourceType, planOptions);
+    const ask = () => planOf(this.#pdp, user, action, resourceType, planOptions);
+    const promise = op === undefined ? ask() : runOperation(op, ask);
+    if (op !== undefined) endWhenSettled(op, promise, (plan) => ({ planKind: plan.kind, cacheHit: false }));
     plans.set(key, promise);
     promise.catch(() => {
       if (plans.get(key) === promise) plans.delete(key);
@@ -525,7 +588,7 @@ export class RequestScope {
     return promise;
   }
 
-  #enqueue(key: string, request: CheckRequest, start: number): Promise<boolean> {
+  #enqueue(key: string, request: CheckRequest, start: number, op: OperationHandle | undefined): Promise<boolean> {
     let resolve!: (value: boolean) => void;
     let reject!: (error: unknown) => void;
     const promise = new Promise<boolean>((res, rej) => {
@@ -533,7 +596,7 @@ export class RequestScope {
       reject = rej;
     });
     this.#queue ??= [];
-    this.#queue.push({ key, request, promise, resolve, reject, start });
+    this.#queue.push({ key, request, promise, resolve, reject, start, op });
     this.#cacheMap().set(key, promise);
     if (!this.#scheduled) {
       this.#scheduled = true;
@@ -554,17 +617,24 @@ export class RequestScope {
   async #send(batch: Pending[]): Promise<void> {
     this.#pdpCalls++;
     const cache = this.#cacheMap();
+    let bulkOp: OperationHandle | undefined;
     try {
       let answers: unknown[];
       const first = batch[0];
       if (batch.length === 1 && first !== undefined) {
-        answers = [await this.#pdp.check(first.request, this.#options)];
+        const op = first.op;
+        const call = () => this.#pdp.check(first.request, this.#options);
+        answers = [await (op === undefined ? call() : runOperation(op, call))];
       } else {
         this.#batchCalls++;
-        answers = await this.#pdp.bulkCheck(
-          batch.map((entry) => entry.request),
-          this.#options,
-        );
+        const instrumentation = this.#observer?.instrumentation;
+        if (instrumentation !== undefined) bulkOp = this.#bulkOperation(batch.length);
+        const call = () =>
+          this.#pdp.bulkCheck(
+            batch.map((entry) => entry.request),
+            this.#options,
+          );
+        answers = await (bulkOp === undefined ? call() : runOperation(bulkOp, call));
         if (!Array.isArray(answers) || answers.length !== batch.length) {
           throw new PermissioError(
             `The PDP answered a bulk check of ${batch.length} with ${Array.isArray(answers) ? answers.length : 'no'} results.`,
@@ -573,6 +643,7 @@ export class RequestScope {
         }
       }
       const values = answers.map(strictBoolean);
+      if (bulkOp !== undefined) endOperation(bulkOp, { allowedCount: values.filter(Boolean).length });
       const observer = this.#observer;
       const source: DecisionSource = batch.length > 1 ? 'batch' : 'pdp';
       batch.forEach((entry, index) => {
@@ -580,13 +651,25 @@ export class RequestScope {
         if (cache.get(entry.key) === entry.promise) cache.set(entry.key, allowed);
         entry.resolve(allowed);
         if (observer !== undefined) emitDecision(observer, entry.request, allowed, source, entry.start);
+        if (entry.op !== undefined) endOperation(entry.op, { allowed, cacheHit: false, source });
       });
     } catch (error) {
+      if (bulkOp !== undefined) endOperation(bulkOp, { error });
       for (const entry of batch) {
         if (cache.get(entry.key) === entry.promise) cache.delete(entry.key);
         entry.reject(error);
+        if (entry.op !== undefined) endOperation(entry.op, { error });
       }
     }
+  }
+
+  /** The `bulk_check` operation of a micro-batch (instrumented scopes only). */
+  #bulkOperation(size: number): OperationHandle | undefined {
+    const observer = this.#observer;
+    const instrumentation = observer?.instrumentation;
+    if (observer === undefined || instrumentation === undefined) return undefined;
+    const route = readRoute(observer);
+    return startOperation(instrumentation, { kind: 'bulk_check', size, ...(route === undefined ? {} : { route }) });
   }
 }
 

@@ -1,44 +1,55 @@
 /**
- * `@permissio/opentelemetry`: OpenTelemetry spans and metrics for Permissio
- * decisions, through `@opentelemetry/api` only (a peer dependency; bring your
- * own SDK). `permissioTelemetry()` returns an `onDecision` listener for the
- * `Permissio` client or any adapter registration:
+ * `@permissio/opentelemetry`: OpenTelemetry spans and metrics for Permissio,
+ * through `@opentelemetry/api` only (a peer dependency; bring your own SDK).
+ * `permissioTelemetry()` returns the `instrumentation` of a `Permissio`
+ * client or of an adapter registration:
  *
  * ```ts
  * import { permissioTelemetry } from '@permissio/opentelemetry';
- * const permissio = new Permissio({ pdp: createEngine(policy), onDecision: permissioTelemetry() });
+ * const permissio = new Permissio({ pdp: createEngine(policy), instrumentation: permissioTelemetry() });
  * ```
  *
- * Each decision becomes a span (`permissio.check`, or `permissio.bulk_check`
- * for a check answered by a bulk call) timed from the question to the answer,
- * a child of the span active when the answer arrived (the framework's request
- * span under an adapter), plus a decision counter and duration histograms.
- * The names are listed in README.md.
+ * Every check (the adapters' guards included), bulk check, plan and HTTP
+ * call to a remote PDP becomes a span, started under the active context
+ * (the framework's request span under an adapter) and made active while it
+ * runs, so a check's PDP and HTTP calls are its children. Decisions are
+ * counted and timed, PDP calls timed. The names are listed in README.md.
  */
 import {
   type Attributes,
+  type Context,
   type Counter,
   context,
   type Histogram,
   type Meter,
   type MeterProvider,
   metrics,
+  type Span,
   SpanKind,
+  SpanStatusCode,
   type Tracer,
   type TracerProvider,
   trace,
 } from '@opentelemetry/api';
-import type { DecisionEvent, DecisionListener } from '@permissio/core';
+import type {
+  DecisionEvent,
+  OperationEnd,
+  OperationHandle,
+  OperationKind,
+  OperationStart,
+  PermissioInstrumentation,
+} from '@permissio/core';
 
 /** The instrumentation scope name of tracer and meter. */
 export const INSTRUMENTATION_NAME = '@permissio/opentelemetry';
 
-/** Span names. `permissio.plan` is reserved for data-filtering plans. */
+/** Span names, by operation. */
 export const SPAN_NAMES = {
   check: 'permissio.check',
-  bulkCheck: 'permissio.bulk_check',
+  bulk_check: 'permissio.bulk_check',
   plan: 'permissio.plan',
-} as const;
+  http: 'permissio.http',
+} as const satisfies Record<OperationKind, string>;
 
 /** Attribute names. */
 export const ATTRIBUTES = {
@@ -49,10 +60,19 @@ export const ATTRIBUTES = {
   cacheHit: 'permissio.cache_hit',
   source: 'permissio.source',
   tenant: 'permissio.tenant',
-  decisionId: 'permissio.decision.id',
   user: 'permissio.user',
+  detailed: 'permissio.detailed',
+  bulkSize: 'permissio.bulk_check.size',
+  bulkAllowed: 'permissio.bulk_check.allowed',
+  planKind: 'permissio.plan.kind',
+  operation: 'permissio.operation',
   httpRoute: 'http.route',
   httpMethod: 'http.request.method',
+  httpStatus: 'http.response.status_code',
+  serverAddress: 'server.address',
+  serverPort: 'server.port',
+  urlPath: 'url.path',
+  errorType: 'error.type',
 } as const;
 
 /** Metric names. */
@@ -72,7 +92,7 @@ export interface PermissioTelemetryOptions {
   spans?: boolean;
   /** Record metrics. @defaultValue true */
   metrics?: boolean;
-  /** Put the user key on spans (`permissio.user`): personal data, off unless you opt in. @defaultValue false */
+  /** Put the user key on check spans (`permissio.user`): personal data, off unless you opt in. @defaultValue false */
   recordUser?: boolean;
 }
 
@@ -92,36 +112,84 @@ function instruments(meter: Meter): Instruments {
       unit: 'ms',
     }),
     pdpDuration: meter.createHistogram(METRICS.pdpDuration, {
-      description: 'Time of the PDP calls that answered decisions (cache hits excluded).',
+      description: 'Time of one call to the PDP (check, bulk check or plan; cache hits make none).',
       unit: 'ms',
     }),
   };
 }
 
-function spanAttributes(event: DecisionEvent, recordUser: boolean): Attributes {
-  const attributes: Attributes = {
-    [ATTRIBUTES.action]: event.action,
-    [ATTRIBUTES.resourceType]: event.resource.type,
-    [ATTRIBUTES.decision]: event.allowed ? 'allow' : 'deny',
-    [ATTRIBUTES.cacheHit]: event.source === 'cache',
-    [ATTRIBUTES.source]: event.source,
-    [ATTRIBUTES.decisionId]: event.id,
-  };
-  if (event.reason !== undefined) attributes[ATTRIBUTES.reason] = event.reason;
-  if (event.tenant !== undefined) attributes[ATTRIBUTES.tenant] = event.tenant;
-  if (event.route !== undefined) {
-    attributes[ATTRIBUTES.httpRoute] = event.route.path;
-    attributes[ATTRIBUTES.httpMethod] = event.route.method;
+function startAttributes(operation: OperationStart, recordUser: boolean): Attributes {
+  const attributes: Attributes = {};
+  if (operation.action !== undefined) attributes[ATTRIBUTES.action] = operation.action;
+  if (operation.resourceType !== undefined) attributes[ATTRIBUTES.resourceType] = operation.resourceType;
+  if (operation.tenant !== undefined) attributes[ATTRIBUTES.tenant] = operation.tenant;
+  if (operation.detailed === true) attributes[ATTRIBUTES.detailed] = true;
+  if (operation.size !== undefined) attributes[ATTRIBUTES.bulkSize] = operation.size;
+  if (recordUser && operation.user !== undefined) attributes[ATTRIBUTES.user] = operation.user;
+  if (operation.route !== undefined) {
+    attributes[ATTRIBUTES.httpRoute] = operation.route.path;
+    attributes[ATTRIBUTES.httpMethod] = operation.route.method;
   }
-  if (recordUser) attributes[ATTRIBUTES.user] = event.user;
+  if (operation.kind === 'http') {
+    if (operation.method !== undefined) attributes[ATTRIBUTES.httpMethod] = operation.method;
+    if (operation.host !== undefined) attributes[ATTRIBUTES.serverAddress] = operation.host;
+    if (operation.port !== undefined) attributes[ATTRIBUTES.serverPort] = operation.port;
+    if (operation.path !== undefined) attributes[ATTRIBUTES.urlPath] = operation.path;
+  }
   return attributes;
 }
 
+/** `error.type`: the error's code (`PermissioError`), else its name. */
+function errorType(error: unknown): string {
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    return typeof code === 'string' && code.length > 0 ? code : error.name;
+  }
+  return '_OTHER';
+}
+
+function endSpan(span: Span, kind: OperationKind, outcome: OperationEnd): void {
+  if (outcome.allowed !== undefined) span.setAttribute(ATTRIBUTES.decision, outcome.allowed ? 'allow' : 'deny');
+  if (outcome.reason !== undefined) span.setAttribute(ATTRIBUTES.reason, outcome.reason);
+  if (outcome.cacheHit !== undefined) span.setAttribute(ATTRIBUTES.cacheHit, outcome.cacheHit);
+  if (outcome.source !== undefined) span.setAttribute(ATTRIBUTES.source, outcome.source);
+  if (outcome.allowedCount !== undefined) span.setAttribute(ATTRIBUTES.bulkAllowed, outcome.allowedCount);
+  if (outcome.planKind !== undefined) span.setAttribute(ATTRIBUTES.planKind, outcome.planKind);
+  if (outcome.status !== undefined) {
+    span.setAttribute(ATTRIBUTES.httpStatus, outcome.status);
+    // HTTP client semantic conventions: a 4xx or 5xx answer is an error.
+    if (kind === 'http' && outcome.status >= 400) {
+      span.setAttribute(ATTRIBUTES.errorType, String(outcome.status));
+      span.setStatus({ code: SpanStatusCode.ERROR });
+    }
+  }
+  if ('error' in outcome) {
+    // A deny is an answer, not an error; a failure (no decision) is.
+    span.setAttribute(ATTRIBUTES.errorType, errorType(outcome.error));
+    span.setStatus({
+      code: SpanStatusCode.ERROR,
+      message: outcome.error instanceof Error ? outcome.error.message : 'failed',
+    });
+  }
+  span.end();
+}
+
+/** Whether an ended operation was one call to the PDP (its duration goes to `permissio.pdp.duration`). */
+function isPdpCall(kind: OperationKind, outcome: OperationEnd): boolean {
+  if (kind === 'bulk_check') return true;
+  if (kind === 'plan') return outcome.cacheHit !== true;
+  if (kind === 'check') return 'error' in outcome || outcome.source === 'pdp';
+  return false;
+}
+
+const clock: { now(): number } = globalThis.performance ?? Date;
+
 /**
- * An `onDecision` listener recording spans and metrics. It never throws into
- * a decision (and `onDecision` listeners cannot change one anyway).
+ * The instrumentation recording spans and metrics: pass it as
+ * `instrumentation` to `new Permissio(…)` or to an adapter registration.
+ * It never throws into a decision (and cannot change one).
  */
-export function permissioTelemetry(options: PermissioTelemetryOptions = {}): DecisionListener {
+export function permissioTelemetry(options: PermissioTelemetryOptions = {}): PermissioInstrumentation {
   const withSpans = options.spans ?? true;
   const withMetrics = options.metrics ?? true;
   const recordUser = options.recordUser ?? false;
@@ -132,28 +200,49 @@ export function permissioTelemetry(options: PermissioTelemetryOptions = {}): Dec
     ? instruments((options.meterProvider ?? metrics.getMeterProvider()).getMeter(INSTRUMENTATION_NAME))
     : undefined;
 
-  return function recordDecision(event: DecisionEvent): void {
-    if (tracer !== undefined) {
-      const end = event.timestamp;
-      const span = tracer.startSpan(
-        event.source === 'batch' ? SPAN_NAMES.bulkCheck : SPAN_NAMES.check,
-        {
-          kind: SpanKind.INTERNAL,
-          startTime: end - event.latencyMs,
-          attributes: spanAttributes(event, recordUser),
-        },
-        context.active(),
-      );
-      span.end(end);
-    }
-    if (recorders !== undefined) {
-      const decision = event.allowed ? 'allow' : 'deny';
-      const labels: Attributes = { [ATTRIBUTES.decision]: decision, [ATTRIBUTES.source]: event.source };
+  function start(operation: OperationStart): OperationHandle | undefined {
+    const kind = operation.kind;
+    const timed = recorders !== undefined && kind !== 'http';
+    if (tracer === undefined && !timed) return undefined;
+    const began = timed ? clock.now() : 0;
+    const parent = context.active();
+    const span =
+      tracer === undefined
+        ? undefined
+        : tracer.startSpan(
+            SPAN_NAMES[kind],
+            {
+              kind: kind === 'http' ? SpanKind.CLIENT : SpanKind.INTERNAL,
+              attributes: startAttributes(operation, recordUser),
+            },
+            parent,
+          );
+    const active: Context | undefined = span === undefined ? undefined : trace.setSpan(parent, span);
+    return {
+      run: active === undefined ? (fn) => fn() : (fn) => context.with(active, fn),
+      end(outcome) {
+        if (span !== undefined) endSpan(span, kind, outcome);
+        if (timed && recorders !== undefined && isPdpCall(kind, outcome)) {
+          const labels: Attributes = { [ATTRIBUTES.operation]: kind };
+          if ('error' in outcome) labels[ATTRIBUTES.errorType] = errorType(outcome.error);
+          recorders.pdpDuration.record(clock.now() - began, labels);
+        }
+      },
+    };
+  }
+
+  const instrumentation: PermissioInstrumentation = { start };
+  if (recorders === undefined) return instrumentation;
+  return {
+    start,
+    onDecision(event: DecisionEvent): void {
+      const labels: Attributes = {
+        [ATTRIBUTES.decision]: event.allowed ? 'allow' : 'deny',
+        [ATTRIBUTES.source]: event.source,
+      };
       if (event.reason !== undefined) labels[ATTRIBUTES.reason] = event.reason;
       recorders.decisions.add(1, labels);
       recorders.decisionDuration.record(event.latencyMs, { [ATTRIBUTES.source]: event.source });
-      if (event.source !== 'cache')
-        recorders.pdpDuration.record(event.latencyMs, { [ATTRIBUTES.source]: event.source });
-    }
+    },
   };
 }

@@ -21,9 +21,20 @@ export interface ReplicaHealth {
   reason?: string;
 }
 
+/** The journal lag of a replica, for `GET /metrics`. */
+export interface JournalLag {
+  /** Seconds since the replica last confirmed it had applied the database's head (0 on a single-process server). */
+  readonly seconds: number;
+  /**
+   * Journal entries the replica knows exist (from its polls and the commit
+   * notifications) but has not applied yet, summed over the scopes.
+   */
+  readonly revisionsBehind: number;
+}
+
 /** Options of {@link Follower}. */
 export interface FollowerOptions {
-  registry: ScopeRegistry;
+  registry: Pick<ScopeRegistry, 'revision' | 'sync'>;
   journal: SharedJournal;
   /** Milliseconds between polls of the journal heads. */
   pollInterval: number;
@@ -41,6 +52,8 @@ export class Follower {
   #pollFailed = false;
   #polling: Promise<void> | undefined;
   #closed = false;
+  /** The newest head seen per scope (polls and notifications), for the revisions-behind gauge. */
+  readonly #known = new Map<string, { scope: Scope; head: number }>();
 
   constructor(options: FollowerOptions) {
     this.#options = options;
@@ -74,11 +87,21 @@ export class Follower {
     this.#timer.unref();
   }
 
+  /** Remembers that `scope` has reached at least `head`. */
+  #saw(scope: Scope, head: number): void {
+    const key = `${scope.projectId}\u0000${scope.environmentId}`;
+    const known = this.#known.get(key);
+    if (known === undefined) {
+      this.#known.set(key, { scope: { projectId: scope.projectId, environmentId: scope.environmentId }, head });
+    } else if (head > known.head) known.head = head;
+  }
+
   #onCommit(scope: Scope | undefined, seq: number): void {
     if (scope === undefined) {
       void this.poll();
       return;
     }
+    this.#saw(scope, seq);
     if (this.#options.registry.revision(scope) >= seq) return;
     this.#options.registry.sync(scope).catch((error: unknown) => {
       this.#options.logger.warn({ err: error }, 'catch-up after a notification failed; the poll will retry');
@@ -98,6 +121,7 @@ export class Follower {
     const started = Date.now();
     try {
       const heads = await journal.heads();
+      for (const head of heads) this.#saw(head, head.head);
       await Promise.all(heads.filter((h) => registry.revision(h) < h.head).map((h) => registry.sync(h)));
       this.#lastPollOk = Date.now();
       this.#lastCaughtUp = started;
@@ -123,6 +147,15 @@ export class Follower {
       reason = 'no notification connection (polling only)';
     }
     return reason === undefined ? { status: 'ok', lagMs } : { status: 'degraded', lagMs, reason };
+  }
+
+  /** The lag: time since last confirmed at the head, and the known entries not applied yet. */
+  lag(): JournalLag {
+    let revisionsBehind = 0;
+    for (const { scope, head } of this.#known.values()) {
+      revisionsBehind += Math.max(0, head - this.#options.registry.revision(scope));
+    }
+    return { seconds: Math.max(0, Date.now() - this.#lastCaughtUp) / 1000, revisionsBehind };
   }
 
   /** Stops polling and listening. */

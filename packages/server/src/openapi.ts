@@ -4,6 +4,7 @@
  * this function's output (`pnpm --filter @permissio/server openapi` rewrites
  * it; a test fails when it is stale).
  */
+import { DECISIONS_OPENAPI_PATH, decisionsOperation } from './observe/decisions-doc.js';
 import { routes as allRoutes, type RouteDef } from './routes/index.js';
 import { componentSchemas, errorSchema, keySchema, type JsonSchema } from './schemas.js';
 import { SERVER_VERSION } from './version.js';
@@ -137,6 +138,18 @@ export function buildOpenApiDocument(routes: readonly RouteDef[] = allRoutes): R
     const item = paths[route.path] ?? {};
     paths[route.path] = item;
     item[route.method.toLowerCase()] = operation(route);
+  }
+  if (routes === allRoutes) {
+    // The recent-decisions route is installed by the observability options, outside the route table.
+    paths[DECISIONS_OPENAPI_PATH] = {
+      get: decisionsOperation((name) => ({
+        name,
+        in: 'path',
+        required: true,
+        description: 'Percent-encoded (encodeURIComponent).',
+        schema: keySchema,
+      })),
+    };
   }
   return {
     openapi: '3.1.0',

@@ -107,6 +107,9 @@ export async function startServer(options: ServerOptions = {}): Promise<Permissi
       ? undefined
       : new Follower({ registry, journal: storage.shared, pollInterval: resolved.pollInterval, logger: app.log });
   await follower?.start();
+  if (follower !== undefined && observability?.metrics !== undefined) {
+    observability.metrics.journalLag = () => follower.lag();
+  }
 
   observability?.installHooks(app, routes);
   registerRoutes(app, routes, {

@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PermissioServer } from '../src/index.js';
 import { isLoopback } from '../src/observe/install.js';
-import { client, KEY_A, KEY_B, POLICY, SCOPE_A, SCOPE_B, startTestServer } from './helpers.js';
+import { client, KEY_A, KEY_B, loadAjv, POLICY, SCOPE_A, SCOPE_B, startTestServer } from './helpers.js';
 
 const servers: PermissioServer[] = [];
 afterEach(async () => {
@@ -108,6 +108,9 @@ describe('GET /metrics', () => {
     expect(value('permissio_role_assignments{project="proj-a",environment="dev"}')).toBe(3);
     expect(value('permissio_role_assignments{project="proj-b",environment="dev"}')).toBe(3);
     expect(value('permissio_users{project="proj-b",environment="dev"}')).toBe(2);
+    // A single-process server follows no shared journal: no lag.
+    expect(value('permissio_journal_lag_seconds')).toBe(0);
+    expect(value('permissio_journal_revisions_behind')).toBe(0);
     // Process defaults.
     expect(value('permissio_process_cpu_user_seconds_total')).toBeGreaterThan(0);
   });
@@ -164,6 +167,41 @@ describe('GET …/decisions', () => {
     expect((await client(server.url, KEY_B, SCOPE_B)('GET', 'P/decisions')).body.decisions).toEqual([]);
     expect((await client(server.url, KEY_B, SCOPE_A)('GET', 'P/decisions')).status).toBe(403);
     expect((await client(server.url, undefined)('GET', 'P/decisions')).status).toBe(401);
+  });
+
+  it('is in the OpenAPI document, and its answers (explained, batched, with attributes) validate against it', async () => {
+    const server = await start({ recentDecisions: 10 });
+    const api = client(server.url, KEY_A);
+    const doc = (await api('GET', '/openapi.json')).body;
+    const path = '/v1/projects/{projectId}/environments/{environmentId}/decisions';
+    expect(doc.paths[path]?.get?.operationId).toBe('decisions.list');
+    expect(doc.paths[path].get.parameters.map((p: { name: string }) => p.name)).toEqual([
+      'projectId',
+      'environmentId',
+      'user',
+      'allowed',
+      'since',
+      'limit',
+    ]);
+    await api('POST', 'P/check', { user: 'alice@example.com', action: 'read', resource: 'document', tenant: 'acme' });
+    await api('POST', 'P/check/bulk', {
+      checks: [
+        { user: 'team/bob', action: 'read', resource: { type: 'document', key: 'doc-1' }, tenant: 'acme' },
+        { user: { key: 'team/bob', attributes: { level: 3 } }, action: 'write', resource: 'document', tenant: 'acme' },
+      ],
+    });
+    const answer = await api('GET', 'P/decisions');
+    expect(answer.body.decisions).toHaveLength(3);
+    const Ajv = loadAjv();
+    const ajv = new Ajv({ strict: false, allErrors: true });
+    ajv.addSchema(doc, 'openapi.json');
+    const pointer = `paths/${path.replaceAll('~', '~0').replaceAll('/', '~1')}`;
+    const validate = ajv.compile({
+      $ref: `openapi.json#/${pointer}/get/responses/200/content/application~1json/schema`,
+    });
+    expect(validate(answer.body), ajv.errorsText(validate.errors)).toBe(true);
+    // The schema is strict: an unknown field fails it.
+    expect(validate({ decisions: [{ ...answer.body.decisions[0], extra: 1 }] })).toBe(false);
   });
 
   it('is not served unless recentDecisions is set', async () => {

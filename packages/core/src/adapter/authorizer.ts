@@ -12,6 +12,7 @@ import type { CheckResource, CheckUser, MaybePromise } from '../types.js';
 import { Permissio } from '../client.js';
 import { consoleLogger } from '../logger.js';
 import { CLIENT_OBSERVER, type DecisionObserver, type DecisionRoute, DecisionSink } from '../decision-events.js';
+import type { PermissioInstrumentation } from '../instrumentation.js';
 import { CHECK_NOW, RequestScope, createTrustedRequestScope } from '../scope.js';
 import { problem, type ProblemDetails } from './problem.js';
 import { DecisionTiming } from './server-timing.js';
@@ -85,6 +86,8 @@ export class Authorizer<Req> {
   readonly #framework: string;
   /** The registration's `onDecision` sinks (its own, then the client's); undefined when nobody listens. */
   readonly #sinks: readonly DecisionSink[] | undefined;
+  /** The registration's instrumentation, else the client's; undefined when none. */
+  readonly #instrumentation: PermissioInstrumentation | undefined;
   /**
    * The adapter's reader of a request's route (method and path template),
    * for decision events. Set by the adapter after construction; read only
@@ -115,12 +118,24 @@ export class Authorizer<Req> {
     this.#onCheckError = (error) =>
       error instanceof PermissioValidationError ? this.badRequest(error) : this.failure(error);
     const sinks: DecisionSink[] = [];
+    const where = `@permissio/${framework}`;
     const listener = this.options.onDecision;
-    if (listener !== undefined) sinks.push(new DecisionSink(listener, this.options.logger, `@permissio/${framework}`));
+    if (listener !== undefined) sinks.push(new DecisionSink(listener, this.options.logger, where));
     const clientObserver = (client as Partial<Record<typeof CLIENT_OBSERVER, DecisionObserver | undefined>>)[
       CLIENT_OBSERVER
     ];
-    if (clientObserver !== undefined) sinks.push(...clientObserver.sinks);
+    const own = this.options.instrumentation;
+    const clientInstrumentation = clientObserver?.instrumentation;
+    // The registration's instrumentation replaces the client's (one span per operation, not two).
+    this.#instrumentation = own ?? clientInstrumentation;
+    if (own?.onDecision !== undefined && own !== clientInstrumentation) {
+      sinks.push(new DecisionSink(own.onDecision, this.options.logger, where));
+    }
+    if (clientObserver !== undefined) {
+      const replaced =
+        own !== undefined && own !== clientInstrumentation ? clientInstrumentation?.onDecision : undefined;
+      for (const sink of clientObserver.sinks) if (replaced === undefined || !sink.delivers(replaced)) sinks.push(sink);
+    }
     this.#sinks = sinks.length > 0 ? sinks : undefined;
   }
 
@@ -131,9 +146,14 @@ export class Authorizer<Req> {
       const own = new DecisionSink(timing.add, this.options.logger, `@permissio/${this.#framework}`);
       sinks = sinks === undefined ? [own] : [...sinks, own];
     }
-    if (sinks === undefined) return undefined;
+    const instrumentation = this.#instrumentation;
+    if (sinks === undefined) {
+      if (instrumentation === undefined) return undefined;
+      sinks = [];
+    }
     const routeOf = this.routeOf;
-    return routeOf === undefined ? { sinks } : { sinks, route: () => routeOf(req) };
+    const route = routeOf === undefined ? undefined : () => routeOf(req);
+    return instrumentation === undefined ? { sinks, route } : { sinks, route, instrumentation };
   }
 
   /**

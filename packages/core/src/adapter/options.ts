@@ -7,6 +7,7 @@ import type { CheckResource, CheckUser, MaybePromise } from '../types.js';
 import type { Permissio } from '../client.js';
 import type { Logger } from '../logger.js';
 import type { DecisionListener } from '../decision-events.js';
+import { instrumentationProblem, type PermissioInstrumentation } from '../instrumentation.js';
 import { assertKnownOptions } from './unknown-options.js';
 
 /** A user as a resolver may return it: a key, a `CheckUser`, or nothing (→ 401). */
@@ -85,6 +86,16 @@ export interface PermissioAdapterBaseOptions<Req> {
    */
   onDecision?: DecisionListener;
   /**
+   * Operation tracing for this registration's requests: `permissioTelemetry()`
+   * from `@permissio/opentelemetry`, or any {@link PermissioInstrumentation}.
+   * The guard's check and the handler's own checks and plans are reported with
+   * the route. Replaces the client's `instrumentation` for these requests
+   * (give it in one place; the client's alone also sees the HTTP calls to a
+   * remote PDP). It never changes a decision.
+   * @defaultValue the client's `instrumentation`
+   */
+  instrumentation?: PermissioInstrumentation;
+  /**
    * Add a `Server-Timing` header to responses of requests that made
    * decisions: `permissio;dur=0.4;desc="2 checks, 1 PDP call"` (summed
    * decision time in ms, checks asked, PDP calls made).
@@ -113,6 +124,7 @@ export interface ResolvedAdapterOptions<Req> {
   readonly requireGuard: boolean;
   readonly logger: Logger | undefined;
   readonly onDecision: DecisionListener | undefined;
+  readonly instrumentation: PermissioInstrumentation | undefined;
   readonly serverTiming: boolean;
   readonly explainDenials: boolean;
 }
@@ -128,6 +140,7 @@ const BASE_OPTIONS: readonly string[] = [
   'logger',
   'requireGuard',
   'onDecision',
+  'instrumentation',
   'serverTiming',
   'explainDenials',
   'onDenied',
@@ -200,6 +213,8 @@ export function resolveAdapterOptions<Req>(
   if (options.onDecision !== undefined && typeof options.onDecision !== 'function') {
     throw new TypeError(`${where}: option "onDecision" must be a function (event) => void.`);
   }
+  const instrumentationError = instrumentationProblem(options.instrumentation);
+  if (instrumentationError !== undefined) throw new TypeError(`${where}: option ${instrumentationError}`);
   if (options.serverTiming !== undefined && typeof options.serverTiming !== 'boolean') {
     throw new TypeError(`${where}: option "serverTiming" must be a boolean.`);
   }
@@ -222,6 +237,7 @@ export function resolveAdapterOptions<Req>(
     requireGuard: options.requireGuard ?? false,
     logger: options.logger,
     onDecision: options.onDecision,
+    instrumentation: options.instrumentation,
     serverTiming: options.serverTiming ?? false,
     explainDenials: options.explainDenials ?? false,
   };

@@ -15,6 +15,7 @@ import {
 } from '../errors.js';
 import { consoleLogger, type Logger } from '../logger.js';
 import { assertWellFormed } from '../validation.js';
+import { instrumentedFetch, type PermissioInstrumentation } from '../instrumentation.js';
 import { MAX_DECISION_BYTES, type FetchFunction, type PermissioConfig } from '../options.js';
 import type {
   AttributeDeclaration,
@@ -87,6 +88,8 @@ export interface HttpPdpOptions {
   logger?: Logger;
   /** @defaultValue `globalThis.fetch` */
   fetch?: FetchFunction;
+  /** Reports each HTTP request to the PDP as an `http` operation (a span with `@permissio/opentelemetry`). */
+  instrumentation?: PermissioInstrumentation;
 }
 
 /** A path segment; a lone surrogate is a validation error, never a `URIError`. */
@@ -142,7 +145,10 @@ export class HttpPdp implements Pdp {
       headers: { 'x-permissio-sdk': `ts/${SDK_VERSION}`, ...config.customHeaders },
       debug: config.debug,
       logger: options.logger ?? consoleLogger,
-      fetch: options.fetch,
+      fetch:
+        options.instrumentation === undefined
+          ? options.fetch
+          : instrumentedFetch(options.fetch, options.instrumentation),
     });
     if (config.projectId !== undefined && config.environmentId !== undefined) {
       this.#base = `/v1/projects/${enc(config.projectId)}/environments/${enc(config.environmentId)}`;

@@ -6,6 +6,7 @@
  */
 import type { DecisionEvent, Pdp } from '@permissio/core';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { JournalLag } from '../follower.js';
 import type { Scope } from '../storage.js';
 
 /** Buckets of the request histogram, in seconds (50 µs … 2.5 s). */
@@ -19,6 +20,8 @@ export class ServerMetrics {
   readonly decisionLatency: Histogram<'source'>;
   readonly writes: Counter<'operation'>;
   readonly rateLimited: Counter<'class'>;
+  /** The replica's journal lag, read at scrape time; a single-process server has none (0). */
+  journalLag: () => JournalLag = () => ({ seconds: 0, revisionsBehind: 0 });
 
   /** @param engines - the current engine of each scope, read at scrape time for the per-scope counts */
   constructor(engines: () => readonly { scope: Scope; pdp: Pdp }[]) {
@@ -84,6 +87,23 @@ export class ServerMetrics {
         for (const c of await counts()) {
           this.set({ project: c.scope.projectId, environment: c.scope.environmentId }, c.assignments);
         }
+      },
+    });
+    const metrics = this;
+    new Gauge({
+      name: 'permissio_journal_lag_seconds',
+      help: 'Seconds since this replica last confirmed it had applied the shared journal head (PostgreSQL; 0 for a single-process server).',
+      registers,
+      collect() {
+        this.set(metrics.journalLag().seconds);
+      },
+    });
+    new Gauge({
+      name: 'permissio_journal_revisions_behind',
+      help: 'Journal entries this replica knows were committed (polls, notifications) but has not applied yet, summed over scopes (0 for a single-process server).',
+      registers,
+      collect() {
+        this.set(metrics.journalLag().revisionsBehind);
       },
     });
     collectDefaultMetrics({ register: this.registry, prefix: 'permissio_' });
