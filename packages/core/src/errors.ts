@@ -84,7 +84,7 @@ export class PermissioError extends Error {
 
 /** Options of a validation error. */
 export interface PermissioValidationErrorOptions extends PermissioErrorOptions {
-  /** `422` when a remote PDP answered with it; absent when the input was refused in-process. */
+  /** `422` when a remote PDP answered with it; absent when the input was refused locally, before any call. */
   statusCode?: number;
 }
 
@@ -96,7 +96,7 @@ export interface PermissioValidationErrorOptions extends PermissioErrorOptions {
  */
 export class PermissioValidationError extends PermissioError {
   override name = 'PermissioValidationError';
-  /** `422` when a remote PDP answered with it; `undefined` when the input was refused in-process. */
+  /** `422` when a remote PDP answered with it; `undefined` when the input was refused locally, before any call. */
   readonly statusCode: number | undefined;
   constructor(message: string, options: PermissioValidationErrorOptions = {}) {
     const { statusCode, ...rest } = options;

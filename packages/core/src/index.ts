@@ -50,6 +50,7 @@ export {
   DEFAULT_CHECK_TIMEOUT,
   DEFAULT_RETRY_ATTEMPTS,
   DEFAULT_MAX_RESPONSE_BYTES,
+  MIN_TIMEOUT_MS,
 } from './options.js';
 export type { PermissioOptions, PermissioConfig, FetchFunction } from './options.js';
 export { UserBuilder, ResourceBuilder, ContextBuilder } from './builders.js';
