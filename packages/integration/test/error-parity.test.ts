@@ -74,6 +74,10 @@ const invalid: [string, Call][] = [
     'assignment of a role on a malformed instance',
     (p) => p.api.users.assignRole('alice', 'viewer', { resourceInstance: 'nocolon' }),
   ],
+  [
+    'a list field given as a string (the server refuses it by schema, the engine by its own check)',
+    (p) => p.api.roles.create({ key: 'r4', permissions: 'document:read' as never }),
+  ],
   ['permission catalogue: a name with no separator', (p) => p.api.permissions.create({ name: 'document' })],
 ];
 
