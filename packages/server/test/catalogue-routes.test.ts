@@ -152,6 +152,14 @@ describe('durability of catalogue writes', () => {
     expect((await api('GET', 'P/roles/viewer')).body.permissions).toEqual(['document:view']);
     expect((await api('GET', 'P/roles/admin')).body.permissions).toEqual(['project:admin']);
     expect((await api('GET', 'P/users/svc')).body).toMatchObject({ type: 'service_account' });
+    // The snapshot carries descriptions and principal types, and loads back.
+    const snapshot = (await api('GET', 'P/snapshot')).body;
+    expect(snapshot.resources.find((r: { key: string }) => r.key === 'report').actions).toEqual([
+      { key: 'export', name: 'export', description: 'Export' },
+    ]);
+    expect(snapshot.users.find((u: { key: string }) => u.key === 'svc')).toMatchObject({ type: 'service_account' });
+    expect((await api('PUT', 'P/snapshot', snapshot)).status).toBeLessThan(300);
+    expect((await api('GET', 'P/snapshot')).body).toEqual(snapshot);
   };
 
   it('SQLite: a restart on the same file rebuilds them from the journal', async () => {
