@@ -86,7 +86,9 @@ export type ManagementGroup =
   | 'resources'
   | 'roleAssignments'
   | 'conditionSets'
-  | 'conditionSetRules';
+  | 'conditionSetRules'
+  | 'permissions'
+  | 'principals';
 
 /** `"<group>.<method>"`, e.g. `"roles.addExtends"`, called as `target[group][method](...args)`. */
 export interface ManagementStep extends StepBase {
@@ -121,7 +123,7 @@ export interface ConformanceVector {
 /**
  * What a vector runs against: the `Pdp` operations (the engine itself, an
  * adapter over the `Permissio` client, or one over the HTTP server).
- * `export`, `conditionSets` and `conditionSetRules` are optional: a step
+ * `export`, `conditionSets`, `conditionSetRules`, `permissions` and `principals` are optional: a step
  * that needs one fails on a target without it.
  */
 export type ConformanceTarget = Pick<
@@ -140,4 +142,4 @@ export type ConformanceTarget = Pick<
   | 'roleAssignments'
   | 'load'
 > &
-  Partial<Pick<Pdp, 'export' | 'conditionSets' | 'conditionSetRules'>>;
+  Partial<Pick<Pdp, 'export' | 'conditionSets' | 'conditionSetRules' | 'permissions' | 'principals'>>;

@@ -39,6 +39,8 @@ const GROUPS = new Set([
   'roleAssignments',
   'conditionSets',
   'conditionSetRules',
+  'permissions',
+  'principals',
 ]);
 
 /** Loads the vector's policy into `target`, then runs every step in order; throws {@link ConformanceFailure}. */

@@ -3,7 +3,7 @@
  *
  * ```
  * PermissioError
- * ├── PermissioValidationError          bad input caught before (or instead of) a call
+ * ├── PermissioValidationError          bad input: caught before a call, or the PDP's 422 (same class either way)
  * ├── PermissioNetworkError             no answer: refused, reset, DNS …
  * │   └── PermissioTimeoutError         no answer within the time budget
  * └── PermissioApiError                 the PDP answered with an error status
@@ -82,11 +82,26 @@ export class PermissioError extends Error {
   }
 }
 
-/** Input that breaks a rule (bad key, bad URI, unknown permission on a role …). HTTP 422. */
+/** Options of a validation error. */
+export interface PermissioValidationErrorOptions extends PermissioErrorOptions {
+  /** `422` when a remote PDP answered with it; absent when the input was refused locally, before any call. */
+  statusCode?: number;
+}
+
+/**
+ * Input that breaks a rule (bad key, bad URI, unknown permission on a role …). HTTP 422.
+ * The same class whichever transport found the problem: the embedded engine and
+ * the client's own checks throw it, and so does `HttpPdp` when the server answers 422
+ * (then `statusCode` is `422`).
+ */
 export class PermissioValidationError extends PermissioError {
   override name = 'PermissioValidationError';
-  constructor(message: string, options: PermissioErrorOptions = {}) {
-    super(message, { code: 'VALIDATION_ERROR', ...options });
+  /** `422` when a remote PDP answered with it; `undefined` when the input was refused locally, before any call. */
+  readonly statusCode: number | undefined;
+  constructor(message: string, options: PermissioValidationErrorOptions = {}) {
+    const { statusCode, ...rest } = options;
+    super(message, { code: 'VALIDATION_ERROR', ...rest });
+    this.statusCode = statusCode;
   }
 }
 
@@ -239,6 +254,24 @@ export function apiErrorFromStatus(
     default:
       return new PermissioApiError(message, { ...options, statusCode });
   }
+}
+
+/**
+ * The error for an HTTP error answer, as the HTTP transport throws it: a 422
+ * is a {@link PermissioValidationError} (`statusCode` 422), like the same bad
+ * input refused by the embedded engine; every other status is the
+ * {@link apiErrorFromStatus} subclass.
+ */
+export function errorFromStatus(
+  statusCode: number,
+  message: string,
+  options: PermissioErrorOptions & { retryAfter?: number } = {},
+): PermissioApiError | PermissioValidationError {
+  if (statusCode === 422) {
+    const { retryAfter: _ignored, ...rest } = options;
+    return new PermissioValidationError(message, { ...rest, statusCode });
+  }
+  return apiErrorFromStatus(statusCode, message, options);
 }
 
 /**

@@ -12,6 +12,7 @@ export {
 } from './errors.js';
 export type {
   PermissioErrorOptions,
+  PermissioValidationErrorOptions,
   PermissioApiErrorOptions,
   PermissioRateLimitErrorOptions,
 } from './errors.js';
@@ -26,6 +27,7 @@ export {
 export type { KeyKind, ParsedPermission, ParsedInstance } from './validation.js';
 export { DECISION_REASONS, DEFAULT_TENANT } from './types.js';
 export type * from './types.js';
+export type * from './catalogue-types.js';
 export { Permissio } from './client.js';
 export { RequestScope } from './scope.js';
 export type { RequestScopeOptions, RequestScopeStats } from './scope.js';
@@ -55,6 +57,7 @@ export {
   DEFAULT_CHECK_TIMEOUT,
   DEFAULT_RETRY_ATTEMPTS,
   DEFAULT_MAX_RESPONSE_BYTES,
+  MIN_TIMEOUT_MS,
 } from './options.js';
 export type { PermissioOptions, PermissioConfig, FetchFunction } from './options.js';
 export { UserBuilder, ResourceBuilder, ContextBuilder } from './builders.js';
@@ -71,6 +74,8 @@ export type {
   ConditionSetsApi,
   ConditionSetRulesApi,
   ConditionSetRuleListParams,
+  PermissionsApi,
+  PrincipalsApi,
   OrNull,
   WithFailureMode,
 } from './management.js';

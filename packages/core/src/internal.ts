@@ -10,8 +10,14 @@
  * not part of the client API; `test/api-surface` in packages/integration
  * pins both entry points so an export is always a deliberate choice.
  */
-export { apiErrorFromStatus, statusForError } from './errors.js';
-export { assertKey, parsePermission, canonicalizeResourceUri, uriAncestors } from './validation.js';
+export { apiErrorFromStatus, errorFromStatus, statusForError } from './errors.js';
+export {
+  assertKey,
+  parsePermission,
+  canonicalPermission,
+  canonicalizeResourceUri,
+  uriAncestors,
+} from './validation.js';
 export { MAX_BULK } from './http/http-pdp.js';
 export { parseRetryAfter, backoffDelay } from './http/transport.js';
 export { canonicalJson, checkCacheKey } from './cache-key.js';

@@ -5,6 +5,15 @@
  * through {@link OrNull}); `iterate()` always throws (an iterator cannot
  * honestly "resolve null" halfway).
  */
+import type {
+  CursorPage,
+  Permission,
+  PermissionListParams,
+  PermissionsOperations,
+  Principal,
+  PrincipalListParams,
+  PrincipalsOperations,
+} from './catalogue-types.js';
 import { PermissioError } from './errors.js';
 import type {
   AssignOptions,
@@ -84,6 +93,16 @@ export type ConditionSetRulesApi<TThrow extends boolean = true> = WithFailureMod
   iterate(params?: ConditionSetRuleListParams): AsyncIterableIterator<ConditionSetRule>;
 };
 
+/** `permissio.api.permissions`: the permission catalogue. */
+export type PermissionsApi<TThrow extends boolean = true> = WithFailureMode<PermissionsOperations, TThrow> & {
+  iterate(params?: PermissionListParams): AsyncIterableIterator<Permission>;
+};
+/** `permissio.api.principals`. */
+export type PrincipalsApi<TThrow extends boolean = true> = WithFailureMode<PrincipalsOperations, TThrow> & {
+  /** Every principal, following `nextCursor` (`limit` default 100). */
+  iterate(params?: Omit<PrincipalListParams, 'cursor'>): AsyncIterableIterator<Principal>;
+};
+
 /** `permissio.api`. */
 export interface ManagementApi<TThrow extends boolean = true> {
   readonly users: UsersApi<TThrow>;
@@ -95,12 +114,30 @@ export interface ManagementApi<TThrow extends boolean = true> {
   readonly conditionSets: ConditionSetsApi<TThrow>;
   /** Condition set rules (ABAC); on a PDP without them every call fails with `NOT_SUPPORTED`. */
   readonly conditionSetRules: ConditionSetRulesApi<TThrow>;
+  /** The permission catalogue; on a PDP without it every call fails with `NOT_SUPPORTED`. */
+  readonly permissions: PermissionsApi<TThrow>;
+  /** Principals and their assignments; on a PDP without them every call fails with `NOT_SUPPORTED`. */
+  readonly principals: PrincipalsApi<TThrow>;
 }
 
 /** Runs one call in the client's failure mode. */
 export type Runner = <T>(operation: string, call: () => T | Promise<T>) => Promise<T | null>;
 
 type AnyFn = (...args: never[]) => unknown;
+
+/** Every page of a cursor-paged list, item by item. */
+export async function* iterateCursor<T, P extends { cursor?: string; limit?: number }>(
+  list: (params: P) => Promise<CursorPage<T>>,
+  params: P,
+): AsyncIterableIterator<T> {
+  let cursor: string | undefined;
+  for (;;) {
+    const result = await list({ limit: 100, ...params, ...(cursor === undefined ? {} : { cursor }) });
+    yield* result.data;
+    if (result.nextCursor === undefined || result.data.length === 0) return;
+    cursor = result.nextCursor;
+  }
+}
 
 /** Every page of a list, item by item. */
 export async function* iteratePages<T, P extends { page?: number; perPage?: number }>(
@@ -200,7 +237,20 @@ export function createManagementApi<TThrow extends boolean>(pdp: Pdp, run: Runne
     ...wrap(run, 'conditionSetRules', rules, ['list', 'create', 'delete']),
     iterate: (params: ConditionSetRuleListParams = {}) => iteratePages((p) => rules().list(p), params),
   };
+  const catalogue = (): PermissionsOperations => pdp.permissions ?? unsupported('the permission catalogue');
+  const principalOps = (): PrincipalsOperations => pdp.principals ?? unsupported('principals');
+  const permissions = {
+    ...wrap(run, 'permissions', catalogue, ['list', 'get', 'create', 'update', 'delete']),
+    iterate: (params: PermissionListParams = {}) => iteratePages((p) => catalogue().list(p), params),
+  };
+  const principals = {
+    ...wrap(run, 'principals', principalOps, ['list', 'assignments']),
+    iterate: (params: Omit<PrincipalListParams, 'cursor'> = {}) =>
+      iterateCursor((p: PrincipalListParams) => principalOps().list(p), params),
+  };
   return Object.freeze({
+    permissions,
+    principals,
     users,
     tenants,
     roles,

@@ -26,6 +26,12 @@ export const MAX_DECISION_BYTES = 1024 * 1024;
 
 /** Largest timer delay every runtime accepts (2^31 - 1 ms, about 24.8 days). */
 const MAX_TIMER_MS = 2_147_483_647;
+/**
+ * The smallest `timeout` / `checkTimeout`, in milliseconds. Smaller values are
+ * refused because they look like seconds (`timeout: 30` from the Python SDK
+ * would otherwise silently become 30 ms).
+ */
+export const MIN_TIMEOUT_MS = 100;
 const MAX_RETRY_ATTEMPTS = 10;
 
 /** The `fetch` function the HTTP transport uses (the global one by default). */
@@ -90,13 +96,15 @@ export interface PermissioOptions<TThrow extends boolean = boolean> {
   environmentId?: string;
   /**
    * Total budget of one management call in milliseconds, retries included.
+   * Values below 100 ({@link MIN_TIMEOUT_MS}) are refused: they look like seconds.
    * @defaultValue `30_000`
    */
   timeout?: number;
   /**
    * Total budget of one check (`check`, `checkDetailed`, `bulkCheck`,
    * `checkPermissions`, `getUserPermissions`) in milliseconds, retries and
-   * back-off included. A check never takes longer than this.
+   * back-off included. A check never takes longer than this. Values below
+   * 100 ({@link MIN_TIMEOUT_MS}) are refused: they look like seconds.
    * @defaultValue `2_000`
    */
   checkTimeout?: number;
@@ -240,6 +248,14 @@ export function assertToken(token: unknown): asserts token is string {
 function checkMs(name: string, value: unknown): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > MAX_TIMER_MS) {
     fail(`"${name}" must be a number of milliseconds between 1 and ${MAX_TIMER_MS}, got ${String(value)}.`);
+  }
+  if (value < MIN_TIMEOUT_MS) {
+    // Python SDK habit: `timeout=30` means 30 seconds there, but would be 30 ms here.
+    fail(
+      `"${name}" is in milliseconds, and ${String(value)} ms looks like seconds (the Python SDK's unit): pass ` +
+        `${String(value * 1000)} for ${String(value)} s. Values below ${MIN_TIMEOUT_MS} ms are refused.`,
+      { option: name, value, minimum: MIN_TIMEOUT_MS },
+    );
   }
   return value;
 }

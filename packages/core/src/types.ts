@@ -7,6 +7,8 @@
  * while `@permissio/core` never depends on the engine.
  */
 
+import type { PermissionsOperations, PrincipalsOperations } from './catalogue-types.js';
+
 /** A value that may or may not be wrapped in a Promise. */
 export type MaybePromise<T> = T | Promise<T>;
 
@@ -215,6 +217,8 @@ export interface UserPermissions {
 
 export interface User {
   key: string;
+  /** Principal type (`service_account`, …); absent means `user`. */
+  type?: string;
   email?: string;
   firstName?: string;
   lastName?: string;
@@ -222,6 +226,8 @@ export interface User {
 }
 export interface UserCreate {
   key: string;
+  /** Principal type, default `user` (e.g. `service_account`; any valid key). */
+  type?: string;
   email?: string;
   firstName?: string;
   lastName?: string;
@@ -269,6 +275,8 @@ export type RoleUpdate = Partial<Omit<RoleCreate, 'key'>>;
 export interface ResourceAction {
   key: string;
   name: string;
+  /** The permission's description in the catalogue (`permissions`). */
+  description?: string;
 }
 export type AttributeType = 'string' | 'number' | 'bool' | 'json' | 'array' | 'time' | 'object';
 /** A declared attribute of users or of a resource type: `{key, type}`. */
@@ -365,8 +373,8 @@ export interface ResourceTypeCreate {
   key: string;
   name?: string;
   description?: string;
-  /** Action keys or `{key, name}`. */
-  actions?: (string | { key: string; name?: string })[];
+  /** Action keys or `{key, name, description}`. */
+  actions?: (string | { key: string; name?: string; description?: string })[];
   attributes?: ResourceAttribute[];
 }
 export type ResourceTypeUpdate = Partial<Omit<ResourceTypeCreate, 'key'>>;
@@ -516,7 +524,7 @@ export interface ResourcesOperations {
   delete(key: string): Promise<void>;
   sync(key: string, resource: ResourceTypeUpdate): Promise<ResourceType>;
   listActions(type: string): Promise<ResourceAction[]>;
-  createAction(type: string, action: { key: string; name?: string }): Promise<ResourceAction>;
+  createAction(type: string, action: { key: string; name?: string; description?: string }): Promise<ResourceAction>;
   deleteAction(type: string, action: string): Promise<void>;
   listAttributes(type: string): Promise<ResourceAttribute[]>;
   createAttribute(type: string, attribute: ResourceAttribute): Promise<ResourceAttribute>;
@@ -579,6 +587,10 @@ export interface Pdp {
   readonly conditionSets?: ConditionSetsOperations;
   /** Condition set rules (ABAC). Absent on a PDP that does not support them yet. */
   readonly conditionSetRules?: ConditionSetRulesOperations;
+  /** The permission catalogue. Absent on a PDP that does not support it yet. */
+  readonly permissions?: PermissionsOperations;
+  /** Principals and their assignments. Absent on a PDP that does not support them yet. */
+  readonly principals?: PrincipalsOperations;
 
   /** Replaces the whole policy (validated whole first). */
   load(snapshot: PolicySnapshot): Promise<void>;

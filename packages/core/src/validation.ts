@@ -32,6 +32,7 @@ export type KeyKind =
   | 'instance key'
   | 'attribute'
   | 'condition set'
+  | 'principal type'
   | 'key';
 
 /**
@@ -106,7 +107,19 @@ export interface ParsedPermission {
   action: string;
 }
 
-/** Parses and validates `"<type>:<action>"`. */
+/**
+ * Parses and validates a permission, in one of two spellings (docs/MODEL.md,
+ * "Permission names"):
+ *
+ * - `"<type>:<action>"` (canonical): a name with a `:` is split on it, and
+ *   must have exactly one (`a:b:c` is invalid). The type and the action may
+ *   contain dots (`billing.invoice:create`, `doc:read.all`).
+ * - `"<type>.<action>"` (dotted): a name with no `:` is split on its LAST
+ *   `.`: `document.read` → `document:read`, `billing.invoice.create` →
+ *   `billing.invoice:create`.
+ *
+ * A name with a `:` is never read the dotted way, so the two cannot collide.
+ */
 export function parsePermission(permission: unknown): ParsedPermission {
   if (typeof permission !== 'string') {
     throw new PermissioValidationError(
@@ -114,17 +127,28 @@ export function parsePermission(permission: unknown): ParsedPermission {
     );
   }
   const colon = permission.indexOf(':');
-  if (colon <= 0 || colon === permission.length - 1 || permission.indexOf(':', colon + 1) !== -1) {
+  const separator = colon === -1 ? permission.lastIndexOf('.') : colon;
+  if (
+    separator <= 0 ||
+    separator === permission.length - 1 ||
+    (colon !== -1 && permission.indexOf(':', colon + 1) !== -1)
+  ) {
     throw new PermissioValidationError(
-      `Invalid permission ${JSON.stringify(permission)}: write it as "<resourceType>:<action>", e.g. "document:read".`,
+      `Invalid permission ${JSON.stringify(permission)}: write it as "<resourceType>:<action>", e.g. "document:read" (or dotted, "document.read").`,
       { details: { permission } },
     );
   }
-  const type = permission.slice(0, colon);
-  const action = permission.slice(colon + 1);
+  const type = permission.slice(0, separator);
+  const action = permission.slice(separator + 1);
   assertKey(type, 'resource type');
   assertKey(action, 'action');
   return { type, action };
+}
+
+/** The canonical `"<type>:<action>"` of a permission in either spelling (see {@link parsePermission}). */
+export function canonicalPermission(permission: unknown): string {
+  const { type, action } = parsePermission(permission);
+  return `${type}:${action}`;
 }
 
 /** A resource instance: `type:key` or a canonical URI. */

@@ -2,6 +2,7 @@ import { describe, expect, expectTypeOf, it } from 'vitest';
 import {
   ConfigBuilder,
   ContextBuilder,
+  MIN_TIMEOUT_MS,
   Permissio,
   PermissioApiError,
   PermissioAuthenticationError,
@@ -147,6 +148,31 @@ describe('options validation', () => {
     expect(error).toBeInstanceOf(PermissioValidationError);
     expect((error as Error).message).toMatch(message);
     expect((error as Error).message).not.toContain('SECRET');
+  });
+
+  it('refuses a seconds-looking timeout (the Python SDK unit) with a message saying to pass milliseconds', () => {
+    for (const [option, value] of [
+      ['timeout', 30],
+      ['checkTimeout', 2],
+      ['timeout', 99.9],
+    ] as const) {
+      let error: unknown;
+      try {
+        new Permissio({ token: TOKEN, [option]: value });
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(PermissioValidationError);
+      expect((error as PermissioValidationError).code).toBe('INVALID_OPTIONS');
+      expect((error as Error).message).toContain(`"${option}" is in milliseconds`);
+      expect((error as Error).message).toContain(`pass ${value * 1000} for ${value} s`);
+    }
+    // The builder goes through the same validation.
+    expect(() => new Permissio({ config: new ConfigBuilder(TOKEN).withTimeout(30).build() })).toThrow(
+      /"timeout" is in milliseconds/,
+    );
+    // The threshold itself and anything above is accepted.
+    expect(() => new Permissio({ token: TOKEN, timeout: MIN_TIMEOUT_MS, checkTimeout: 30_000 })).not.toThrow();
   });
 
   it('never reads process.env', () => {

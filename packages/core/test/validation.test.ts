@@ -8,6 +8,7 @@ import {
   assertKey,
   canonicalizeResourceUri,
   parsePermission,
+  canonicalPermission,
   uriAncestors,
 } from '../src/internal.js';
 
@@ -111,9 +112,18 @@ describe('keys, permissions, instances', () => {
 
   it('parses permissions', () => {
     expect(parsePermission('document:read')).toEqual({ type: 'document', action: 'read' });
-    for (const bad of ['document', ':read', 'document:', 'a:b:c', 5]) {
+    for (const bad of ['document', ':read', 'document:', 'a:b:c', 5, '.read', 'document.', '']) {
       expect(() => parsePermission(bad)).toThrow(PermissioValidationError);
     }
+  });
+
+  it('reads the dotted spelling on the last dot, and never when there is a colon (#16)', () => {
+    expect(parsePermission('document.read')).toEqual({ type: 'document', action: 'read' });
+    expect(parsePermission('billing.invoice.create')).toEqual({ type: 'billing.invoice', action: 'create' });
+    expect(parsePermission('billing.invoice:create')).toEqual({ type: 'billing.invoice', action: 'create' });
+    expect(parsePermission('doc:read.all')).toEqual({ type: 'doc', action: 'read.all' });
+    expect(canonicalPermission('billing.invoice.create')).toBe('billing.invoice:create');
+    expect(canonicalPermission('document:read')).toBe('document:read');
   });
 
   it('parses instances and URIs', () => {

@@ -18,7 +18,9 @@ import type {
   PolicySnapshot,
   ResourcePlan,
   ResourcesOperations,
-  RoleAssignmentsOperations,
+  EnsurePrincipalOptions,
+  PermissionsOperations,
+  PrincipalsOperations,
   RolesOperations,
   TenantsOperations,
   UserPermissions,
@@ -26,10 +28,12 @@ import type {
 } from '@permissio/core';
 import * as evaluate from './evaluate.js';
 import type { ChangeListener, EngineChange } from './events.js';
-import { roleAssignmentsOperations } from './ops/assignments.js';
+import { type EngineRoleAssignmentsOperations, roleAssignmentsOperations } from './ops/assignments.js';
 import { conditionSetRulesOperations, conditionSetsOperations } from './ops/conditions.js';
 import { grant, revoke } from './ops/grants.js';
 import type { Host } from './ops/host.js';
+import { permissionsOperations } from './ops/permissions.js';
+import { principalsOperations } from './ops/principals.js';
 import { resourcesOperations } from './ops/resources.js';
 import { rolesOperations } from './ops/roles.js';
 import { tenantsOperations } from './ops/tenants.js';
@@ -57,9 +61,11 @@ export class Engine implements Pdp {
   readonly tenants: TenantsOperations;
   readonly roles: RolesOperations;
   readonly resources: ResourcesOperations;
-  readonly roleAssignments: RoleAssignmentsOperations;
+  readonly roleAssignments: EngineRoleAssignmentsOperations;
   readonly conditionSets: ConditionSetsOperations;
   readonly conditionSetRules: ConditionSetRulesOperations;
+  readonly permissions: PermissionsOperations;
+  readonly principals: PrincipalsOperations;
 
   private state: State;
   private readonly uris: UriCache;
@@ -83,6 +89,8 @@ export class Engine implements Pdp {
     this.roleAssignments = roleAssignmentsOperations(host);
     this.conditionSets = conditionSetsOperations(host);
     this.conditionSetRules = conditionSetRulesOperations(host);
+    this.permissions = permissionsOperations(host);
+    this.principals = principalsOperations(host);
   }
 
   /**
@@ -120,9 +128,14 @@ export class Engine implements Pdp {
     return plan(this.state, user, action, resourceType, options);
   }
 
-  async grant(request: GrantRequest): Promise<void> {
-    grant(this.state, request);
-    this.emit({ op: 'grant', args: [request] });
+  /**
+   * Direct permissions and roles on a resource. The native API answers 404
+   * for an unknown user; `{createPrincipal: true}` (engine-level, for
+   * service-compatible front ends) creates it, of `principalType` (default `user`).
+   */
+  async grant(request: GrantRequest, options?: EnsurePrincipalOptions): Promise<void> {
+    grant(this.state, request, options);
+    this.emit({ op: 'grant', args: options === undefined ? [request] : [request, options] });
   }
 
   async revoke(request: GrantRequest): Promise<void> {

@@ -7,23 +7,26 @@
 import type {
   ConditionSetRulesOperations,
   ConditionSetsOperations,
+  EnsurePrincipalOptions,
   GrantRequest,
+  PermissionsOperations,
   PolicySnapshot,
   ResourcesOperations,
-  RoleAssignmentsOperations,
   RolesOperations,
   TenantsOperations,
   UsersOperations,
 } from '@permissio/core';
+import type { EngineRoleAssignmentsOperations } from './ops/assignments.js';
 
 interface OperationGroups {
   users: UsersOperations;
   tenants: TenantsOperations;
   roles: RolesOperations;
   resources: ResourcesOperations;
-  roleAssignments: RoleAssignmentsOperations;
+  roleAssignments: EngineRoleAssignmentsOperations;
   conditionSets: ConditionSetsOperations;
   conditionSetRules: ConditionSetRulesOperations;
+  permissions: PermissionsOperations;
 }
 
 /** The write methods of each management group. */
@@ -51,6 +54,7 @@ export interface WriteMethods {
   roleAssignments: 'assign' | 'unassign' | 'bulkAssign' | 'bulkUnassign';
   conditionSets: 'create' | 'update' | 'delete' | 'sync';
   conditionSetRules: 'create' | 'delete';
+  permissions: 'create' | 'update' | 'delete';
 }
 
 type ArgsOf<F> = F extends (...args: infer A) => unknown ? A : never;
@@ -65,7 +69,7 @@ export type ManagementChange = {
 /** Every successful write of an engine. */
 export type EngineChange =
   | ManagementChange
-  | { op: 'grant'; args: [GrantRequest] }
+  | { op: 'grant'; args: [GrantRequest] | [GrantRequest, EnsurePrincipalOptions] }
   | { op: 'revoke'; args: [GrantRequest] }
   | { op: 'load'; args: [PolicySnapshot] };
 

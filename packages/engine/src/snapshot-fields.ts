@@ -17,7 +17,7 @@ interface Shape {
 
 const RESOURCE: Shape = {
   fields: ['key', 'name', 'description', 'actions', 'attributes'],
-  arrays: { actions: { fields: ['key', 'name'] }, attributes: { fields: ['key', 'type'] } },
+  arrays: { actions: { fields: ['key', 'name', 'description'] }, attributes: { fields: ['key', 'type'] } },
 };
 
 const SNAPSHOT: Shape = {
@@ -36,7 +36,7 @@ const SNAPSHOT: Shape = {
     resources: RESOURCE,
     roles: { fields: ['key', 'name', 'description', 'permissions', 'extends'] },
     tenants: { fields: ['key', 'name', 'description', 'attributes'] },
-    users: { fields: ['key', 'email', 'firstName', 'lastName', 'attributes'] },
+    users: { fields: ['key', 'email', 'firstName', 'lastName', 'attributes', 'type'] },
     roleAssignments: { fields: ['user', 'role', 'tenant', 'resourceInstance'] },
     grants: { fields: ['user', 'resourceUri', 'permissions', 'roles', 'tenant'] },
     userAttributes: { fields: ['key', 'type'] },

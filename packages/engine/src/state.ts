@@ -12,6 +12,8 @@ import { ConditionStore } from './condition-store.js';
 
 export interface UserRecord {
   key: string;
+  /** Principal type; absent means `user`. */
+  type?: string;
   email?: string;
   firstName?: string;
   lastName?: string;
@@ -38,6 +40,8 @@ export interface RoleRecord {
 export interface ActionRecord {
   key: string;
   name: string;
+  /** The permission's description in the catalogue. */
+  description?: string;
   /** `<type>:<action>`, built once so a check never concatenates strings. */
   permission: string;
 }

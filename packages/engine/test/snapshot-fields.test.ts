@@ -65,7 +65,7 @@ describe('unknown snapshot fields', () => {
       ],
       [
         { users: [{ key: 'u', zzzzzzzz: 1 }] },
-        /`users\[0\]\.zzzzzzzz`; the known fields here are key, email, firstName, lastName, attributes/,
+        /`users\[0\]\.zzzzzzzz`; the known fields here are key, email, firstName, lastName, attributes, type/,
       ],
     ];
     for (const [snapshot, message] of cases) expect(refusal(snapshot).message).toMatch(message);

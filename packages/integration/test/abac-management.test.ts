@@ -7,9 +7,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   Permissio,
-  PermissioApiError,
   PermissioConflictError,
   PermissioNotFoundError,
+  PermissioValidationError,
   type ConditionSet,
 } from '@permissio/core';
 import type { PermissioServer } from '@permissio/server';
@@ -82,7 +82,8 @@ describe('ABAC management through the client over HTTP', () => {
     const invalid = await sets
       .create({ key: 'bad', type: 'userset', conditions: { 'user.department': { 'greater-than': 'a' } } })
       .catch((e: unknown) => e);
-    expect(invalid).toBeInstanceOf(PermissioApiError);
+    // One class per situation in both transports (#16): the server's 422 is a PermissioValidationError.
+    expect(invalid).toBeInstanceOf(PermissioValidationError);
     expect(invalid).toMatchObject({ statusCode: 422, code: 'VALIDATION_ERROR' });
     expect((invalid as Error).message).toContain('conditionSets[bad].conditions');
 

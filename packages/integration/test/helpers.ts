@@ -39,6 +39,8 @@ export function clientTarget(permissio: Permissio): ConformanceTarget {
     roleAssignments: permissio.api.roleAssignments,
     conditionSets: permissio.api.conditionSets,
     conditionSetRules: permissio.api.conditionSetRules,
+    permissions: permissio.api.permissions,
+    principals: permissio.api.principals,
     load: (snapshot) => permissio.pdp.load(snapshot),
     export: () => permissio.pdp.export(),
   };

@@ -71,6 +71,9 @@ export const WRITE_OPS = new Set([
   'conditionSets.sync',
   'conditionSetRules.create',
   'conditionSetRules.delete',
+  'permissions.create',
+  'permissions.update',
+  'permissions.delete',
 ]);
 
 /** Calls engine method `op` (e.g. `users.create`) with `args`. */

@@ -25,7 +25,8 @@ export const permissionSchema = {
   type: 'string',
   minLength: 3,
   maxLength: 2 * MAX_KEY + 1,
-  description: 'A permission, "<resourceType>:<action>".',
+  description:
+    'A permission, "<resourceType>:<action>", or dotted "<resourceType>.<action>" (split on the last "."; read as the canonical form).',
 } as const satisfies JsonSchema;
 /** `"<type>:<key>"` or a resource URI starting with `/`. */
 export const resourceInstanceSchema = {
@@ -228,6 +229,7 @@ export const userSchema = {
   additionalProperties: false,
   properties: {
     key: { type: 'string' },
+    type: { type: 'string', description: 'Principal type; absent means "user".' },
     email: { type: 'string' },
     firstName: { type: 'string' },
     lastName: { type: 'string' },
@@ -236,6 +238,7 @@ export const userSchema = {
 } as const satisfies JsonSchema;
 
 const userFields = {
+  type: { ...keySchema, description: 'Principal type: "user" (default), "service_account" or any other key.' },
   email: { type: 'string', maxLength: 1024 },
   firstName: { type: 'string', maxLength: 1024 },
   lastName: { type: 'string', maxLength: 1024 },
@@ -342,7 +345,7 @@ export const resourceActionSchema = {
   type: 'object',
   required: ['key', 'name'],
   additionalProperties: false,
-  properties: { key: { type: 'string' }, name: { type: 'string' } },
+  properties: { key: { type: 'string' }, name: { type: 'string' }, description: { type: 'string' } },
 } as const satisfies JsonSchema;
 
 export const attributeTypeSchema = {
@@ -361,7 +364,11 @@ export const resourceActionCreateSchema = {
   type: 'object',
   required: ['key'],
   additionalProperties: false,
-  properties: { key: keySchema, name: { type: 'string', maxLength: 1024 } },
+  properties: {
+    key: keySchema,
+    name: { type: 'string', maxLength: 1024 },
+    description: { type: 'string', maxLength: 4096 },
+  },
 } as const satisfies JsonSchema;
 
 export const resourceAttributeCreateSchema = {

@@ -119,6 +119,18 @@ export function httpTarget(
       create: (rule) => call('POST', '/condition_set_rules', rule),
       delete: (rule) => call('POST', '/condition_set_rules/delete', rule),
     },
+    permissions: {
+      list: list('/permissions'),
+      get: (name) => call('GET', `/permissions/${e(name)}`),
+      create: (p) => call('POST', '/permissions', p),
+      update: (name, u) => call('PATCH', `/permissions/${e(name)}`, u),
+      delete: (name) => call('DELETE', `/permissions/${e(name)}`),
+    },
+    principals: {
+      list: list('/principals'),
+      assignments: (id, options) =>
+        call('GET', `/principals/${e(id)}/assignments`, undefined, { tenant: options?.tenant }),
+    },
     roleAssignments: {
       assign: (a) => call('POST', '/role_assignments', a),
       unassign: (a) => call('POST', '/role_assignments/unassign', a),

@@ -13,6 +13,14 @@ import {
   PermissioPermissionError,
   PermissioValidationError,
 } from '../errors.js';
+import type {
+  CursorPage,
+  Permission,
+  PermissionsOperations,
+  Principal,
+  PrincipalAssignment,
+  PrincipalsOperations,
+} from '../catalogue-types.js';
 import { consoleLogger, type Logger } from '../logger.js';
 import { assertWellFormed } from '../validation.js';
 import { instrumentedFetch, type PermissioInstrumentation } from '../instrumentation.js';
@@ -134,6 +142,8 @@ export class HttpPdp implements Pdp {
   readonly roleAssignments: RoleAssignmentsOperations;
   readonly conditionSets: ConditionSetsOperations;
   readonly conditionSetRules: ConditionSetRulesOperations;
+  readonly permissions: PermissionsOperations;
+  readonly principals: PrincipalsOperations;
 
   constructor(options: HttpPdpOptions) {
     const { config } = options;
@@ -160,6 +170,8 @@ export class HttpPdp implements Pdp {
     this.roleAssignments = this.#roleAssignments();
     this.conditionSets = this.#conditionSets();
     this.conditionSetRules = this.#conditionSetRules();
+    this.permissions = this.#permissions();
+    this.principals = this.#principals();
   }
 
   // ------------------------------------------------------------ plumbing
@@ -516,6 +528,43 @@ export class HttpPdp implements Pdp {
     };
   }
 
+  #permissions(): PermissionsOperations {
+    return {
+      list: (params) =>
+        this.#m<Page<Permission>>(
+          'GET',
+          `/permissions${query({
+            page: params?.page,
+            perPage: params?.perPage,
+            search: params?.search,
+            resourceType: params?.resourceType,
+          })}`,
+        ),
+      get: (name) => this.#m<Permission>('GET', `/permissions/${enc(name)}`),
+      // Create is idempotent (it updates the description of an existing permission): retried.
+      create: (permission) => this.#m<Permission>('POST', '/permissions', permission),
+      update: (name, update) => this.#m<Permission>('PATCH', `/permissions/${enc(name)}`, update),
+      delete: async (name) => {
+        await this.#m('DELETE', `/permissions/${enc(name)}`);
+      },
+    };
+  }
+
+  #principals(): PrincipalsOperations {
+    return {
+      list: (params) =>
+        this.#m<CursorPage<Principal>>(
+          'GET',
+          `/principals${query({ cursor: params?.cursor, limit: params?.limit, search: params?.search, type: params?.type })}`,
+        ),
+      assignments: (id, options) =>
+        this.#m<PrincipalAssignment[]>(
+          'GET',
+          `/principals/${enc(id)}/assignments${query({ tenant: options?.tenant })}`,
+        ),
+    };
+  }
+
   #roleAssignments(): RoleAssignmentsOperations {
     type Filter = RoleAssignmentFilter & Omit<ListParams, 'search'>;
     const filterQuery = (f?: Filter) =>
@@ -568,7 +617,10 @@ function notAPdp(origin: string, why: string, cause?: unknown): PermissioApiErro
   return new PermissioApiError(
     `Permissio: ${origin} is not a Permissio PDP: ${why}. Check "apiUrl": it is the API root (e.g. https://api.permissio.io, or http://127.0.0.1:7766 for a local permissio-server), without /v1.`,
     {
-      statusCode: cause instanceof PermissioApiError ? cause.statusCode : 200,
+      statusCode:
+        cause instanceof PermissioApiError || cause instanceof PermissioValidationError
+          ? (cause.statusCode ?? 200)
+          : 200,
       code: 'NOT_A_PDP',
       ...(cause === undefined ? {} : { cause }),
     },
@@ -588,6 +640,9 @@ function verifyFailure(error: unknown, origin: string): unknown {
       `Permissio: the PDP at ${origin} refused the API key (403): it is not allowed on this project or environment. Use a key of the environment you configured.`,
       { cause: error },
     );
+  }
+  if (error instanceof PermissioValidationError && error.statusCode !== undefined) {
+    return notAPdp(origin, `it answered HTTP ${error.statusCode} to GET /v1/api-key/scope`, error);
   }
   if (error instanceof PermissioApiError && error.code === 'UNEXPECTED_REDIRECT') return error;
   if (error instanceof PermissioApiError && error.code === 'MALFORMED_RESPONSE') {

@@ -20,7 +20,8 @@ import {
   PermissioError,
   PermissioNetworkError,
   PermissioTimeoutError,
-  apiErrorFromStatus,
+  type PermissioValidationError,
+  errorFromStatus,
 } from '../errors.js';
 import { redact, type Logger } from '../logger.js';
 import type { FetchFunction } from '../options.js';
@@ -331,7 +332,12 @@ export class Transport {
     }
   }
 
-  #errorFromResponse(status: number, text: string, retryAfter: number | undefined, label: string): PermissioApiError {
+  #errorFromResponse(
+    status: number,
+    text: string,
+    retryAfter: number | undefined,
+    label: string,
+  ): PermissioApiError | PermissioValidationError {
     let code: string | undefined;
     let message = `Permissio: ${label} answered HTTP ${status}.`;
     let details: unknown;
@@ -347,7 +353,7 @@ export class Transport {
     } catch {
       // Not JSON (an HTML error page from a proxy …): keep the generic message.
     }
-    return apiErrorFromStatus(status, message, {
+    return errorFromStatus(status, message, {
       ...(code === undefined ? {} : { code }),
       ...(details === undefined ? {} : { details }),
       ...(status === 429 ? { retryAfter: retryAfter ?? 0 } : {}),

@@ -7,6 +7,7 @@
 import { DEFAULT_TENANT, parseResourceInstance } from '@permissio/core';
 import { assertKey } from '@permissio/core/internal';
 import type {
+  EnsurePrincipalOptions,
   RoleAssignment,
   RoleAssignmentCreate,
   RoleAssignmentDetailed,
@@ -18,6 +19,7 @@ import { pageRequest, paginate } from '../pagination.js';
 import type { State } from '../state.js';
 import { assertObject, invalid, notFound } from '../values.js';
 import type { Host } from './host.js';
+import { ensurePrincipal, principalToCreate } from './principals.js';
 import { roleOut } from './roles.js';
 import { tenantOut } from './tenants.js';
 import { userOut } from './users.js';
@@ -45,8 +47,14 @@ export function normalizeAssignment(input: RoleAssignmentCreate): NormalAssignme
 }
 
 /** The entities an assignment (or grant) refers to must exist: user, tenant, resource type → 404. */
-export function requireTargets(state: State, user: string, tenant: string, instance: string | undefined): void {
-  if (!state.users.has(user)) throw notFound('user', user);
+export function requireTargets(
+  state: State,
+  user: string,
+  tenant: string,
+  instance: string | undefined,
+  userMayBeMissing = false,
+): void {
+  if (!userMayBeMissing && !state.users.has(user)) throw notFound('user', user);
   if (!state.tenants.has(tenant)) throw notFound('tenant', tenant);
   if (instance !== undefined && !instance.startsWith('/')) {
     const type = instance.slice(0, instance.indexOf(':'));
@@ -55,10 +63,10 @@ export function requireTargets(state: State, user: string, tenant: string, insta
 }
 
 /** Validates an assignment for writing: every entity it names exists (404 otherwise). */
-export function checkAssignable(state: State, input: RoleAssignmentCreate): NormalAssignment {
+export function checkAssignable(state: State, input: RoleAssignmentCreate, userMayBeMissing = false): NormalAssignment {
   const a = normalizeAssignment(input);
   if (!state.roles.has(a.role)) throw notFound('role', a.role);
-  requireTargets(state, a.user, a.tenant, a.instance);
+  requireTargets(state, a.user, a.tenant, a.instance, userMayBeMissing);
   return a;
 }
 
@@ -101,12 +109,20 @@ export function listAssignments(state: State, filter: RoleAssignmentFilter = {})
   );
 }
 
-export function roleAssignmentsOperations(host: Host): RoleAssignmentsOperations {
+/** The engine's role assignments: `assign` also takes {@link EnsurePrincipalOptions}. */
+export interface EngineRoleAssignmentsOperations extends RoleAssignmentsOperations {
+  assign(assignment: RoleAssignmentCreate, options?: EnsurePrincipalOptions): Promise<RoleAssignment>;
+}
+
+export function roleAssignmentsOperations(host: Host): EngineRoleAssignmentsOperations {
   return {
-    async assign(assignment) {
-      const a = checkAssignable(host.state, assignment);
-      if (host.state.addAssignment(a.user, a.role, a.tenant, a.instance)) {
-        host.emit({ op: 'roleAssignments.assign', args: [assignment] });
+    async assign(assignment, options?: EnsurePrincipalOptions) {
+      const create = principalToCreate(options);
+      const a = checkAssignable(host.state, assignment, create !== undefined);
+      const missing = !host.state.users.has(a.user);
+      if (create !== undefined) ensurePrincipal(host.state, a.user, create);
+      if (host.state.addAssignment(a.user, a.role, a.tenant, a.instance) || missing) {
+        host.emit({ op: 'roleAssignments.assign', args: options === undefined ? [assignment] : [assignment, options] });
       }
       return assignmentOut(a);
     },

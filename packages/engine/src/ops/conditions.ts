@@ -5,7 +5,7 @@
  * after every write. Cascades: deleting a set deletes its rules; deleting a
  * declared attribute that a condition reads is a 409 naming the set.
  */
-import { assertKey, parsePermission } from '@permissio/core/internal';
+import { assertKey, canonicalPermission, parsePermission } from '@permissio/core/internal';
 import type {
   AttributeDeclaration,
   ConditionSet,
@@ -176,7 +176,7 @@ export function parseRule(state: State, input: unknown): ConditionSetRule {
   const { type, action } = parsePermission(input.permission);
   const rule: ConditionSetRule = {
     userSet: input.userSet,
-    permission: input.permission as string,
+    permission: `${type}:${action}`,
     resourceSet: input.resourceSet,
   };
   if (input.tenant !== undefined && input.tenant !== null) {
@@ -220,11 +220,11 @@ export function deleteRule(state: State, input: ConditionSetRule): void {
   assertObject(input, 'condition set rule');
   assertKey(input.userSet, 'condition set');
   assertKey(input.resourceSet, 'condition set');
-  parsePermission(input.permission);
+  const permission = canonicalPermission(input.permission);
   if (input.tenant !== undefined && input.tenant !== null) assertKey(input.tenant, 'tenant');
   const rule: ConditionSetRule = {
     userSet: input.userSet,
-    permission: input.permission,
+    permission,
     resourceSet: input.resourceSet,
   };
   if (typeof input.tenant === 'string') rule.tenant = input.tenant;

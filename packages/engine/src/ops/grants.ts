@@ -7,11 +7,12 @@
  * Revoke is idempotent.
  */
 import { DEFAULT_TENANT, parseResourceInstance } from '@permissio/core';
-import { assertKey, parsePermission } from '@permissio/core/internal';
-import type { GrantRequest } from '@permissio/core';
+import { assertKey, canonicalPermission } from '@permissio/core/internal';
+import type { EnsurePrincipalOptions, GrantRequest } from '@permissio/core';
 import type { State } from '../state.js';
 import { assertObject, invalid, notFound, optionalArray } from '../values.js';
 import { requireTargets } from './assignments.js';
+import { ensurePrincipal, principalToCreate } from './principals.js';
 import { existingPermission } from './roles.js';
 
 export interface NormalGrant {
@@ -28,9 +29,8 @@ function normalizeGrant(request: GrantRequest): NormalGrant & { type?: string } 
   const tenant = request.tenant ?? DEFAULT_TENANT;
   assertKey(tenant, 'tenant');
   const parsed = parseResourceInstance(request.resourceUri);
-  const permissions = (optionalArray(request.permissions, 'permissions') ?? []) as string[];
+  const permissions = ((optionalArray(request.permissions, 'permissions') ?? []) as unknown[]).map(canonicalPermission);
   const roles = (optionalArray(request.roles, 'roles') ?? []) as string[];
-  for (const permission of permissions) parsePermission(permission);
   for (const role of roles) assertKey(role, 'role');
   const normal: NormalGrant & { type?: string } = {
     user: request.user,
@@ -43,8 +43,8 @@ function normalizeGrant(request: GrantRequest): NormalGrant & { type?: string } 
   return normal;
 }
 
-/** Validates a grant against the state: every permission exists and fits, every entity exists. */
-export function checkGrantable(state: State, request: GrantRequest): NormalGrant {
+/** Validates a grant against the state: every permission exists and fits, every entity exists (the user unless `userMayBeMissing`). */
+export function checkGrantable(state: State, request: GrantRequest, userMayBeMissing = false): NormalGrant {
   const g = normalizeGrant(request);
   for (const permission of g.permissions) {
     existingPermission(state, permission);
@@ -59,7 +59,7 @@ export function checkGrantable(state: State, request: GrantRequest): NormalGrant
     }
   }
   for (const role of g.roles) if (!state.roles.has(role)) throw notFound('role', role);
-  requireTargets(state, g.user, g.tenant, g.instance);
+  requireTargets(state, g.user, g.tenant, g.instance, userMayBeMissing);
   return g;
 }
 
@@ -68,8 +68,12 @@ export function applyGrant(state: State, g: NormalGrant): void {
   for (const role of g.roles) state.addAssignment(g.user, role, g.tenant, g.instance);
 }
 
-export function grant(state: State, request: GrantRequest): void {
-  applyGrant(state, checkGrantable(state, request));
+/** Validates, then applies; with `createPrincipal` a missing user is created (of `principalType`) first. */
+export function grant(state: State, request: GrantRequest, options?: EnsurePrincipalOptions): void {
+  const create = principalToCreate(options);
+  const g = checkGrantable(state, request, create !== undefined);
+  if (create !== undefined) ensurePrincipal(state, g.user, create);
+  applyGrant(state, g);
 }
 
 export function revoke(state: State, request: GrantRequest): void {

@@ -44,7 +44,9 @@ export function resourceOut(record: ResourceRecord): ResourceType {
 }
 
 function actionOut(record: ActionRecord): ResourceAction {
-  return { key: record.key, name: record.name };
+  const action: ResourceAction = { key: record.key, name: record.name };
+  if (record.description !== undefined) action.description = record.description;
+  return action;
 }
 
 function parseAction(type: string, input: unknown): ActionRecord {
@@ -55,7 +57,10 @@ function parseAction(type: string, input: unknown): ActionRecord {
   assertObject(input, 'action');
   assertKey(input.key, 'action');
   const name = optionalString(input.name, 'action name') ?? input.key;
-  return { key: input.key, name, permission: `${type}:${input.key}` };
+  const description = optionalString(input.description, 'action description');
+  const action: ActionRecord = { key: input.key, name, permission: `${type}:${input.key}` };
+  if (description !== undefined) action.description = description;
+  return action;
 }
 
 function parseActions(type: string, list: unknown[]): Map<string, ActionRecord> {
@@ -139,6 +144,11 @@ export function updateResource(state: State, key: string, update: ResourceTypeUp
   if (actions !== undefined) {
     const removed = new Set<string>();
     for (const action of record.actions.values()) if (!actions.has(action.key)) removed.add(action.permission);
+    for (const action of actions.values()) {
+      // A new list that names an action without a description keeps the catalogue's description.
+      const before = record.actions.get(action.key)?.description;
+      if (action.description === undefined && before !== undefined) action.description = before;
+    }
     record.actions = actions;
     if (removed.size > 0) {
       dropPermissions(state, (permission) => removed.has(permission));
@@ -168,7 +178,11 @@ export function deleteResource(state: State, key: string): void {
   });
 }
 
-export function createAction(state: State, type: string, input: { key: string; name?: string }): ActionRecord {
+export function createAction(
+  state: State,
+  type: string,
+  input: { key: string; name?: string; description?: string },
+): ActionRecord {
   const record = getResource(state, type);
   const action = parseAction(type, input);
   if (record.actions.has(action.key)) {
@@ -194,7 +208,7 @@ export function deleteAction(state: State, type: string, action: string): void {
 }
 
 /** Removes matching permissions from every role (refreshing closures) and every direct grant. */
-function dropPermissions(state: State, drop: (permission: string) => boolean): void {
+export function dropPermissions(state: State, drop: (permission: string) => boolean): void {
   const changed: string[] = [];
   for (const role of state.roles.values()) {
     let touched = false;

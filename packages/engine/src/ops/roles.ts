@@ -3,7 +3,7 @@
  * cascade of a delete, and keeping the precomputed closure current after
  * every change.
  */
-import { assertKey, parsePermission } from '@permissio/core/internal';
+import { assertKey, canonicalPermission, parsePermission } from '@permissio/core/internal';
 import type { Role, RoleCreate, RolesOperations, RoleUpdate } from '@permissio/core';
 import { filterBuckets } from '../state.js';
 import type { RoleRecord, State } from '../state.js';
@@ -22,7 +22,7 @@ export function roleOut(record: RoleRecord): Role {
   return role;
 }
 
-/** Validates `<type>:<action>` and that the type declares the action (422 otherwise). */
+/** Validates `<type>:<action>` (or `<type>.<action>`) and that the type declares the action (422 otherwise); returns the canonical name. */
 export function existingPermission(state: State, permission: unknown): string {
   const { type, action } = parsePermission(permission);
   const resource = state.resources.get(type);
@@ -158,8 +158,7 @@ export function addPermission(state: State, key: string, permission: string): Ro
 
 export function removePermission(state: State, key: string, permission: string): RoleRecord {
   const record = getRole(state, key);
-  parsePermission(permission);
-  if (record.permissions.delete(permission)) state.closure.refresh([key]);
+  if (record.permissions.delete(canonicalPermission(permission))) state.closure.refresh([key]);
   return record;
 }
 

@@ -17,9 +17,11 @@ import { crudOperations } from './crud.js';
 import { createUserAttribute, deleteUserAttribute, listUserAttributes } from './conditions.js';
 import type { Host } from './host.js';
 import { tenantOut } from './tenants.js';
+import { principalType, USER_TYPE } from './principals.js';
 
 export function userOut(record: UserRecord): User {
   const user: User = { key: record.key, attributes: cloneValue(record.attributes) as User['attributes'] };
+  if (record.type !== undefined) user.type = record.type;
   if (record.email !== undefined) user.email = record.email;
   if (record.firstName !== undefined) user.firstName = record.firstName;
   if (record.lastName !== undefined) user.lastName = record.lastName;
@@ -32,6 +34,12 @@ function applyProfile(record: UserRecord, input: Record<string, unknown>): void 
   const firstName = optionalString(input.firstName, 'firstName');
   const lastName = optionalString(input.lastName, 'lastName');
   const attributes = input.attributes === undefined ? undefined : attributesIn(input.attributes);
+  const type = input.type === undefined ? undefined : principalType(input.type);
+  if (type !== undefined) {
+    // `user` is the default and is not stored, so exports stay as they were.
+    if (type === USER_TYPE) delete record.type;
+    else record.type = type;
+  }
   if (email !== undefined) record.email = email;
   if (firstName !== undefined) record.firstName = firstName;
   if (lastName !== undefined) record.lastName = lastName;
@@ -77,6 +85,7 @@ export function updateUser(state: State, key: string, update: UserUpdate): UserR
   const next = { ...record };
   applyProfile(next, update as Record<string, unknown>);
   Object.assign(record, next);
+  if (next.type === undefined) delete record.type;
   return record;
 }
 
@@ -105,7 +114,10 @@ export function syncUser(state: State, key: string, sync: UserSync): UserRecord 
   const next: UserRecord = existing === undefined ? { key, attributes: {} } : { ...existing };
   applyProfile(next, sync as Record<string, unknown>);
   if (existing === undefined) state.users.set(key, next);
-  else Object.assign(existing, next);
+  else {
+    Object.assign(existing, next);
+    if (next.type === undefined) delete existing.type;
+  }
   for (const role of roles as string[]) state.addAssignment(key, role, tenant);
   return state.users.get(key) as UserRecord;
 }

@@ -4,6 +4,7 @@
  * its rate-limit class and its handler; `server/register-routes.ts` registers
  * them with Fastify and `openapi.ts` writes them down.
  */
+import { permissionRoutes, principalRoutes } from './catalogue.js';
 import { checkRoutes } from './checks.js';
 import { conditionRoutes } from './conditions.js';
 import { grantRoutes } from './grants.js';
@@ -29,6 +30,8 @@ export const routes: readonly RouteDef[] = [
   ...tenantRoutes,
   ...roleRoutes,
   ...resourceRoutes,
+  ...permissionRoutes,
+  ...principalRoutes,
   ...roleAssignmentRoutes,
   ...conditionRoutes,
   ...snapshotRoutes,
