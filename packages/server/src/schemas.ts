@@ -673,9 +673,18 @@ export const healthSchema = {
 
 export const apiKeyScopeSchema = {
   type: 'object',
-  required: ['projectId', 'environmentId'],
+  required: ['projectId', 'environmentId', 'scopes'],
   additionalProperties: false,
-  properties: { projectId: { type: 'string' }, environmentId: { type: 'string' } },
+  properties: {
+    projectId: { type: 'string' },
+    environmentId: { type: 'string' },
+    scopes: {
+      type: 'array',
+      description:
+        'What the key may do, every implied scope included (check ⊂ read ⊂ admin): an admin key reports ["check", "read", "admin"]',
+      items: { type: 'string', enum: ['check', 'read', 'admin'] },
+    },
+  },
 } as const satisfies JsonSchema;
 
 /** The error body of every non-2xx answer. */

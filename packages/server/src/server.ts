@@ -52,6 +52,7 @@ async function loadState(
         hash: hashApiKey(key.key),
         projectId: key.projectId,
         environmentId: key.environmentId,
+        scopes: key.scopes ?? ['admin'],
       });
     }
     for (const stored of await storage.listApiKeys()) keys.add(stored);
@@ -107,6 +108,18 @@ export async function startServer(options: ServerOptions = {}): Promise<Permissi
       ? undefined
       : new Follower({ registry, journal: storage.shared, pollInterval: resolved.pollInterval, logger: app.log });
   await follower?.start();
+  // Shared database: keys created, rescoped or revoked there (`permissio-server keys`) apply here within a poll.
+  const keyRefresh =
+    storage.shared === undefined
+      ? undefined
+      : setInterval(() => {
+          Promise.resolve(storage.listApiKeys()).then(
+            (stored) => keys.replaceAll(stored),
+            // The database is down: keep the keys we have (the follower reports the outage).
+            () => undefined,
+          );
+        }, resolved.pollInterval);
+  keyRefresh?.unref();
 
   observability?.installHooks(app, routes);
   registerRoutes(app, routes, {
@@ -122,6 +135,7 @@ export async function startServer(options: ServerOptions = {}): Promise<Permissi
   try {
     bound = await listen(app, resolved.host, resolved.port);
   } catch (error) {
+    clearInterval(keyRefresh);
     await follower?.close();
     await app.close().catch(() => undefined);
     await registry.close().catch(() => undefined);
@@ -133,6 +147,7 @@ export async function startServer(options: ServerOptions = {}): Promise<Permissi
   const close = (): Promise<void> =>
     (closing ??= (async () => {
       startShutdown();
+      clearInterval(keyRefresh);
       await app.close();
       await follower?.close();
       await registry.close();

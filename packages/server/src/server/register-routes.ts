@@ -8,7 +8,9 @@ import type { ScopeRegistry } from '../registry.js';
 import type { RouteContext, RouteDef } from '../routes/index.js';
 import type { Scope } from '../storage.js';
 import type { ReplicaHealth } from '../follower.js';
+import { defaultRouteScope } from '../key-scopes.js';
 import { authenticateRequest } from './authenticate.js';
+import { requireScope } from './require-scope.js';
 import { type Consistency, ensureConsistency, REVISION_HEADER, revisionToken } from './consistency.js';
 
 declare module 'fastify' {
@@ -106,6 +108,8 @@ function charge(
 function authHook(route: RouteDef, deps: RouteDeps) {
   const { keys, limiter } = deps;
   const limited = limiter !== undefined && route.rateClass !== undefined;
+  const required = defaultRouteScope(route);
+  const operation = `${route.method} ${route.path}`;
   return async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const key = authenticateRequest(keys, request);
     if (route.scoped) {
@@ -116,6 +120,7 @@ function authHook(route: RouteDef, deps: RouteDeps) {
         );
       }
     }
+    requireScope(key, required, operation);
     // Every request counts one on arrival (invalid ones too); a route with a `cost` is charged the rest in `costHook`.
     if (limited) charge(limiter as RateLimiter, route, key, reply, 1);
     request.permissioKey = key;
@@ -155,6 +160,7 @@ export function registerRoutes(app: FastifyInstance, routes: readonly RouteDef[]
       method: route.method,
       url: fastifyPath(route.path),
       schema: routeSchema(route),
+      config: { permissioScope: route.auth ? defaultRouteScope(route) : null },
       ...(route.bodyLimit === undefined ? {} : { bodyLimit: route.bodyLimit }),
       ...(route.auth ? { onRequest: authHook(route, deps) } : {}),
       ...(integers.length > 0 ? { preValidation: coerceHook(integers) } : {}),
