@@ -87,6 +87,7 @@ async function start(options: CliOptions, io: CliIo, logStream: CliStream): Prom
     key,
     projectId: options.project,
     environmentId: options.environment,
+    scopes: options.apiKeyScopes,
   }));
   const storage = await openStorage(options.db);
   try {
