@@ -8,6 +8,7 @@
  * app (`app.ts`), route registration (`register-routes.ts`) and `listen.ts`.
  */
 import type { FastifyInstance } from 'fastify';
+import { ApiKeyStore } from './api-key-store.js';
 import { hashApiKey, KeyRing, type ApiKeyConfig } from './auth.js';
 import { isPostgresUrl } from './database-url.js';
 import { Follower } from './follower.js';
@@ -126,6 +127,7 @@ export async function startServer(options: ServerOptions = {}): Promise<Permissi
     keys,
     limiter,
     registry,
+    apiKeys: new ApiKeyStore(storage, keys),
     consistencyTimeout: resolved.consistencyTimeout,
     ...(follower === undefined ? {} : { health: () => follower.health() }),
   });

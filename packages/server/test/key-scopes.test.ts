@@ -86,7 +86,10 @@ describe('every route needs its scope', () => {
   it('only GETs and the decision routes are open below admin; writes need admin', () => {
     for (const route of authenticatedRoutes()) {
       const label = `${route.method} ${route.url}`;
-      if (route.method === 'GET' || route.method === 'HEAD') {
+      if (route.url.includes('/api_keys')) {
+        // Key management is admin, reads included: a listing shows every key's scopes.
+        expect(route.scope, label).toBe('admin');
+      } else if (route.method === 'GET' || route.method === 'HEAD') {
         expect(['check', 'read'], label).toContain(route.scope);
       } else if (DECISION_PATHS.some((p) => p.test(route.url))) {
         expect(route.scope, label).toBe('check');
@@ -175,6 +178,43 @@ describe('every route needs its scope', () => {
       expect(log).not.toContain(key);
     });
   }
+
+  it('an admin key creates, lists and revokes keys over REST; a revoked key is refused on the next request', async () => {
+    const base = `${server.url}/v1/projects/proj-a/environments/dev/api_keys`;
+    const as = (key: string, method = 'GET', body?: unknown) =>
+      fetch(base + (typeof body === 'string' ? `/${body}` : ''), {
+        method,
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        ...(body !== undefined && typeof body !== 'string' ? { body: JSON.stringify(body) } : {}),
+      });
+    expect((await as(KEYS.read)).status).toBe(403);
+    expect((await as(KEYS.check, 'POST', { scopes: ['admin'] })).status).toBe(403);
+    expect((await as(KEYS.admin, 'POST', { scopes: ['superuser'] })).status).toBe(422);
+
+    const made = await as(KEYS.admin, 'POST', { scopes: ['check'] });
+    expect(made.status).toBe(201);
+    const created = (await made.json()) as { key: string; id: string; prefix: string; scopes: string[] };
+    expect(created.scopes).toEqual(['check']);
+    expect(created.prefix).toBe(`${created.key.slice(0, 19)}…`);
+    const scope = await fetch(`${server.url}/v1/api-key/scope`, {
+      headers: { authorization: `Bearer ${created.key}` },
+    });
+    expect(await scope.json()).toEqual({ ...SCOPE_A, scopes: ['check'] });
+
+    const listing = await (await as(KEYS.admin)).text();
+    for (const key of [...Object.values(KEYS), created.key]) expect(listing).not.toContain(key);
+    const { keys } = JSON.parse(listing) as { keys: { id: string; scopes: string[] }[] };
+    expect(keys.map((k) => k.scopes)).toEqual([['check'], ['read'], ['admin'], ['check']]);
+
+    expect((await as(KEYS.admin, 'DELETE', created.id)).status).toBe(204);
+    const refused = await fetch(`${server.url}/v1/api-key/scope`, {
+      headers: { authorization: `Bearer ${created.key}` },
+    });
+    expect(refused.status).toBe(401);
+    expect((await as(KEYS.admin, 'DELETE', created.id)).status).toBe(404);
+    expect((await as(KEYS.admin, 'DELETE', 'nothex!!')).status).toBe(422);
+    expect(log).not.toContain(created.key);
+  });
 
   it('GET /v1/api-key/scope reports each key its scopes, implied ones included', async () => {
     for (const level of ['check', 'read', 'admin'] as const) {

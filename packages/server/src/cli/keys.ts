@@ -5,7 +5,8 @@
  * digest), prefix, scopes and creation time, never the key; `revoke` deletes it.
  */
 import { parseArgs } from 'node:util';
-import { API_KEY_PREFIX, apiKeyPrefix, assertScopeId, generateApiKey, hashApiKey } from '../auth.js';
+import { createStoredKey, type ListedKey, listedKey } from '../api-key-store.js';
+import { API_KEY_PREFIX, assertScopeId, hashApiKey } from '../auth.js';
 import { effectiveScopes, KEY_SCOPES, type KeyScope, parseKeyScopes } from '../key-scopes.js';
 import type { Storage, StoredApiKey } from '../storage.js';
 import { type CliIo, UsageError } from './args.js';
@@ -29,18 +30,6 @@ Options:
   --json                print JSON instead of text (create, list)
 `;
 
-/** One key as listed: never the key itself. */
-export interface ListedKey {
-  /** The first 12 hex characters of the key's SHA-256 (what `revoke` takes). */
-  id: string;
-  /** `permis_key_AbCd1234…` for keys made by `keys create`, else null. */
-  prefix: string | null;
-  scopes: KeyScope[];
-  projectId: string;
-  environmentId: string;
-  createdAt: string | null;
-}
-
 /** Parsed `keys` command line. */
 export interface KeysCommand {
   command: 'create' | 'list' | 'revoke';
@@ -51,17 +40,6 @@ export interface KeysCommand {
   environmentId: string;
   /** `revoke`'s argument. */
   target?: string;
-}
-
-function listed(key: StoredApiKey): ListedKey {
-  return {
-    id: key.hash.slice(0, 12),
-    prefix: key.prefix === undefined ? null : `${API_KEY_PREFIX}${key.prefix}…`,
-    scopes: key.scopes ?? ['admin'],
-    projectId: key.projectId,
-    environmentId: key.environmentId,
-    createdAt: key.createdAt ?? null,
-  };
 }
 
 /** Parses `keys …` (after the word `keys`); throws `UsageError`. `undefined`: help printed. */
@@ -190,17 +168,11 @@ export async function runKeysCommand(command: KeysCommand, storage: Storage, io:
     throw new Error('This storage cannot delete API keys.');
   }
   if (command.command === 'create') {
-    const key = generateApiKey();
-    const stored: StoredApiKey = {
-      hash: hashApiKey(key),
-      projectId: command.projectId,
-      environmentId: command.environmentId,
-      scopes: command.scopes,
-      prefix: apiKeyPrefix(key),
-    };
-    await storage.putApiKey(stored);
-    const created = (await storage.listApiKeys()).find((k) => k.hash === stored.hash) ?? stored;
-    const info = listed(created);
+    const { key, listed: info } = await createStoredKey(
+      storage,
+      { projectId: command.projectId, environmentId: command.environmentId },
+      command.scopes,
+    );
     if (command.json) {
       io.out(JSON.stringify({ key, ...info }));
     } else {
@@ -214,7 +186,7 @@ export async function runKeysCommand(command: KeysCommand, storage: Storage, io:
   }
   const keys = await storage.listApiKeys();
   if (command.command === 'list') {
-    const all = keys.map(listed).sort((a, b) => (a.createdAt ?? '').localeCompare(b.createdAt ?? ''));
+    const all = keys.map(listedKey).sort((a, b) => (a.createdAt ?? '').localeCompare(b.createdAt ?? ''));
     if (command.json) io.out(JSON.stringify(all));
     else if (all.length === 0) io.out('No API keys stored.');
     else for (const line of table(all)) io.out(line);
@@ -222,7 +194,7 @@ export async function runKeysCommand(command: KeysCommand, storage: Storage, io:
   }
   const found = findKey(keys, command.target as string);
   await storage.deleteApiKey?.(found.hash);
-  const info = listed(found);
+  const info = listedKey(found);
   io.out(
     `Revoked API key ${info.id}${info.prefix === null ? '' : ` (${info.prefix})`} of project "${info.projectId}", ` +
       `environment "${info.environmentId}".`,

@@ -4,6 +4,7 @@
  * its rate-limit class and its handler; `server/register-routes.ts` registers
  * them with Fastify and `openapi.ts` writes them down.
  */
+import { apiKeyRoutes } from './api-keys.js';
 import { checkRoutes } from './checks.js';
 import { conditionRoutes } from './conditions.js';
 import { grantRoutes } from './grants.js';
@@ -32,4 +33,5 @@ export const routes: readonly RouteDef[] = [
   ...roleAssignmentRoutes,
   ...conditionRoutes,
   ...snapshotRoutes,
+  ...apiKeyRoutes,
 ];

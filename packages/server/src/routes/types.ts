@@ -1,5 +1,6 @@
 /** The types of the route table: what a route declares and what its handler gets. */
 import type { Pdp } from '@permissio/core';
+import type { ApiKeyStore } from '../api-key-store.js';
 import type { AuthenticatedKey } from '../auth.js';
 import type { KeyScope } from '../key-scopes.js';
 import type { RateClass } from '../rate-limit.js';
@@ -29,6 +30,8 @@ export interface RouteContext {
   health: () => ReplicaHealth;
   /** The OpenAPI document (for `GET /openapi.json`). */
   openapi: () => unknown;
+  /** The server's API keys (key management routes). */
+  apiKeys?: ApiKeyStore;
 }
 
 /** A handler's answer: a status and an optional JSON body. */

@@ -1,6 +1,7 @@
 /** Registers the route table with Fastify: schemas, authentication, rate limits and the handler glue. */
 import { PermissioPermissionError, PermissioRateLimitError } from '@permissio/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ApiKeyStore } from '../api-key-store.js';
 import type { AuthenticatedKey, KeyRing } from '../auth.js';
 import { buildOpenApiDocument, paramSchema, pathParams } from '../openapi.js';
 import type { RateClass, RateLimiter } from '../rate-limit.js';
@@ -29,6 +30,8 @@ export interface RouteDeps {
   health?: () => ReplicaHealth;
   /** Milliseconds a check with `consistency` may wait for the replica. @defaultValue 5000 */
   consistencyTimeout?: number;
+  /** The server's API keys (key management routes). */
+  apiKeys?: ApiKeyStore;
 }
 
 /** Removes `consistency` from a check's body and returns it. */
@@ -188,6 +191,7 @@ export function registerRoutes(app: FastifyInstance, routes: readonly RouteDef[]
           registry,
           health,
           openapi: () => (openapi ??= buildOpenApiDocument()),
+          ...(deps.apiKeys === undefined ? {} : { apiKeys: deps.apiKeys }),
         };
         const answer = await route.handler(ctx);
         if (route.scoped) void reply.header(REVISION_HEADER, revisionToken(revision));
