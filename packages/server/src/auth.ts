@@ -95,13 +95,24 @@ function entryOf(stored: StoredApiKey): Entry {
 /** The set of accepted keys, by digest. */
 export class KeyRing {
   readonly #byHash = new Map<string, Entry>();
+  #changes = 0;
+
+  /** Counts the ring's changes (`add`, `remove`), so a reload read before one can be told apart. */
+  get changes(): number {
+    return this.#changes;
+  }
 
   add(stored: StoredApiKey): void {
+    this.#changes++;
     this.#byHash.set(stored.hash, entryOf(stored));
   }
 
-  /** Makes `stored` the whole set (keys revoked or rescoped in a shared database since). */
-  replaceAll(stored: readonly StoredApiKey[]): void {
+  /**
+   * Makes `stored` the whole set (keys revoked or rescoped in a shared database since),
+   * unless the ring changed since `changes` was read (a revocation is never undone by an older read).
+   */
+  replaceAll(stored: readonly StoredApiKey[], changes: number): void {
+    if (changes !== this.#changes) return;
     const next = new Map(stored.map((key) => [key.hash, entryOf(key)] as const));
     for (const hash of this.#byHash.keys()) if (!next.has(hash)) this.#byHash.delete(hash);
     for (const [hash, entry] of next) this.#byHash.set(hash, entry);
@@ -109,6 +120,7 @@ export class KeyRing {
 
   /** Forgets the key with digest `hash` (a revoked key): its next request is refused. */
   remove(hash: string): boolean {
+    this.#changes++;
     return this.#byHash.delete(hash);
   }
 

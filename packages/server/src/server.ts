@@ -114,8 +114,9 @@ export async function startServer(options: ServerOptions = {}): Promise<Permissi
     storage.shared === undefined
       ? undefined
       : setInterval(() => {
+          const changes = keys.changes;
           Promise.resolve(storage.listApiKeys()).then(
-            (stored) => keys.replaceAll(stored),
+            (stored) => keys.replaceAll(stored, changes),
             // The database is down: keep the keys we have (the follower reports the outage).
             () => undefined,
           );

@@ -4,6 +4,7 @@
  * HTTP to a `check`, a `read` and an `admin` key — exactly the allowed set.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashApiKey, KeyRing } from '../src/auth.js';
 import { registeredRoutes } from '../src/server/route-list.js';
 import { type PermissioServer, startServer } from '../src/index.js';
 import { POLICY, SCOPE_A } from './helpers.js';
@@ -251,5 +252,22 @@ describe('scopes in the configuration', () => {
     expect(error.message).toContain('apiKeys[0].scopes');
     expect(error.message).toContain('check, read, admin');
     expect(error.message).not.toContain(KEYS.admin);
+  });
+});
+
+describe('the key ring', () => {
+  it('a reload read before a revocation does not bring the revoked key back', () => {
+    const ring = new KeyRing();
+    const stored = { hash: hashApiKey(KEYS.read), ...SCOPE_A, scopes: ['read' as const] };
+    ring.add(stored);
+    const before = ring.changes;
+    expect(ring.remove(stored.hash)).toBe(true);
+    ring.replaceAll([stored], before); // a listing read before the revocation
+    expect(ring.authenticate(KEYS.read)).toBeUndefined();
+    ring.replaceAll([stored], ring.changes); // a fresh listing that still has it (revoked elsewhere: not yet)
+    expect(ring.authenticate(KEYS.read)?.scopes).toEqual(['read']);
+    ring.replaceAll([], ring.changes);
+    expect(ring.authenticate(KEYS.read)).toBeUndefined();
+    expect(ring.size).toBe(0);
   });
 });
