@@ -3,6 +3,7 @@
  * own route list, so a route added later is walked too) answered over loopback
  * HTTP to a `check`, a `read` and an `admin` key — exactly the allowed set.
  */
+import { Permissio, PermissioPermissionError } from '@permissio/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashApiKey, KeyRing } from '../src/auth.js';
 import { registeredRoutes } from '../src/server/route-list.js';
@@ -252,6 +253,20 @@ describe('scopes in the configuration', () => {
     expect(error.message).toContain('apiKeys[0].scopes');
     expect(error.message).toContain('check, read, admin');
     expect(error.message).not.toContain(KEYS.admin);
+  });
+});
+
+describe('the @permissio/core client with a check key', () => {
+  it('decides, and a management call rejects with PermissioPermissionError MISSING_SCOPE (no key in it)', async () => {
+    const permissio = new Permissio({ token: KEYS.check, apiUrl: server.url, ...SCOPE_A });
+    await permissio.verify();
+    expect(await permissio.check('alice@example.com', 'write', 'document', { tenant: 'acme' })).toBeTypeOf('boolean'); // a 403 would throw (the walk above emptied the policy)
+    const error = (await permissio.api.roles.list().catch((e: unknown) => e)) as PermissioPermissionError;
+    expect(error).toBeInstanceOf(PermissioPermissionError);
+    expect(error.code).toBe('MISSING_SCOPE');
+    expect(error.details).toEqual({ requiredScope: 'read', keyScopes: ['check'] });
+    expect(error.message).toContain('"read" scope');
+    expect(`${error.message} ${JSON.stringify(error)} ${String(error.stack)}`).not.toContain(KEYS.check);
   });
 });
 
