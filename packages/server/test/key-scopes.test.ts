@@ -77,9 +77,10 @@ describe('every route needs its scope', () => {
     // The route table (69 operations today), HEAD twins, /metrics and …/decisions.
     expect(all.length).toBeGreaterThan(70);
     for (const route of all) {
-      if (route.url.startsWith('/v1/')) {
-        expect(['check', 'read', 'admin'], `${route.method} ${route.url}`).toContain(route.scope);
-      }
+      // A route outside the route table declares `config: { permissioScope }` (null: no API key, e.g. /healthz).
+      const label = `${route.method} ${route.url} declares config.permissioScope`;
+      expect([null, 'check', 'read', 'admin'], label).toContain(route.scope);
+      if (route.url.startsWith('/v1/')) expect(['check', 'read', 'admin'], label).toContain(route.scope);
     }
     expect(all.find((r) => r.url.endsWith('/decisions') && r.method === 'GET')?.scope).toBe('read');
     expect(all.find((r) => r.url === '/healthz')?.scope).toBeNull();
