@@ -38,7 +38,8 @@ const replicas: PermissioServer[] = await Promise.all(
     startServer({
       port: 0,
       database,
-      apiKeys: [{ key, ...scope }],
+      // This walk-through writes (users, role assignments) as well as checks: an `admin` key.
+      apiKeys: [{ key, ...scope, scopes: ['admin'] }],
       seed: policy,
       rateLimits: false,
       pollInterval: 1000,

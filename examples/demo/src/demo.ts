@@ -272,7 +272,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
             host: '127.0.0.1',
             port: 0,
             database: ':memory:',
-            apiKeys: [{ key: apiKey, projectId: 'demo', environmentId: 'dev' }],
+            // The apps only ask for decisions: a `check` key (it cannot read or change the policy).
+            apiKeys: [{ key: apiKey, projectId: 'demo', environmentId: 'dev', scopes: ['check'] }],
             seed: policy,
             rateLimits: false,
           });

@@ -7,6 +7,8 @@
  *
  * In-memory (nothing survives a restart); listens on 127.0.0.1 only. Uses
  * PERMISSIO_TOKEN as its API key when set, else generates one and prints it.
+ * The key has the `check` scope: the examples only ask for decisions, and a
+ * leaked app key cannot read or change the policy.
  */
 import { generateApiKey, startServer } from '@permissio/server';
 import { policy } from '../../shared/policy.js';
@@ -16,7 +18,7 @@ const server = await startServer({
   host: '127.0.0.1',
   port: Number(process.env.PORT ?? 7766),
   database: ':memory:',
-  apiKeys: [{ key, projectId: 'demo', environmentId: 'dev' }],
+  apiKeys: [{ key, projectId: 'demo', environmentId: 'dev', scopes: ['check'] }],
   seed: policy,
   rateLimits: false,
 });

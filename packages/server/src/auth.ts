@@ -4,6 +4,7 @@
  * constant time. A key never appears in a log line or an error message.
  */
 import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { DEFAULT_KEY_SCOPES, type KeyScope } from './key-scopes.js';
 import type { Scope, StoredApiKey } from './storage.js';
 
 /** Every API key starts with this prefix. */
@@ -15,18 +16,34 @@ export interface ApiKeyConfig {
   key: string;
   projectId: string;
   environmentId: string;
+  /**
+   * What the key may do (`check` ⊂ `read` ⊂ `admin`, see README "API key scopes").
+   * @defaultValue `['admin']` (keys configured before scopes existed keep doing everything)
+   */
+  scopes?: KeyScope[];
 }
 
-/** An authenticated key: its digest (used as the rate-limit identity) and scope. */
+/** An authenticated key: its digest (used as the rate-limit identity), project/environment and scopes. */
 export interface AuthenticatedKey extends Scope {
   /** Hex SHA-256 of the key: an identity that is safe to keep and compare. */
   id: string;
+  /** What the key may do. */
+  scopes: readonly KeyScope[];
 }
 
 /** Hex SHA-256 of an API key. */
 export function hashApiKey(key: string): string {
   // One-shot `crypto.hash` (Node ≥ 20.12): no Hash object per request (≈0.6 µs instead of ≈1.4 µs).
   return hash('sha256', key, 'hex');
+}
+
+/**
+ * The 8 characters after `permis_key_` of a generated key (48 of its 256
+ * random bits), kept to recognise it in a listing. Only for keys from
+ * {@link generateApiKey}: a configured key may be short, and is never stored in part.
+ */
+export function apiKeyPrefix(key: string): string {
+  return key.slice(API_KEY_PREFIX.length, API_KEY_PREFIX.length + 8);
 }
 
 /** A new random key: `permis_key_` + 32 random bytes in base64url. */
@@ -63,15 +80,48 @@ interface Entry {
   key: AuthenticatedKey;
 }
 
+function entryOf(stored: StoredApiKey): Entry {
+  return {
+    digest: Buffer.from(stored.hash, 'hex'),
+    key: {
+      id: stored.hash,
+      projectId: stored.projectId,
+      environmentId: stored.environmentId,
+      scopes: Object.freeze([...(stored.scopes ?? DEFAULT_KEY_SCOPES)]),
+    },
+  };
+}
+
 /** The set of accepted keys, by digest. */
 export class KeyRing {
   readonly #byHash = new Map<string, Entry>();
+  #changes = 0;
+
+  /** Counts the ring's changes (`add`, `remove`), so a reload read before one can be told apart. */
+  get changes(): number {
+    return this.#changes;
+  }
 
   add(stored: StoredApiKey): void {
-    this.#byHash.set(stored.hash, {
-      digest: Buffer.from(stored.hash, 'hex'),
-      key: { id: stored.hash, projectId: stored.projectId, environmentId: stored.environmentId },
-    });
+    this.#changes++;
+    this.#byHash.set(stored.hash, entryOf(stored));
+  }
+
+  /**
+   * Makes `stored` the whole set (keys revoked or rescoped in a shared database since),
+   * unless the ring changed since `changes` was read (a revocation is never undone by an older read).
+   */
+  replaceAll(stored: readonly StoredApiKey[], changes: number): void {
+    if (changes !== this.#changes) return;
+    const next = new Map(stored.map((key) => [key.hash, entryOf(key)] as const));
+    for (const hash of this.#byHash.keys()) if (!next.has(hash)) this.#byHash.delete(hash);
+    for (const [hash, entry] of next) this.#byHash.set(hash, entry);
+  }
+
+  /** Forgets the key with digest `hash` (a revoked key): its next request is refused. */
+  remove(hash: string): boolean {
+    this.#changes++;
+    return this.#byHash.delete(hash);
   }
 
   get size(): number {

@@ -4,6 +4,8 @@ export type { MetricsAccess, ObservabilityOptions } from './observe/options.js';
 export { buildOpenApiDocument } from './openapi.js';
 export { API_KEY_PREFIX, generateApiKey, hashApiKey } from './auth.js';
 export type { ApiKeyConfig } from './auth.js';
+export { KEY_SCOPES } from './key-scopes.js';
+export type { KeyScope } from './key-scopes.js';
 export { DEFAULT_RATE_LIMITS } from './rate-limit.js';
 export type { RateLimitOptions, RateClass } from './rate-limit.js';
 export { DatabaseLockedError, SqliteStorage, SCHEMA_VERSION } from './storage.js';

@@ -5,6 +5,7 @@
  * it; a test fails when it is stale).
  */
 import { DECISIONS_OPENAPI_PATH, decisionsOperation } from './observe/decisions-doc.js';
+import { defaultRouteScope, type KeyScope } from './key-scopes.js';
 import { routes as allRoutes, type RouteDef } from './routes/index.js';
 import { componentSchemas, errorSchema, keySchema, type JsonSchema } from './schemas.js';
 import { SERVER_VERSION } from './version.js';
@@ -26,7 +27,9 @@ const errorResponseDefs: Record<string, Record<string, unknown>> = {
   BadRequest: { description: 'Unparseable JSON (code BAD_REQUEST)', content: errorContent },
   Unauthorized: { description: 'Missing or invalid API key (code UNAUTHORIZED)', content: errorContent },
   Forbidden: {
-    description: 'The API key is bound to another project/environment (code FORBIDDEN)',
+    description:
+      'The API key lacks the scope the operation needs (code MISSING_SCOPE, details {requiredScope, keyScopes}; ' +
+      'the scope is in x-permissio-scope), or it is bound to another project/environment (code FORBIDDEN)',
     content: errorContent,
   },
   NotFound: { description: 'Entity not found (code NOT_FOUND)', content: errorContent },
@@ -56,6 +59,13 @@ const revisionHeader = {
     "The scope's revision (opaque; increases with every write): a write's own, or the one a read was answered at. " +
     'Send it back as consistency {atLeast} to read your writes on any replica.',
   schema: { type: 'string' },
+};
+
+/** How each scope reads in an operation's description. */
+const SCOPE_READING: Record<KeyScope, string> = {
+  check: 'or read, or admin',
+  read: 'or admin',
+  admin: 'only admin keys',
 };
 
 const ref = (name: string) => ({ $ref: `#/components/responses/${name}` });
@@ -104,6 +114,11 @@ function operation(route: RouteDef): Record<string, unknown> {
     tags: [route.tag],
   };
   if (route.rateClass !== undefined) op['x-rate-limit-class'] = route.rateClass;
+  if (route.auth) {
+    const scope = defaultRouteScope(route);
+    op['x-permissio-scope'] = scope;
+    op.description = `Needs an API key with the "${scope}" scope (${SCOPE_READING[scope]}).`;
+  }
   op.security = route.auth ? [{ bearerAuth: [] }] : [];
   if (parameters.length > 0) op.parameters = parameters;
   if (route.body !== undefined) {
@@ -141,14 +156,19 @@ export function buildOpenApiDocument(routes: readonly RouteDef[] = allRoutes): R
   }
   if (routes === allRoutes) {
     // The recent-decisions route is installed by the observability options, outside the route table.
+    // Needs the `read` scope (observe/install.ts registers it with requireScope(key, 'read', …)).
     paths[DECISIONS_OPENAPI_PATH] = {
-      get: decisionsOperation((name) => ({
-        name,
-        in: 'path',
-        required: true,
-        description: 'Percent-encoded (encodeURIComponent).',
-        schema: keySchema,
-      })),
+      get: {
+        ...decisionsOperation((name) => ({
+          name,
+          in: 'path',
+          required: true,
+          description: 'Percent-encoded (encodeURIComponent).',
+          schema: keySchema,
+        })),
+        'x-permissio-scope': 'read',
+        description: `Needs an API key with the "read" scope (${SCOPE_READING.read}).`,
+      },
     };
   }
   return {
@@ -158,7 +178,8 @@ export function buildOpenApiDocument(routes: readonly RouteDef[] = allRoutes): R
       version: SERVER_VERSION,
       description:
         'The Permissio PDP REST API (docs/REST.md). Errors are {"error": {"code", "message", "details"?}}. ' +
-        'Everything under /v1 needs "Authorization: Bearer permis_key_…".',
+        'Everything under /v1 needs "Authorization: Bearer permis_key_…" with the scope named by x-permissio-scope ' +
+        '(check ⊂ read ⊂ admin; a key without it gets 403 MISSING_SCOPE).',
     },
     servers: [{ url: 'http://127.0.0.1:7766' }],
     components: {

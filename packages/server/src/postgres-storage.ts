@@ -31,6 +31,8 @@ import type {
   StoredApiKey,
   StoredScope,
 } from './storage.js';
+import { storedKeyOfRow } from './storage.js';
+import { encodeKeyScopes } from './key-scopes.js';
 
 /** NOTIFY channel of committed writes. */
 export const JOURNAL_CHANNEL = 'permissio_journal';
@@ -69,6 +71,11 @@ const PG_MIGRATIONS: readonly string[] = [
     created_at     TIMESTAMPTZ NOT NULL DEFAULT now()
   );
   CREATE INDEX permissio_journal_scope ON permissio_journal (project_id, environment_id, seq);
+  `,
+  // 2: API key scopes (keys stored before have every scope: 'admin') and a recognisable prefix
+  `
+  ALTER TABLE permissio_api_keys ADD COLUMN scopes TEXT NOT NULL DEFAULT 'admin';
+  ALTER TABLE permissio_api_keys ADD COLUMN prefix TEXT;
   `,
 ];
 
@@ -328,21 +335,31 @@ export class PostgresStorage implements Storage, SharedJournal {
   }
 
   async listApiKeys(): Promise<StoredApiKey[]> {
-    const rows = await this.#query('SELECT hash, project_id, environment_id FROM permissio_api_keys', [], 'read');
-    return rows.map((r) => ({
-      hash: String(r.hash),
-      projectId: String(r.project_id),
-      environmentId: String(r.environment_id),
-    }));
+    const rows = await this.#query(
+      'SELECT hash, project_id, environment_id, scopes, prefix, created_at FROM permissio_api_keys',
+      [],
+      'read',
+    );
+    return rows.map(storedKeyOfRow);
   }
 
   async putApiKey(key: StoredApiKey): Promise<void> {
     await this.#query(
-      `INSERT INTO permissio_api_keys (hash, project_id, environment_id) VALUES ($1, $2, $3)
-       ON CONFLICT (hash) DO UPDATE SET project_id = excluded.project_id, environment_id = excluded.environment_id`,
-      [key.hash, key.projectId, key.environmentId],
+      `INSERT INTO permissio_api_keys (hash, project_id, environment_id, scopes, prefix) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (hash) DO UPDATE SET project_id = excluded.project_id, environment_id = excluded.environment_id,
+         scopes = excluded.scopes, prefix = coalesce(excluded.prefix, permissio_api_keys.prefix)`,
+      [key.hash, key.projectId, key.environmentId, encodeKeyScopes(key.scopes ?? ['admin']), key.prefix ?? null],
       'storing an API key',
     );
+  }
+
+  async deleteApiKey(hash: string): Promise<boolean> {
+    const rows = await this.#query(
+      'DELETE FROM permissio_api_keys WHERE hash = $1 RETURNING hash',
+      [hash],
+      'revoking an API key',
+    );
+    return rows.length > 0;
   }
 
   async reset(): Promise<void> {

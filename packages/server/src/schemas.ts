@@ -680,9 +680,76 @@ export const healthSchema = {
 
 export const apiKeyScopeSchema = {
   type: 'object',
-  required: ['projectId', 'environmentId'],
+  required: ['projectId', 'environmentId', 'scopes'],
   additionalProperties: false,
-  properties: { projectId: { type: 'string' }, environmentId: { type: 'string' } },
+  properties: {
+    projectId: { type: 'string' },
+    environmentId: { type: 'string' },
+    scopes: {
+      type: 'array',
+      description:
+        'What the key may do, every implied scope included (check ⊂ read ⊂ admin): an admin key reports ["check", "read", "admin"]',
+      items: { type: 'string', enum: ['check', 'read', 'admin'] },
+    },
+  },
+} as const satisfies JsonSchema;
+
+const keyScopeItems = { type: 'string', enum: ['check', 'read', 'admin'] } as const satisfies JsonSchema;
+
+export const apiKeyIdSchema = {
+  type: 'string',
+  pattern: '^[0-9a-f]{8,64}$',
+  description: 'The id of a key in the listing (the first hex characters of its SHA-256; 8 or more)',
+} as const satisfies JsonSchema;
+
+export const listedApiKeySchema = {
+  type: 'object',
+  required: ['id', 'prefix', 'scopes', 'projectId', 'environmentId', 'createdAt'],
+  additionalProperties: false,
+  properties: {
+    id: { type: 'string', description: "The first 12 hex characters of the key's SHA-256" },
+    prefix: {
+      type: ['string', 'null'],
+      description: 'permis_key_ and the 8 characters after it, for created keys; null for configured keys',
+    },
+    scopes: { type: 'array', items: keyScopeItems },
+    projectId: { type: 'string' },
+    environmentId: { type: 'string' },
+    createdAt: { type: ['string', 'null'], description: 'ISO 8601' },
+  },
+} as const satisfies JsonSchema;
+
+export const apiKeyListSchema = {
+  type: 'object',
+  required: ['keys'],
+  additionalProperties: false,
+  properties: { keys: { type: 'array', items: listedApiKeySchema } },
+} as const satisfies JsonSchema;
+
+export const apiKeyCreateSchema = {
+  type: 'object',
+  required: ['scopes'],
+  additionalProperties: false,
+  properties: {
+    scopes: {
+      type: 'array',
+      minItems: 1,
+      maxItems: 3,
+      uniqueItems: true,
+      items: keyScopeItems,
+      description: 'check ⊂ read ⊂ admin',
+    },
+  },
+} as const satisfies JsonSchema;
+
+export const createdApiKeySchema = {
+  type: 'object',
+  required: ['key', ...listedApiKeySchema.required],
+  additionalProperties: false,
+  properties: {
+    key: { type: 'string', description: 'The new key: shown in this answer only (only its SHA-256 is stored)' },
+    ...listedApiKeySchema.properties,
+  },
 } as const satisfies JsonSchema;
 
 /** The error body of every non-2xx answer. */
@@ -774,5 +841,7 @@ export const componentSchemas: Record<string, JsonSchema> = {
   Consistency: consistencySchema,
   CheckBody: checkBodySchema,
   ApiKeyScope: apiKeyScopeSchema,
+  ApiKey: listedApiKeySchema,
+  CreatedApiKey: createdApiKeySchema,
   Error: errorSchema,
 };

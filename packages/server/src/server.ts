@@ -8,6 +8,7 @@
  * app (`app.ts`), route registration (`register-routes.ts`) and `listen.ts`.
  */
 import type { FastifyInstance } from 'fastify';
+import { ApiKeyStore } from './api-key-store.js';
 import { hashApiKey, KeyRing, type ApiKeyConfig } from './auth.js';
 import { isPostgresUrl } from './database-url.js';
 import { Follower } from './follower.js';
@@ -52,6 +53,7 @@ async function loadState(
         hash: hashApiKey(key.key),
         projectId: key.projectId,
         environmentId: key.environmentId,
+        scopes: key.scopes ?? ['admin'],
       });
     }
     for (const stored of await storage.listApiKeys()) keys.add(stored);
@@ -110,12 +112,26 @@ export async function startServer(options: ServerOptions = {}): Promise<Permissi
   if (follower !== undefined && observability?.metrics !== undefined) {
     observability.metrics.journalLag = () => follower.lag();
   }
+  // Shared database: keys created, rescoped or revoked there (`permissio-server keys`) apply here within a poll.
+  const keyRefresh =
+    storage.shared === undefined
+      ? undefined
+      : setInterval(() => {
+          const changes = keys.changes;
+          Promise.resolve(storage.listApiKeys()).then(
+            (stored) => keys.replaceAll(stored, changes),
+            // The database is down: keep the keys we have (the follower reports the outage).
+            () => undefined,
+          );
+        }, resolved.pollInterval);
+  keyRefresh?.unref();
 
   observability?.installHooks(app, routes);
   registerRoutes(app, routes, {
     keys,
     limiter,
     registry,
+    apiKeys: new ApiKeyStore(storage, keys),
     consistencyTimeout: resolved.consistencyTimeout,
     ...(follower === undefined ? {} : { health: () => follower.health() }),
   });
@@ -125,6 +141,7 @@ export async function startServer(options: ServerOptions = {}): Promise<Permissi
   try {
     bound = await listen(app, resolved.host, resolved.port);
   } catch (error) {
+    clearInterval(keyRefresh);
     await follower?.close();
     await app.close().catch(() => undefined);
     await registry.close().catch(() => undefined);
@@ -136,6 +153,7 @@ export async function startServer(options: ServerOptions = {}): Promise<Permissi
   const close = (): Promise<void> =>
     (closing ??= (async () => {
       startShutdown();
+      clearInterval(keyRefresh);
       await app.close();
       await follower?.close();
       await registry.close();

@@ -17,6 +17,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { PolicySnapshot } from '@permissio/core';
+import { decodeKeyScopes, encodeKeyScopes, type KeyScope } from './key-scopes.js';
 import { openSqlite } from './sqlite-driver.js';
 
 /** A value, or a promise of it. */
@@ -48,6 +49,15 @@ export interface StoredScope extends Scope {
 export interface StoredApiKey extends Scope {
   /** Hex SHA-256 of the full key. */
   hash: string;
+  /** What the key may do. @defaultValue `['admin']` (keys stored before scopes existed) */
+  scopes?: KeyScope[];
+  /**
+   * The 8 characters after `permis_key_` of a key made by `permissio-server keys create`,
+   * to recognise it in a listing; configured keys (and keys stored before scopes existed) have none.
+   */
+  prefix?: string;
+  /** ISO 8601 time it was stored (listings). */
+  createdAt?: string;
 }
 
 /** What changed in a scope since a revision: a newer snapshot (when compacted since), then entries after it. */
@@ -128,8 +138,10 @@ export interface Storage {
   journalLength(scope: Scope): MaybePromise<number>;
   /** Stored API keys (hashes). */
   listApiKeys(): MaybePromise<StoredApiKey[]>;
-  /** Adds (or rebinds) an API key by hash. */
+  /** Adds (or rebinds, with its scopes) an API key by hash. */
   putApiKey(key: StoredApiKey): MaybePromise<void>;
+  /** Deletes the API key with this hash; resolves to whether there was one. */
+  deleteApiKey?(hash: string): MaybePromise<boolean>;
   /** Number of scopes that hold data. */
   scopeCount?(): MaybePromise<number>;
   /** Deletes every scope's journal and snapshot (the whole policy); API keys stay. */
@@ -172,6 +184,11 @@ const MIGRATIONS: readonly string[] = [
     created_at     TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
   );
   CREATE INDEX journal_scope ON journal (project_id, environment_id, seq);
+  `,
+  // 2: API key scopes (keys stored before have every scope: 'admin') and a recognisable prefix
+  `
+  ALTER TABLE api_keys ADD COLUMN scopes TEXT NOT NULL DEFAULT 'admin';
+  ALTER TABLE api_keys ADD COLUMN prefix TEXT;
   `,
 ];
 
@@ -240,11 +257,13 @@ export class SqliteStorage implements Storage {
         'SELECT seq, op, args FROM journal WHERE project_id = ? AND environment_id = ? AND seq > ? ORDER BY seq',
       ),
       any: db.prepare('SELECT 1 FROM journal UNION ALL SELECT 1 FROM snapshots LIMIT 1'),
-      keys: db.prepare('SELECT hash, project_id, environment_id FROM api_keys'),
-      putKey: db.prepare<[string, string, string]>(
-        `INSERT INTO api_keys (hash, project_id, environment_id) VALUES (?, ?, ?)
-         ON CONFLICT (hash) DO UPDATE SET project_id = excluded.project_id, environment_id = excluded.environment_id`,
+      keys: db.prepare('SELECT hash, project_id, environment_id, scopes, prefix, created_at FROM api_keys'),
+      putKey: db.prepare<[string, string, string, string, string | null]>(
+        `INSERT INTO api_keys (hash, project_id, environment_id, scopes, prefix) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (hash) DO UPDATE SET project_id = excluded.project_id, environment_id = excluded.environment_id,
+           scopes = excluded.scopes, prefix = coalesce(excluded.prefix, api_keys.prefix)`,
       ),
+      deleteKey: db.prepare<[string]>('DELETE FROM api_keys WHERE hash = ?'),
     };
   }
 
@@ -292,12 +311,21 @@ export class SqliteStorage implements Storage {
   }
 
   listApiKeys(): StoredApiKey[] {
-    const rows = this.#stmts.keys.all() as { hash: string; project_id: string; environment_id: string }[];
-    return rows.map((r) => ({ hash: r.hash, projectId: r.project_id, environmentId: r.environment_id }));
+    return (this.#stmts.keys.all() as Record<string, unknown>[]).map(storedKeyOfRow);
   }
 
   putApiKey(key: StoredApiKey): void {
-    this.#stmts.putKey.run(key.hash, key.projectId, key.environmentId);
+    this.#stmts.putKey.run(
+      key.hash,
+      key.projectId,
+      key.environmentId,
+      encodeKeyScopes(key.scopes ?? ['admin']),
+      key.prefix ?? null,
+    );
+  }
+
+  deleteApiKey(hash: string): boolean {
+    return this.#stmts.deleteKey.run(hash).changes > 0;
   }
 
   /** Number of scopes that hold data. */
@@ -317,6 +345,21 @@ export class SqliteStorage implements Storage {
     this.#closed = true;
     this.#db.close();
   }
+}
+
+/** A row of an API key table (SQLite or PostgreSQL) → {@link StoredApiKey}. */
+export function storedKeyOfRow(row: Record<string, unknown>): StoredApiKey {
+  const key: StoredApiKey = {
+    hash: String(row.hash),
+    projectId: String(row.project_id),
+    environmentId: String(row.environment_id),
+    scopes: decodeKeyScopes(row.scopes),
+  };
+  if (typeof row.prefix === 'string') key.prefix = row.prefix;
+  const created = row.created_at;
+  if (created instanceof Date) key.createdAt = created.toISOString();
+  else if (typeof created === 'string') key.createdAt = created;
+  return key;
 }
 
 /** Thrown when another process (or another storage in this one) has the database file open. */

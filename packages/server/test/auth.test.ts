@@ -44,9 +44,10 @@ describe('authentication', () => {
     expect((await client(server.url, undefined)('GET', '/openapi.json')).status).toBe(200);
   });
 
-  it('GET /v1/api-key/scope names the key scope', async () => {
-    expect((await client(server.url, KEY_A)('GET', '/v1/api-key/scope')).body).toEqual(SCOPE_A);
-    expect((await client(server.url, KEY_B)('GET', '/v1/api-key/scope')).body).toEqual(SCOPE_B);
+  it('GET /v1/api-key/scope names the key scope (a key configured without scopes is admin)', async () => {
+    const all = ['check', 'read', 'admin'];
+    expect((await client(server.url, KEY_A)('GET', '/v1/api-key/scope')).body).toEqual({ ...SCOPE_A, scopes: all });
+    expect((await client(server.url, KEY_B)('GET', '/v1/api-key/scope')).body).toEqual({ ...SCOPE_B, scopes: all });
   });
 
   it('403 when a key is used on another project or environment', async () => {

@@ -111,7 +111,11 @@ describe('permissio-server CLI', () => {
     const key = /Generated API key \(shown once, store it now\): (permis_key_\S+)/.exec(first.stdout())?.[1];
     expect(key).toBeDefined();
     const api = client(url, key, { projectId: 'default', environmentId: 'default' });
-    expect((await api('GET', '/v1/api-key/scope')).body).toEqual({ projectId: 'default', environmentId: 'default' });
+    expect((await api('GET', '/v1/api-key/scope')).body).toEqual({
+      projectId: 'default',
+      environmentId: 'default',
+      scopes: ['check', 'read', 'admin'],
+    });
     expect((await api('POST', 'P/users', { key: 'u1' })).status).toBe(201);
     first.stop('SIGINT');
     expect(await first.exit).toBe(0);

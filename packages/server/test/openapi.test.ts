@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildOpenApiDocument, SERVER_VERSION, type PermissioServer } from '../src/index.js';
+import { buildOpenApiDocument, hashApiKey, SERVER_VERSION, type PermissioServer } from '../src/index.js';
 import { routes } from '../src/routes/index.js';
 import { client, KEY_A, loadAjv, PACKAGE_DIR, POLICY, SCOPE_A, scopePath, startTestServer } from './helpers.js';
 
@@ -20,6 +20,9 @@ interface Sample {
   body?: unknown;
 }
 
+/** A second key of scope A, revoked by the walk. */
+const KEY_REVOKED = 'permis_key_test_openapi_revoked_0123456789';
+
 const check = {
   user: 'alice@example.com',
   action: 'read',
@@ -32,6 +35,9 @@ const samples: Record<string, Sample> = {
   health: {},
   openapi: {},
   'apiKey.scope': {},
+  'apiKeys.list': {},
+  'apiKeys.create': { body: { scopes: ['read'] } },
+  'apiKeys.revoke': { params: { id: hashApiKey(KEY_REVOKED).slice(0, 12) } },
   check: { body: check },
   'check.bulk': {
     body: {
@@ -155,7 +161,14 @@ let doc: Doc;
 let ajv: InstanceType<ReturnType<typeof loadAjv>>;
 
 beforeAll(async () => {
-  server = await startTestServer({ seed: POLICY, seedScopes: [SCOPE_A] });
+  server = await startTestServer({
+    seed: POLICY,
+    seedScopes: [SCOPE_A],
+    apiKeys: [
+      { key: KEY_A, ...SCOPE_A },
+      { key: KEY_REVOKED, ...SCOPE_A, scopes: ['check'] },
+    ],
+  });
   const response = await fetch(`${server.url}/openapi.json`);
   doc = (await response.json()) as Doc;
   const Ajv = loadAjv();

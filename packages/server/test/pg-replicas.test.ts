@@ -7,6 +7,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type PermissioServer } from '../src/index.js';
+import { PG_SCHEMA_VERSION } from '../src/postgres-storage.js';
 import { client, KEY_A, POLICY, SCOPE_A } from './helpers.js';
 import { freshDatabase } from './support/test-database.js';
 
@@ -41,7 +42,7 @@ describe('replicas on one PostgreSQL', () => {
     await db.connect();
     try {
       const versions = await db.query('SELECT count(*)::int AS n FROM permissio_schema_version');
-      expect(versions.rows[0].n).toBe(1);
+      expect(versions.rows[0].n).toBe(PG_SCHEMA_VERSION);
       const snapshots = await db.query('SELECT count(*)::int AS n FROM permissio_snapshots');
       expect(snapshots.rows[0].n).toBe(1);
     } finally {

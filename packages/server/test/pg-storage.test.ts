@@ -54,8 +54,14 @@ describe('PostgresStorage', () => {
       expect(stored?.snapshotSeq).toBe(s2);
 
       await one.putApiKey({ hash: 'h1', ...SCOPE_A });
-      await two.putApiKey({ hash: 'h1', projectId: 'other', environmentId: 'env' });
-      expect(await one.listApiKeys()).toEqual([{ hash: 'h1', projectId: 'other', environmentId: 'env' }]);
+      await two.putApiKey({ hash: 'h1', projectId: 'other', environmentId: 'env', scopes: ['read'] });
+      expect(await one.listApiKeys()).toEqual([
+        { hash: 'h1', projectId: 'other', environmentId: 'env', scopes: ['read'], createdAt: expect.any(String) },
+      ]);
+      expect(await one.deleteApiKey('h1')).toBe(true);
+      expect(await two.deleteApiKey('h1')).toBe(false);
+      expect(await two.listApiKeys()).toEqual([]);
+      await two.putApiKey({ hash: 'h2', ...SCOPE_A });
 
       await one.reset();
       expect(await one.isEmpty()).toBe(true);

@@ -1,11 +1,13 @@
 /** The command line of `permissio-server`: flags, help text, usage errors. */
 import { parseArgs } from 'node:util';
 import { API_KEY_PREFIX, assertApiKeyFormat, assertScopeId } from '../auth.js';
+import { type KeyScope, parseKeyScopes } from '../key-scopes.js';
 import { SERVER_VERSION } from '../version.js';
 
 const HELP = `permissio-server ${SERVER_VERSION} — local Permissio PDP server
 
 Usage: permissio-server [options]
+       permissio-server keys create|list|revoke …   (API keys in the database; keys --help)
 
 Options:
   --port <n>            TCP port (default 7766; 0 picks a free one)
@@ -21,6 +23,8 @@ Options:
   --api-key <key>       accept this API key (${API_KEY_PREFIX}…); repeatable.
                         Without one, a key is generated and printed once
                         (only when the database holds no key yet).
+  --api-key-scope <s>   scopes of the --api-key keys: check, read or admin (default admin;
+                        check ⊂ read ⊂ admin); repeatable or comma-separated
   --project <id>        project of the keys above (default "default")
   --environment <id>    environment of the keys above (default "default")
   --reset               empty the database's policy (API keys stay) and load --seed into it
@@ -51,6 +55,8 @@ export interface CliOptions {
   db: string;
   seed?: string;
   apiKeys: string[];
+  /** Scopes of the `--api-key` keys. */
+  apiKeyScopes: KeyScope[];
   project: string;
   environment: string;
   /** Milliseconds between journal polls (PostgreSQL). */
@@ -90,6 +96,7 @@ export function parseCli(
         'poll-interval': { type: 'string' },
         seed: { type: 'string' },
         'api-key': { type: 'string', multiple: true },
+        'api-key-scope': { type: 'string', multiple: true },
         project: { type: 'string' },
         environment: { type: 'string' },
         reset: { type: 'boolean' },
@@ -138,6 +145,19 @@ export function parseCli(
       throw new UsageError(`--api-key: ${(error as Error).message}`);
     }
   }
+  const scopeNames = ((values['api-key-scope'] as string[] | undefined) ?? []).flatMap((s) => s.split(','));
+  let apiKeyScopes: KeyScope[] = ['admin'];
+  if (scopeNames.length > 0) {
+    if (apiKeys.length === 0) throw new UsageError('--api-key-scope needs --api-key (the keys it applies to).');
+    try {
+      apiKeyScopes = parseKeyScopes(
+        scopeNames.map((name) => name.trim()),
+        '--api-key-scope',
+      );
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+  }
   const nonEmpty = (name: string, fallback: string): string => {
     const value = (values[name] as string | undefined) ?? fallback;
     if (value.length === 0) throw new UsageError(`--${name} must not be empty.`);
@@ -168,6 +188,7 @@ export function parseCli(
     db,
     pollInterval: parseDuration((values['poll-interval'] as string | undefined) ?? '1s', '--poll-interval'),
     apiKeys,
+    apiKeyScopes,
     project: scopeId('project'),
     environment: scopeId('environment'),
     reset: values.reset === true,

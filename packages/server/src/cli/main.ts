@@ -16,7 +16,8 @@ import { PostgresStorage } from '../postgres-storage.js';
 import { SqliteBindingError } from '../sqlite-driver.js';
 import { SqliteStorage, type Storage } from '../storage.js';
 import { SERVER_VERSION } from '../version.js';
-import { type CliIo, type CliOptions, parseCli } from './args.js';
+import { type CliIo, type CliOptions, parseCli, UsageError } from './args.js';
+import { parseKeysCommand, runKeysCommand } from './keys.js';
 import { describeSnapshot, readSeed } from './seed.js';
 
 /** A writable stream, as far as the CLI needs one. */
@@ -86,6 +87,7 @@ async function start(options: CliOptions, io: CliIo, logStream: CliStream): Prom
     key,
     projectId: options.project,
     environmentId: options.environment,
+    scopes: options.apiKeyScopes,
   }));
   const storage = await openStorage(options.db);
   try {
@@ -187,12 +189,40 @@ async function startOn(
   return server;
 }
 
+/** `permissio-server keys …`: 0 when done, 2 for a usage error, 1 when the database fails. */
+async function keys(runtime: CliRuntime, io: CliIo): Promise<number> {
+  let command: ReturnType<typeof parseKeysCommand>;
+  try {
+    command = parseKeysCommand(runtime.argv.slice(1), io, runtime.env ?? {});
+  } catch (error) {
+    io.err(`permissio-server keys: ${(error as Error).message}\nRun "permissio-server keys --help" for usage.`);
+    return 2;
+  }
+  if (command === undefined) return 0;
+  let storage: Storage;
+  try {
+    storage = await openStorage(command.db);
+  } catch (error) {
+    io.err(`permissio-server keys: ${(error as Error).message}`);
+    return 1;
+  }
+  try {
+    return await runKeysCommand(command, storage, io);
+  } catch (error) {
+    io.err(`permissio-server keys: ${(error as Error).message}`);
+    return error instanceof UsageError ? 2 : 1;
+  } finally {
+    await storage.close();
+  }
+}
+
 /** Runs the CLI; resolves to the exit code once the server has stopped (or failed to start). */
 export async function main(runtime: CliRuntime): Promise<number> {
   const io: CliIo = {
     out: (line) => runtime.stdout.write(`${line}\n`),
     err: (line) => runtime.stderr.write(`${line}\n`),
   };
+  if (runtime.argv[0] === 'keys') return await keys(runtime, io);
   let options: CliOptions | undefined;
   try {
     options = parseCli(runtime.argv, io, runtime.env ?? {});

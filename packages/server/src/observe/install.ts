@@ -15,6 +15,7 @@ import { errorBody } from '../errors.js';
 import type { PdpFactory, ScopeRegistry } from '../registry.js';
 import type { RouteDef } from '../routes/types.js';
 import { authenticateRequest } from '../server/authenticate.js';
+import { requireScope } from '../server/require-scope.js';
 import type { Scope } from '../storage.js';
 import { DecisionRing } from './decision-ring.js';
 import { ServerMetrics } from './metrics.js';
@@ -107,24 +108,30 @@ export function createObservability(options: ObservabilityOptions, logger: Logge
     installRoutes(app, keys) {
       if (metrics !== undefined) {
         const access = resolved.metrics;
-        app.get('/metrics', async (request, reply) => {
-          if (access === 'api-key') authenticateRequest(keys, request);
-          if (access === 'loopback' && !isLoopback(request.socket.remoteAddress)) {
-            return reply
-              .code(403)
-              .send(
-                errorBody(
-                  'FORBIDDEN',
-                  'GET /metrics answers clients on the loopback interface only; start the server with metrics access "api-key" or "open" to scrape it from elsewhere.',
-                ),
-              );
-          }
-          const text = await metrics.registry.metrics();
-          return reply.code(200).header('content-type', metrics.registry.contentType).send(text);
-        });
+        // Its own access rule (loopback, api-key — any scope —, open), not a key scope.
+        app.get(
+          '/metrics',
+          { config: { permissioScope: access === 'api-key' ? 'check' : null } },
+          async (request, reply) => {
+            if (access === 'api-key') authenticateRequest(keys, request);
+            if (access === 'loopback' && !isLoopback(request.socket.remoteAddress)) {
+              return reply
+                .code(403)
+                .send(
+                  errorBody(
+                    'FORBIDDEN',
+                    'GET /metrics answers clients on the loopback interface only; start the server with metrics access "api-key" or "open" to scrape it from elsewhere.',
+                  ),
+                );
+            }
+            const text = await metrics.registry.metrics();
+            return reply.code(200).header('content-type', metrics.registry.contentType).send(text);
+          },
+        );
       }
       if (ring !== undefined) {
-        app.get(DECISIONS_PATH, async (request, reply) => {
+        // Recent decisions show who was allowed what: reading, like the policy (`read`).
+        app.get(DECISIONS_PATH, { config: { permissioScope: 'read' } }, async (request, reply) => {
           const scope = authorizeScope(keys, request);
           const query = parseDecisionQuery(request.query as Record<string, unknown>);
           return reply.code(200).send({ decisions: ring.query(scope, query) });
@@ -142,6 +149,7 @@ function authorizeScope(keys: KeyRing, request: FastifyRequest): Scope {
       'This API key is not allowed on this project/environment; call GET /v1/api-key/scope to see its scope.',
     );
   }
+  requireScope(key, 'read', 'GET /v1/projects/{projectId}/environments/{environmentId}/decisions');
   return { projectId: key.projectId, environmentId: key.environmentId };
 }
 

@@ -5,6 +5,7 @@
  * them with Fastify and `openapi.ts` writes them down.
  */
 import { permissionRoutes, principalRoutes } from './catalogue.js';
+import { apiKeyRoutes } from './api-keys.js';
 import { checkRoutes } from './checks.js';
 import { conditionRoutes } from './conditions.js';
 import { grantRoutes } from './grants.js';
@@ -35,4 +36,5 @@ export const routes: readonly RouteDef[] = [
   ...roleAssignmentRoutes,
   ...conditionRoutes,
   ...snapshotRoutes,
+  ...apiKeyRoutes,
 ];

@@ -51,6 +51,7 @@ export const planRoutes: readonly RouteDef[] = [
     tag: 'checks',
     auth: true,
     scoped: true,
+    scope: 'check',
     rateClass: 'checks',
     consistency: true,
     body: planRequestSchema,

@@ -1,4 +1,5 @@
 /** Server routes: health, the OpenAPI document, the key scope. */
+import { effectiveScopes } from '../key-scopes.js';
 import * as S from '../schemas.js';
 import { ok } from './shared.js';
 import type { RouteDef } from './types.js';
@@ -31,12 +32,19 @@ export const serverRoutes: readonly RouteDef[] = [
     method: 'GET',
     path: '/v1/api-key/scope',
     operationId: 'apiKey.scope',
-    summary: 'The project and environment the API key is bound to',
+    summary: 'The project and environment the API key is bound to, and its scopes',
     tag: 'server',
     auth: true,
     scoped: false,
+    // Every key may learn its own project, environment and scopes.
+    scope: 'check',
     rateClass: 'management',
     responses: { 200: { description: 'The key scope', schema: S.apiKeyScopeSchema } },
-    handler: (ctx) => ok({ projectId: ctx.key?.projectId, environmentId: ctx.key?.environmentId }),
+    handler: (ctx) =>
+      ok({
+        projectId: ctx.key?.projectId,
+        environmentId: ctx.key?.environmentId,
+        scopes: effectiveScopes(ctx.key?.scopes ?? []),
+      }),
   },
 ];

@@ -1,6 +1,8 @@
 /** The types of the route table: what a route declares and what its handler gets. */
 import type { Pdp } from '@permissio/core';
+import type { ApiKeyStore } from '../api-key-store.js';
 import type { AuthenticatedKey } from '../auth.js';
+import type { KeyScope } from '../key-scopes.js';
 import type { RateClass } from '../rate-limit.js';
 import type { ReplicaHealth } from '../follower.js';
 import type { ScopeRegistry, WriteTransaction } from '../registry.js';
@@ -28,6 +30,8 @@ export interface RouteContext {
   health: () => ReplicaHealth;
   /** The OpenAPI document (for `GET /openapi.json`). */
   openapi: () => unknown;
+  /** The server's API keys (key management routes). */
+  apiKeys?: ApiKeyStore;
 }
 
 /** A handler's answer: a status and an optional JSON body. */
@@ -54,6 +58,12 @@ export interface RouteDef {
   auth: boolean;
   /** Path starts with `/v1/projects/{projectId}/environments/{environmentId}`. */
   scoped: boolean;
+  /**
+   * The API key scope the route needs (`check` ⊂ `read` ⊂ `admin`). Without it:
+   * `check` for the `checks` rate class, `read` for a GET, `admin` otherwise
+   * (`defaultRouteScope` in `key-scopes.ts`). Ignored when `auth` is false.
+   */
+  scope?: KeyScope;
   rateClass?: RateClass;
   /**
    * The body takes `consistency` ('fast' | 'full' | {atLeast}): the handler

@@ -9,6 +9,7 @@ import { errorBody, toErrorAnswer } from '../errors.js';
 import { DuplicateKeyError, findDuplicateKey } from './duplicate-keys.js';
 import type { ServerLoggerOptions, ServerOptions } from './options.js';
 import { redactUrl } from './redact-url.js';
+import { recordRoutes } from './route-list.js';
 
 function loggerOptions(logger: ServerLoggerOptions | undefined): FastifyServerOptions['logger'] {
   if (logger === undefined || logger === false) return false;
@@ -52,6 +53,7 @@ export function createApp(options: ServerOptions): AppHandle {
   });
 
   app.decorateRequest('permissioKey', null);
+  recordRoutes(app);
 
   // While closing, answer in-flight requests with `Connection: close`, so their
   // keep-alive sockets end with the response and close() does not wait for them.

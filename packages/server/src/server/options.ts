@@ -2,6 +2,7 @@
 import { createEngine } from '@permissio/engine';
 import type { Pdp, PolicySnapshot } from '@permissio/core';
 import { type ApiKeyConfig, assertApiKeyFormat, assertScopeId } from '../auth.js';
+import { parseKeyScopes } from '../key-scopes.js';
 import { resolveRateLimits, type RateLimitOptions, type ResolvedRateLimits } from '../rate-limit.js';
 import type { PdpFactory } from '../registry.js';
 import type { Scope, Storage } from '../storage.js';
@@ -35,7 +36,10 @@ export interface ServerOptions extends ObservabilityOptions {
    * @defaultValue 5000
    */
   consistencyTimeout?: number;
-  /** API keys to accept (stored hashed; keys stored by earlier runs stay valid). */
+  /**
+   * API keys to accept (stored hashed; keys stored by earlier runs stay valid),
+   * each with its `scopes` (`check`, `read`, `admin`; default `['admin']`).
+   */
   apiKeys?: ApiKeyConfig[];
   /**
    * Policy loaded into an empty database only (never over existing data), into
@@ -85,11 +89,12 @@ export function resolveServerOptions(options: ServerOptions): ResolvedServerOpti
   const host = options.host ?? '127.0.0.1';
   const port = options.port ?? 7766;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new TypeError(`Invalid port ${String(port)}.`);
-  const apiKeys = options.apiKeys ?? [];
-  for (const key of apiKeys) {
+  const apiKeys = (options.apiKeys ?? []).map((key, index) => {
     assertApiKeyFormat(key.key);
     for (const field of SCOPE_PARAMS) assertScopeId(key[field], `apiKeys[].${field}`);
-  }
+    // Names the key by its position, never by its value.
+    return { ...key, scopes: parseKeyScopes(key.scopes, `apiKeys[${index}].scopes`) };
+  });
   const pollInterval = options.pollInterval ?? 1000;
   if (!Number.isInteger(pollInterval) || pollInterval < 10 || pollInterval > 3_600_000) {
     throw new TypeError(`pollInterval must be an integer number of milliseconds from 10 to 3600000.`);

@@ -1,6 +1,7 @@
 /** Registers the route table with Fastify: schemas, authentication, rate limits and the handler glue. */
 import { PermissioPermissionError, PermissioRateLimitError } from '@permissio/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ApiKeyStore } from '../api-key-store.js';
 import type { AuthenticatedKey, KeyRing } from '../auth.js';
 import { buildOpenApiDocument, paramSchema, pathParams } from '../openapi.js';
 import type { RateClass, RateLimiter } from '../rate-limit.js';
@@ -8,7 +9,9 @@ import type { ScopeRegistry } from '../registry.js';
 import type { RouteContext, RouteDef } from '../routes/index.js';
 import type { Scope } from '../storage.js';
 import type { ReplicaHealth } from '../follower.js';
+import { defaultRouteScope } from '../key-scopes.js';
 import { authenticateRequest } from './authenticate.js';
+import { requireScope } from './require-scope.js';
 import { type Consistency, ensureConsistency, REVISION_HEADER, revisionToken } from './consistency.js';
 
 declare module 'fastify' {
@@ -27,6 +30,8 @@ export interface RouteDeps {
   health?: () => ReplicaHealth;
   /** Milliseconds a check with `consistency` may wait for the replica. @defaultValue 5000 */
   consistencyTimeout?: number;
+  /** The server's API keys (key management routes). */
+  apiKeys?: ApiKeyStore;
 }
 
 /** Removes `consistency` from a check's body and returns it. */
@@ -106,6 +111,8 @@ function charge(
 function authHook(route: RouteDef, deps: RouteDeps) {
   const { keys, limiter } = deps;
   const limited = limiter !== undefined && route.rateClass !== undefined;
+  const required = defaultRouteScope(route);
+  const operation = `${route.method} ${route.path}`;
   return async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const key = authenticateRequest(keys, request);
     if (route.scoped) {
@@ -116,6 +123,7 @@ function authHook(route: RouteDef, deps: RouteDeps) {
         );
       }
     }
+    requireScope(key, required, operation);
     // Every request counts one on arrival (invalid ones too); a route with a `cost` is charged the rest in `costHook`.
     if (limited) charge(limiter as RateLimiter, route, key, reply, 1);
     request.permissioKey = key;
@@ -155,6 +163,7 @@ export function registerRoutes(app: FastifyInstance, routes: readonly RouteDef[]
       method: route.method,
       url: fastifyPath(route.path),
       schema: routeSchema(route),
+      config: { permissioScope: route.auth ? defaultRouteScope(route) : null },
       ...(route.bodyLimit === undefined ? {} : { bodyLimit: route.bodyLimit }),
       ...(route.auth ? { onRequest: authHook(route, deps) } : {}),
       ...(integers.length > 0 ? { preValidation: coerceHook(integers) } : {}),
@@ -182,6 +191,7 @@ export function registerRoutes(app: FastifyInstance, routes: readonly RouteDef[]
           registry,
           health,
           openapi: () => (openapi ??= buildOpenApiDocument()),
+          ...(deps.apiKeys === undefined ? {} : { apiKeys: deps.apiKeys }),
         };
         const answer = await route.handler(ctx);
         if (route.scoped) void reply.header(REVISION_HEADER, revisionToken(revision));
