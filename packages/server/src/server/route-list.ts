@@ -15,6 +15,13 @@ export interface RegisteredRoute {
   scope: KeyScope | null | undefined;
 }
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The API key scope the route needs (`null`: no API key); read by `recordRoutes` and the scope check. */
+    permissioScope?: KeyScope | null;
+  }
+}
+
 const lists = new WeakMap<FastifyInstance, RegisteredRoute[]>();
 
 /** Starts recording the routes of `app` (before any is added). */
@@ -23,7 +30,7 @@ export function recordRoutes(app: FastifyInstance): void {
   lists.set(app, list);
   app.addHook('onRoute', (options) => {
     const methods = Array.isArray(options.method) ? options.method : [options.method];
-    const config = options.config as { permissioScope?: KeyScope | null } | undefined;
+    const config = options.config;
     // HEAD twins of GET routes are listed too (same hooks, same scope).
     for (const method of methods) list.push({ method, url: options.url, scope: config?.permissioScope });
   });
