@@ -85,10 +85,10 @@ export type ConditionSetsApi<TThrow extends boolean = true> = WithFailureMode<Co
 /** Filter of a condition set rule list. */
 export type ConditionSetRuleListParams = ConditionSetRuleFilter & Omit<ListParams, 'search'>;
 /** `permissio.api.conditionSetRules`; a rule's permission is typed by the policy's shape `S`. */
-export type ConditionSetRulesApi<TThrow extends boolean = true, S extends PolicyShape = RegisteredShape> = WithFailureMode<
-  Omit<ConditionSetRulesOperations, 'create' | 'delete'>,
-  TThrow
-> & {
+export type ConditionSetRulesApi<
+  TThrow extends boolean = true,
+  S extends PolicyShape = RegisteredShape,
+> = WithFailureMode<Omit<ConditionSetRulesOperations, 'create' | 'delete'>, TThrow> & {
   create<P extends PermissionOf<S>>(rule: ConditionSetRule<P>): Promise<OrNull<ConditionSetRule, TThrow>>;
   delete<P extends PermissionOf<S>>(rule: ConditionSetRule<P>): Promise<OrNull<void, TThrow>>;
   iterate(params?: ConditionSetRuleListParams): AsyncIterableIterator<ConditionSetRule>;

@@ -234,7 +234,11 @@ export class RequestScope<S extends PolicyShape = RegisteredShape> {
   }
 
   /** May the scope's user do `action` on `resource`? */
-  check<T extends ResourceTypeOf<S>>(action: NoInfer<S[T]>, resource: ResourceOf<T>, options?: CheckOptions): Promise<boolean>;
+  check<T extends ResourceTypeOf<S>>(
+    action: NoInfer<S[T]>,
+    resource: ResourceOf<T>,
+    options?: CheckOptions,
+  ): Promise<boolean>;
   /** May `user` do `action` on `resource`? (Same cache.) */
   check<T extends ResourceTypeOf<S>>(
     user: string | CheckUser,
@@ -416,7 +420,11 @@ export class RequestScope<S extends PolicyShape = RegisteredShape> {
    * (See `Permissio.plan`.) Memoised per scope like checks: the same question
    * asks the PDP once; a failure is not cached and always rejects.
    */
-  plan<T extends ResourceTypeOf<S>>(action: NoInfer<S[T]>, resourceType: T, options?: PlanOptions): Promise<ResourcePlan> {
+  plan<T extends ResourceTypeOf<S>>(
+    action: NoInfer<S[T]>,
+    resourceType: T,
+    options?: PlanOptions,
+  ): Promise<ResourcePlan> {
     const user = this.user;
     if (user === undefined) {
       return Promise.reject(

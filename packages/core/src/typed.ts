@@ -72,9 +72,8 @@ export type ResourceTypeOf<S extends PolicyShape = RegisteredShape> = keyof S & 
 export type ActionOf<S extends PolicyShape = RegisteredShape, T extends ResourceTypeOf<S> = ResourceTypeOf<S>> = S[T];
 
 /** The valid `<type>:<action>` permission strings of a shape (`string` when untyped). */
-export type PermissionOf<S extends PolicyShape = RegisteredShape> = string extends ResourceTypeOf<S>
-  ? string
-  : { [T in ResourceTypeOf<S>]: `${T}:${S[T]}` }[ResourceTypeOf<S>];
+export type PermissionOf<S extends PolicyShape = RegisteredShape> =
+  string extends ResourceTypeOf<S> ? string : { [T in ResourceTypeOf<S>]: `${T}:${S[T]}` }[ResourceTypeOf<S>];
 
 /**
  * `T` when a policy is registered, else `string`: the type a resolver such as
@@ -86,14 +85,15 @@ export type RegisteredType<T extends string> = string extends ResourceTypeOf<Reg
 export type ResourceOf<T extends string> = T | CheckResource<T>;
 
 /** One check of a `bulkCheck` typed by a shape: its `action` must belong to its resource's type. */
-export type TypedCheckRequest<S extends PolicyShape = RegisteredShape> = string extends ResourceTypeOf<S>
-  ? CheckRequest
-  : {
-      [T in ResourceTypeOf<S>]: Omit<CheckRequest, 'action' | 'resource'> & {
-        action: S[T];
-        resource: ResourceOf<T>;
-      };
-    }[ResourceTypeOf<S>];
+export type TypedCheckRequest<S extends PolicyShape = RegisteredShape> =
+  string extends ResourceTypeOf<S>
+    ? CheckRequest
+    : {
+        [T in ResourceTypeOf<S>]: Omit<CheckRequest, 'action' | 'resource'> & {
+          action: S[T];
+          resource: ResourceOf<T>;
+        };
+      }[ResourceTypeOf<S>];
 
 /**
  * Where a typed policy carries its shape (type-level only: never set at

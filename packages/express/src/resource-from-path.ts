@@ -23,7 +23,9 @@ export type { ResourceFromPathOptions };
  * @throws TypeError at call time when an argument is invalid
  */
 export function resourceFromPath<T extends ResourceTypeOf>(
-  type: T, options?: ResourceFromPathOptions): (req: Request) => CheckResource<RegisteredType<T>> {
+  type: T,
+  options?: ResourceFromPathOptions,
+): (req: Request) => CheckResource<RegisteredType<T>> {
   assertResourceFromPathArguments(type, options, 'express');
   const key = options?.key;
   return markResourceType(function resourceFromPathResolver(req: Request): CheckResource<RegisteredType<T>> {

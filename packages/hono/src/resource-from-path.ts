@@ -22,7 +22,9 @@ export type { ResourceFromPathOptions };
  * @throws TypeError at call time when an argument is invalid
  */
 export function resourceFromPath<T extends ResourceTypeOf>(
-  type: T, options?: ResourceFromPathOptions): (c: Context) => CheckResource<RegisteredType<T>> {
+  type: T,
+  options?: ResourceFromPathOptions,
+): (c: Context) => CheckResource<RegisteredType<T>> {
   assertResourceFromPathArguments(type, options, 'hono');
   const key = options?.key;
   return markResourceType(function resourceFromPathResolver(c: Context): CheckResource<RegisteredType<T>> {

@@ -29,7 +29,9 @@ export function resourceFromPath<T extends ResourceTypeOf>(
 ): (request: PermissioRequest) => CheckResource<RegisteredType<T>> {
   assertResourceFromPathArguments(type, options, FRAMEWORK);
   const key = options?.key;
-  return markResourceType(function resourceFromPathResolver(request: PermissioRequest): CheckResource<RegisteredType<T>> {
+  return markResourceType(function resourceFromPathResolver(
+    request: PermissioRequest,
+  ): CheckResource<RegisteredType<T>> {
     const path = matchedPath(request);
     if (typeof path !== 'string') throw new TypeError('resourceFromPath: the request has no URL.');
     return resourceFromRequestPath(

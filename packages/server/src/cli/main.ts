@@ -18,6 +18,7 @@ import { SqliteStorage, type Storage } from '../storage.js';
 import { SERVER_VERSION } from '../version.js';
 import { type CliIo, type CliOptions, parseCli } from './args.js';
 import { describeSnapshot, readSeed } from './seed.js';
+import { runTypes } from './types.js';
 
 /** A writable stream, as far as the CLI needs one. */
 export interface CliStream {
@@ -193,6 +194,8 @@ export async function main(runtime: CliRuntime): Promise<number> {
     out: (line) => runtime.stdout.write(`${line}\n`),
     err: (line) => runtime.stderr.write(`${line}\n`),
   };
+  // `permissio-server types …`: the policy's declaration file, no server started.
+  if (runtime.argv[0] === 'types') return runTypes(runtime.argv.slice(1), io, runtime.env ?? {});
   let options: CliOptions | undefined;
   try {
     options = parseCli(runtime.argv, io, runtime.env ?? {});
