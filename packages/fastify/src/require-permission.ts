@@ -50,6 +50,11 @@ export function requirePermission<T extends ResourceTypeOf>(
   action: NoInfer<RegisteredShape[T]>,
   resource: FastifyResourceSpec<T>,
 ): preHandlerHookHandler {
+  return permissionPreHandler(action, resource);
+}
+
+/** `requirePermission` without the policy's types: for `config.permission`, already typed where it is written. */
+export function permissionPreHandler(action: string, resource: FastifyResourceSpec): preHandlerHookHandler {
   assertPermissionArguments(action, resource, 'fastify');
   // Tagged for the route manifest and requireGuard.
   return markGuard(
