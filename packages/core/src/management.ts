@@ -21,6 +21,7 @@ import type {
   ResourceType,
   Role,
   RoleCreate,
+  RoleUpdate,
   RoleAssignment,
   RoleAssignmentDetailed,
   RoleAssignmentFilter,
@@ -60,10 +61,12 @@ export type TenantsApi<TThrow extends boolean = true> = WithFailureMode<TenantsO
 };
 /** `permissio.api.roles`; the permissions it names are typed by the policy's shape `S`. */
 export type RolesApi<TThrow extends boolean = true, S extends PolicyShape = RegisteredShape> = WithFailureMode<
-  Omit<RolesOperations, 'create' | 'addPermission' | 'removePermission'>,
+  Omit<RolesOperations, 'create' | 'update' | 'sync' | 'addPermission' | 'removePermission'>,
   TThrow
 > & {
   create<P extends PermissionOf<S>>(role: RoleCreate<P>): Promise<OrNull<Role, TThrow>>;
+  update<P extends PermissionOf<S>>(key: string, update: RoleUpdate<P>): Promise<OrNull<Role, TThrow>>;
+  sync<P extends PermissionOf<S>>(key: string, role: RoleUpdate<P>): Promise<OrNull<Role, TThrow>>;
   addPermission<P extends PermissionOf<S>>(role: string, permission: P): Promise<OrNull<Role, TThrow>>;
   removePermission<P extends PermissionOf<S>>(role: string, permission: P): Promise<OrNull<Role, TThrow>>;
   iterate(params?: ListParams): AsyncIterableIterator<Role>;

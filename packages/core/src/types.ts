@@ -264,7 +264,7 @@ export interface RoleCreate<P extends string = string> {
   permissions?: P[];
   extends?: string[];
 }
-export type RoleUpdate = Partial<Omit<RoleCreate, 'key'>>;
+export type RoleUpdate<P extends string = string> = Partial<Omit<RoleCreate<P>, 'key'>>;
 
 export interface ResourceAction {
   key: string;

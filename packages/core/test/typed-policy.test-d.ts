@@ -110,6 +110,12 @@ describe('Permissio typed by the policy of its PDP', () => {
     void client.api.roles.create({ key: 'viewer', permissions: ['document:read', 'project:view'] });
     // @ts-expect-error unknown resource type in a role's permissions
     void client.api.roles.create({ key: 'viewer', permissions: ['folder:read'] });
+    void client.api.roles.update('viewer', { permissions: ['project:view'] });
+    // @ts-expect-error "project:read" is not a permission of the policy
+    void client.api.roles.update('viewer', { permissions: ['project:read'] });
+    void client.api.roles.sync('viewer', { permissions: ['document:read'] });
+    // @ts-expect-error "document:view" is not a permission of the policy
+    void client.api.roles.sync('viewer', { permissions: ['document:view'] });
     void client.api.roles.addPermission('editor', 'document:delete');
     // @ts-expect-error "project:delete" is not a permission of the policy
     void client.api.roles.addPermission('editor', 'project:delete');
