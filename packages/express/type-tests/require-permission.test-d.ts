@@ -3,13 +3,17 @@
  * the policy's actions and resource types only, and `req.permissio` is a typed
  * scope. Type-checked by `pnpm typecheck`; nothing here runs.
  */
-import type { RequestScope } from '@permissio/core';
+import { Permissio, type RequestScope } from '@permissio/core';
+import { createEngine } from '@permissio/engine';
 import express, { type RequestHandler } from 'express';
 import { describe, expectTypeOf, it } from 'vitest';
-import { type ExpressResourceSpec, requirePermission, resourceFromPath } from '../src/index.js';
-import './policy.js';
+import { type ExpressResourceSpec, permissio, requirePermission, resourceFromPath } from '../src/index.js';
+import { policy } from './policy.js';
 
 const app = express();
+// A client typed by the policy is what the middleware takes.
+const client = new Permissio({ pdp: createEngine(policy) });
+app.use(permissio({ client, user: () => 'alice' }));
 
 describe('requirePermission (Express) with a registered policy', () => {
   it('accepts an action of the resource type, in every resource form', () => {
