@@ -72,14 +72,9 @@ export const wrongType = permissio.check('alice', 'read', 'folder');
 export const wrongPermission = permissio.api.roles.addPermission('editor', 'project:write');
 `;
 
-/** Type errors of a consumer project made of `files` (name → text), compiled against core's sources. */
-function compile(dir: string, files: Record<string, string>, oldProgram?: ts.Program) {
-  const names = Object.entries(files).map(([name, text]) => {
-    const path = join(dir, name);
-    writeFileSync(path, text);
-    return path;
-  });
-  const options: ts.CompilerOptions = {
+/** A strict ESM project resolving @permissio/core to its sources. */
+function compilerOptions(): ts.CompilerOptions {
+  return {
     strict: true,
     noEmit: true,
     target: ts.ScriptTarget.ES2022,
@@ -91,6 +86,16 @@ function compile(dir: string, files: Record<string, string>, oldProgram?: ts.Pro
     paths: { '@permissio/core': [CORE_SOURCE] },
     allowImportingTsExtensions: true,
   };
+}
+
+/** Type errors of a consumer project made of `files` (name → text), compiled against core's sources. */
+function compile(dir: string, files: Record<string, string>, oldProgram?: ts.Program) {
+  const names = Object.entries(files).map(([name, text]) => {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    return path;
+  });
+  const options = compilerOptions();
   const started = performance.now();
   const program = ts.createProgram({ rootNames: names, options, ...(oldProgram ? { oldProgram } : {}) });
   const diagnostics = ts.getPreEmitDiagnostics(program);
@@ -101,6 +106,43 @@ function compile(dir: string, files: Record<string, string>, oldProgram?: ts.Pro
     message: ts.flattenDiagnosticMessageText(d.messageText, '\n'),
   }));
   return { errors, ms, program };
+}
+
+/** What an editor offers at each `|` of `source` (TypeScript's language service, as in VS Code). */
+function completions(dir: string, files: Record<string, string>, source: string): string[][] {
+  const texts: Record<string, string> = {};
+  for (const [name, text] of Object.entries(files)) texts[join(dir, name)] = text;
+  const app = join(dir, 'app.ts');
+  const marks: number[] = [];
+  let text = '';
+  for (const part of source.split('|')) {
+    text += part;
+    marks.push(text.length);
+  }
+  marks.pop();
+  texts[app] = text;
+  const host: ts.LanguageServiceHost = {
+    getScriptFileNames: () => Object.keys(texts),
+    getScriptVersion: () => '1',
+    getScriptSnapshot: (file) => {
+      const content = texts[file] ?? ts.sys.readFile(file);
+      return content === undefined ? undefined : ts.ScriptSnapshot.fromString(content);
+    },
+    getCurrentDirectory: () => dir,
+    getCompilationSettings: () => compilerOptions(),
+    getDefaultLibFileName: (options) => ts.getDefaultLibFilePath(options),
+    fileExists: (file) => file in texts || ts.sys.fileExists(file),
+    readFile: (file) => texts[file] ?? ts.sys.readFile(file),
+    readDirectory: ts.sys.readDirectory,
+    directoryExists: ts.sys.directoryExists,
+    getDirectories: ts.sys.getDirectories,
+  };
+  const service = ts.createLanguageService(host);
+  try {
+    return marks.map((at) => (service.getCompletionsAtPosition(app, at, {})?.entries ?? []).map((e) => e.name).sort());
+  } finally {
+    service.dispose();
+  }
 }
 
 describe('permissio-server types', () => {
@@ -130,6 +172,33 @@ describe('permissio-server types', () => {
     // Without the declaration file the same consumer is untyped, and compiles.
     const untyped = compile(dir, { 'bad.ts': BAD_CONSUMER }, bad.program);
     expect(untyped.errors).toEqual([]);
+  });
+
+  it('the editor offers exactly the actions of the resource type, and the policy’s resource types', async () => {
+    const dir = temp();
+    const seed = join(dir, 'policy.json');
+    writeFileSync(seed, JSON.stringify(POLICY));
+    const out = join(dir, 'permissio.d.ts');
+    expect((await cli(['types', '--seed', seed, '--out', out])).code).toBe(0);
+    const offered = completions(
+      dir,
+      { 'permissio.d.ts': readFileSync(out, 'utf8') },
+      `import { Permissio } from '@permissio/core';
+declare const permissio: Permissio;
+void permissio.check('alice', '|', 'document');
+void permissio.check('alice', '|', { type: 'project', key: 'p' });
+void permissio.createRequestScope({ user: 'alice' }).check('|', 'project');
+void permissio.check('alice', 'read', '|');
+void permissio.api.roles.addPermission('editor', '|');
+`,
+    );
+    expect(offered).toEqual([
+      ['delete', 'read', 'write'],
+      ['view'],
+      ['view'],
+      ['document', 'project'],
+      ['document:delete', 'document:read', 'document:write', 'project:view'],
+    ]);
   });
 
   it('--check: 0 when up to date; 1 naming the file and the regenerate command once the policy changed', async () => {
