@@ -31,6 +31,7 @@ export type {
   ActionOf,
   DefinedPolicy,
   PermissionOf,
+  PermissionsWithin,
   PolicyShape,
   PolicyShapeOf,
   PolicyTyped,

@@ -109,7 +109,9 @@ export type DefinedPolicy<P> = P & PolicyTyped<PolicyShapeOf<P>>;
 /**
  * Declares a policy snapshot with its literal types kept (no `as const`
  * needed): `createEngine(definePolicy({...}))` gives an engine, and the
- * client over it, typed by the policy. Returns `policy` itself.
+ * client over it, typed by the policy. The permissions its roles, grants and
+ * condition set rules name must be pairs of its own resource types and
+ * actions. Returns `policy` itself.
  *
  * ```ts
  * export const policy = definePolicy({
@@ -118,6 +120,26 @@ export type DefinedPolicy<P> = P & PolicyTyped<PolicyShapeOf<P>>;
  * });
  * ```
  */
-export function definePolicy<const P extends PolicySnapshot>(policy: P): DefinedPolicy<P> {
+export function definePolicy<const P extends PolicySnapshot>(
+  policy: P & NoInfer<PermissionsWithin<P>>,
+): DefinedPolicy<P> {
   return policy;
 }
+
+/** The `<type>:<action>` pairs of snapshot `P`'s own resource types. */
+type Within<P> = PermissionOf<PolicyShapeOf<P>>;
+
+/**
+ * The parts of a snapshot that name permissions — roles, grants, condition
+ * set rules — restricted to the pairs its own resource types declare:
+ * `definePolicy` rejects a role with `'document:fly'` when `document` has no
+ * `fly` action. No restriction for a snapshot without literal types.
+ */
+export type PermissionsWithin<P> =
+  string extends Within<P>
+    ? unknown
+    : {
+        roles?: readonly { readonly permissions?: readonly Within<P>[]; readonly [field: string]: unknown }[];
+        grants?: readonly { readonly permissions?: readonly Within<P>[]; readonly [field: string]: unknown }[];
+        conditionSetRules?: readonly { readonly permission: Within<P>; readonly [field: string]: unknown }[];
+      };

@@ -14,6 +14,7 @@ import {
   Permissio,
   type PermissionOf,
   type PolicyShapeOf,
+  type PolicySnapshot,
   type PolicyTyped,
   type RegisteredShape,
   type RequestScope,
@@ -55,6 +56,34 @@ describe('the shape of a policy', () => {
     expectTypeOf<ActionOf<UntypedShape, 'document'>>().toEqualTypeOf<string>();
     expectTypeOf<PermissionOf<UntypedShape>>().toEqualTypeOf<string>();
     expectTypeOf<PolicyShapeOf<{ resources: { key: string; actions: string[] }[] }>>().toEqualTypeOf<UntypedShape>();
+  });
+});
+
+describe('definePolicy', () => {
+  it('checks the permissions the policy itself names against its own resource types', () => {
+    definePolicy({
+      resources: [{ key: 'document', actions: ['read'] }],
+      roles: [{ key: 'viewer', permissions: ['document:read'] }],
+      grants: [{ user: 'alice', resourceUri: 'document:d', permissions: ['document:read'] }],
+      conditionSetRules: [{ userSet: 'u', resourceSet: 'r', permission: 'document:read' }],
+    });
+    definePolicy({
+      resources: [{ key: 'document', actions: ['read'] }],
+      // @ts-expect-error a role with an action the resource type does not declare
+      roles: [{ key: 'viewer', permissions: ['document:fly'] }],
+    });
+    definePolicy({
+      resources: [{ key: 'document', actions: ['read'] }],
+      // @ts-expect-error a grant on an unknown resource type
+      grants: [{ user: 'alice', resourceUri: 'document:d', permissions: ['folder:read'] }],
+    });
+    definePolicy({
+      resources: [{ key: 'document', actions: ['read'] }],
+      // @ts-expect-error a condition set rule naming an undeclared action
+      conditionSetRules: [{ userSet: 'u', resourceSet: 'r', permission: 'document:write' }],
+    });
+    const snapshot: PolicySnapshot = { roles: [{ key: 'any', permissions: ['x:y'] }] };
+    expectTypeOf(definePolicy(snapshot)).toExtend<PolicySnapshot>();
   });
 });
 
