@@ -151,6 +151,7 @@ try {
   // invisible there, so the packages' types must resolve without them (typesVersions).
   writeFileSync(join(dir, 'consumer-node10.ts'), tsSource);
   typecheck('commonjs', 'node10', ['consumer-node10.ts'], ['--esModuleInterop']);
+  typedConsumer(dir, typecheck);
   process.stdout.write(run('node', ['esm.mjs'], dir));
   process.stdout.write(run('node', ['cjs.cjs'], dir));
   // The packages actually work from the tarballs, not just import.
@@ -182,6 +183,73 @@ console.log('testing ok');`,
 } finally {
   if (process.env.KEEP_SMOKE) console.log(`kept ${dir}`);
   else rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * Typed policies from the tarballs: `permissio-server types` writes the declaration file of a seed, a consumer using
+ * it compiles, and one with a misspelt action, resource type or permission does not (with those errors).
+ */
+function typedConsumer(smokeDir, typecheck) {
+  const typed = join(smokeDir, 'typed');
+  mkdirSync(typed);
+  writeFileSync(join(typed, 'package.json'), JSON.stringify({ type: 'module' }));
+  writeFileSync(
+    join(typed, 'seed.json'),
+    JSON.stringify({
+      resources: [
+        { key: 'document', actions: ['read', 'write'] },
+        { key: 'project', actions: ['view'] },
+      ],
+    }),
+  );
+  run('npx', ['permissio-server', 'types', '--seed', 'seed.json', '--out', 'permissio.d.ts'], typed);
+  run('npx', ['permissio-server', 'types', '--seed', 'seed.json', '--out', 'permissio.d.ts', '--check'], typed);
+  const header = [
+    "import { Permissio } from '@permissio/core';",
+    "import { requirePermission } from '@permissio/express';",
+    "import { requirePermission as fastifyRequire } from '@permissio/fastify';",
+    "import { requirePermission as honoRequire } from '@permissio/hono';",
+    "import { RequirePermission } from '@permissio/nestjs';",
+    'declare const permissio: Permissio;',
+  ];
+  writeFileSync(
+    join(typed, 'good.ts'),
+    [
+      ...header,
+      "export const a = permissio.check('alice', 'write', { type: 'document', key: 'd' });",
+      "export const b = permissio.createRequestScope({ user: 'alice' }).check('view', 'project');",
+      "export const c = permissio.api.roles.addPermission('editor', 'document:read');",
+      "export const d = [requirePermission('read', 'document'), fastifyRequire('view', 'project'), honoRequire('write', 'document'), RequirePermission('read', 'document')];",
+    ].join('\n'),
+  );
+  writeFileSync(
+    join(typed, 'bad.ts'),
+    [
+      ...header,
+      "export const a = permissio.check('alice', 'publish', 'document');",
+      "export const b = permissio.check('alice', 'read', 'folder');",
+      "export const c = permissio.api.roles.addPermission('editor', 'project:write');",
+      "export const d = requirePermission('view', 'document');",
+      "export const e = fastifyRequire('read', 'project');",
+      "export const f = honoRequire('view', 'document');",
+      "export const g = RequirePermission('read', 'project');",
+    ].join('\n'),
+  );
+  const files = (name) => [join('typed', 'permissio.d.ts'), join('typed', name)];
+  typecheck('nodenext', 'nodenext', files('good.ts'));
+  let failed;
+  try {
+    typecheck('nodenext', 'nodenext', files('bad.ts'));
+  } catch (error) {
+    failed = String(error.stdout);
+  }
+  const expected = ['(7,', '(8,', '(9,', '(10,', '(11,', '(12,', '(13,'].map((at) => `typed/bad.ts${at}`);
+  if (failed === undefined || !expected.every((at) => failed.includes(at))) {
+    throw new Error(`typed consumer: bad.ts must fail on each of its 7 lines, got:\n${failed ?? 'no error'}`);
+  }
+  // Without the declaration file, the same code is untyped (plain strings) and compiles.
+  typecheck('nodenext', 'nodenext', [join('typed', 'bad.ts')]);
+  console.log('typed policies ok: the generated declaration types core and the four adapters');
 }
 
 /**

@@ -29,13 +29,21 @@ import { resolveOptions, type PermissioOptions } from './options.js';
 import { planOf } from './plan.js';
 import { RequestScope, type RequestScopeOptions } from './scope.js';
 import type {
+  PermissionOf,
+  PolicyShape,
+  PolicyTyped,
+  RegisteredShape,
+  ResourceOf,
+  ResourceTypeOf,
+  TypedCheckRequest,
+} from './typed.js';
+import type {
   AssignOptions,
   CheckOptions,
   CheckPermissionsRequest,
   CheckPermissionsResult,
   CheckRequest,
   ConsistencyOptions,
-  CheckResource,
   CheckUser,
   Decision,
   GrantRequest,
@@ -102,8 +110,14 @@ function operationOf(
  * With `false`, failures are logged and `check`/`bulkCheck` resolve `false`
  * while every other method resolves `null`, which its return type says.
  * Code that accepts any client should take a `Permissio<boolean>`.
+ * @typeParam S - the policy's shape (see `definePolicy` and `Register`):
+ * inferred from a `pdp` typed by a policy, else the registered shape, else
+ * untyped (plain strings). It types the actions, resource types and
+ * permissions every method accepts.
  */
-export class Permissio<TThrow extends boolean = true> implements AsyncDisposable {
+export class Permissio<TThrow extends boolean = true, S extends PolicyShape = RegisteredShape>
+  implements AsyncDisposable
+{
   readonly #pdp: Pdp;
   readonly #ownsPdp: boolean;
   readonly #throw: boolean;
@@ -113,9 +127,9 @@ export class Permissio<TThrow extends boolean = true> implements AsyncDisposable
   #closed: Promise<void> | undefined;
 
   /** Management API: users, tenants, roles, resources, role assignments. */
-  readonly api: ManagementApi<TThrow>;
+  readonly api: ManagementApi<TThrow, S>;
 
-  constructor(options: PermissioOptions<TThrow>) {
+  constructor(options: PermissioOptions<TThrow> & { pdp?: PolicyTyped<S> }) {
     const resolved = resolveOptions(options);
     this.#throw = resolved.throwOnError;
     this.#logger = resolved.logger ?? consoleLogger;
@@ -133,7 +147,7 @@ export class Permissio<TThrow extends boolean = true> implements AsyncDisposable
       this.#ownsPdp = true;
     }
     const run: Runner = (operation, call) => this.#run(operation, call);
-    this.api = createManagementApi<TThrow>(this.#pdp, run);
+    this.api = createManagementApi<TThrow, S>(this.#pdp, run);
   }
 
   /**
@@ -170,10 +184,10 @@ export class Permissio<TThrow extends boolean = true> implements AsyncDisposable
    * May `user` do `action` on `resource`? Resolves `true` only on an explicit
    * allow. With `throwOnError: false` a failure resolves `false` (deny).
    */
-  async check(
+  async check<T extends ResourceTypeOf<S>>(
     user: string | CheckUser,
-    action: string,
-    resource: string | CheckResource,
+    action: NoInfer<S[T]>,
+    resource: ResourceOf<T>,
     options?: CheckOptions,
   ): Promise<boolean> {
     const request: CheckRequest = { user, action, resource, tenant: options?.tenant, context: options?.context };
@@ -220,10 +234,10 @@ export class Permissio<TThrow extends boolean = true> implements AsyncDisposable
   }
 
   /** The decision with its explanation `{allowed, reason, via?}`. */
-  checkDetailed(
+  checkDetailed<T extends ResourceTypeOf<S>>(
     user: string | CheckUser,
-    action: string,
-    resource: string | CheckResource,
+    action: NoInfer<S[T]>,
+    resource: ResourceOf<T>,
     options?: CheckOptions,
   ): Promise<OrNull<Decision, TThrow>> {
     const request: CheckRequest = { user, action, resource, tenant: options?.tenant, context: options?.context };
@@ -255,7 +269,10 @@ export class Permissio<TThrow extends boolean = true> implements AsyncDisposable
    * Answers independent checks in order. With `throwOnError: false` a failure
    * resolves every answer `false`.
    */
-  async bulkCheck(checks: readonly CheckRequest[], options?: ConsistencyOptions): Promise<boolean[]> {
+  async bulkCheck<R extends TypedCheckRequest<S>>(
+    checks: readonly R[],
+    options?: ConsistencyOptions,
+  ): Promise<boolean[]> {
     const instrumentation = this.#observer?.instrumentation;
     const op =
       instrumentation === undefined || !Array.isArray(checks)
@@ -292,8 +309,8 @@ export class Permissio<TThrow extends boolean = true> implements AsyncDisposable
   }
 
   /** One principal, several resources × several permissions: `{passed, missing}`. */
-  checkPermissions(
-    request: CheckPermissionsRequest,
+  checkPermissions<P extends PermissionOf<S>>(
+    request: CheckPermissionsRequest<P>,
     options?: ConsistencyOptions,
   ): Promise<OrNull<CheckPermissionsResult, TThrow>> {
     return this.#run('checkPermissions', () => this.#pdp.checkPermissions(request, consistencyOf(options)));
@@ -315,10 +332,10 @@ export class Permissio<TThrow extends boolean = true> implements AsyncDisposable
    * With `throwOnError: false` a failure resolves `{kind: 'never'}` (nothing
    * is listed), never `always`.
    */
-  async plan(
+  async plan<T extends ResourceTypeOf<S>>(
     user: string | CheckUser,
-    action: string,
-    resourceType: string,
+    action: NoInfer<S[T]>,
+    resourceType: T,
     options?: PlanOptions,
   ): Promise<ResourcePlan> {
     const instrumentation = this.#observer?.instrumentation;
@@ -352,12 +369,12 @@ export class Permissio<TThrow extends boolean = true> implements AsyncDisposable
   }
 
   /** Grants permissions and/or roles to a user on a resource URI or instance. */
-  grant(request: GrantRequest): Promise<OrNull<void, TThrow>> {
+  grant<P extends PermissionOf<S>>(request: GrantRequest<P>): Promise<OrNull<void, TThrow>> {
     return this.#run('grant', () => this.#pdp.grant(request));
   }
 
   /** Revokes what {@link Permissio.grant} granted. */
-  revoke(request: GrantRequest): Promise<OrNull<void, TThrow>> {
+  revoke<P extends PermissionOf<S>>(request: GrantRequest<P>): Promise<OrNull<void, TThrow>> {
     return this.#run('revoke', () => this.#pdp.revoke(request));
   }
 
@@ -367,8 +384,8 @@ export class Permissio<TThrow extends boolean = true> implements AsyncDisposable
    * A request-scoped decision cache: one per incoming request, never shared
    * between requests. See {@link RequestScope}.
    */
-  createRequestScope(options?: RequestScopeOptions): RequestScope {
-    return new RequestScope(this as Permissio<boolean>, options);
+  createRequestScope(options?: RequestScopeOptions): RequestScope<S> {
+    return new RequestScope<S>(this as unknown as Permissio<boolean>, options);
   }
 
   /**

@@ -28,6 +28,23 @@ export type { KeyKind, ParsedPermission, ParsedInstance } from './validation.js'
 export { DECISION_REASONS, DEFAULT_TENANT } from './types.js';
 export type * from './types.js';
 export type * from './catalogue-types.js';
+export { definePolicy } from './typed.js';
+export type {
+  ActionOf,
+  DefinedPolicy,
+  PermissionOf,
+  PermissionsWithin,
+  PolicyShape,
+  PolicyShapeOf,
+  PolicyTyped,
+  Register,
+  RegisteredShape,
+  RegisteredType,
+  ResourceOf,
+  ResourceTypeOf,
+  TypedCheckRequest,
+  UntypedShape,
+} from './typed.js';
 export { Permissio } from './client.js';
 export { RequestScope } from './scope.js';
 export type { RequestScopeOptions, RequestScopeStats } from './scope.js';

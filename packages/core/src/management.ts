@@ -15,6 +15,7 @@ import type {
   PrincipalsOperations,
 } from './catalogue-types.js';
 import { PermissioError } from './errors.js';
+import type { PermissionOf, PolicyShape, RegisteredShape } from './typed.js';
 import type {
   AssignOptions,
   ConditionSet,
@@ -28,6 +29,8 @@ import type {
   ResourcesOperations,
   ResourceType,
   Role,
+  RoleCreate,
+  RoleUpdate,
   RoleAssignment,
   RoleAssignmentDetailed,
   RoleAssignmentFilter,
@@ -65,8 +68,16 @@ export type UsersApi<TThrow extends boolean = true> = WithFailureMode<UsersOpera
 export type TenantsApi<TThrow extends boolean = true> = WithFailureMode<TenantsOperations, TThrow> & {
   iterate(params?: ListParams): AsyncIterableIterator<Tenant>;
 };
-/** `permissio.api.roles`. */
-export type RolesApi<TThrow extends boolean = true> = WithFailureMode<RolesOperations, TThrow> & {
+/** `permissio.api.roles`; the permissions it names are typed by the policy's shape `S`. */
+export type RolesApi<TThrow extends boolean = true, S extends PolicyShape = RegisteredShape> = WithFailureMode<
+  Omit<RolesOperations, 'create' | 'update' | 'sync' | 'addPermission' | 'removePermission'>,
+  TThrow
+> & {
+  create<P extends PermissionOf<S>>(role: RoleCreate<P>): Promise<OrNull<Role, TThrow>>;
+  update<P extends PermissionOf<S>>(key: string, update: RoleUpdate<P>): Promise<OrNull<Role, TThrow>>;
+  sync<P extends PermissionOf<S>>(key: string, role: RoleUpdate<P>): Promise<OrNull<Role, TThrow>>;
+  addPermission<P extends PermissionOf<S>>(role: string, permission: P): Promise<OrNull<Role, TThrow>>;
+  removePermission<P extends PermissionOf<S>>(role: string, permission: P): Promise<OrNull<Role, TThrow>>;
   iterate(params?: ListParams): AsyncIterableIterator<Role>;
 };
 /** `permissio.api.resources`. */
@@ -85,11 +96,13 @@ export type ConditionSetsApi<TThrow extends boolean = true> = WithFailureMode<Co
 };
 /** Filter of a condition set rule list. */
 export type ConditionSetRuleListParams = ConditionSetRuleFilter & Omit<ListParams, 'search'>;
-/** `permissio.api.conditionSetRules`. */
-export type ConditionSetRulesApi<TThrow extends boolean = true> = WithFailureMode<
-  ConditionSetRulesOperations,
-  TThrow
-> & {
+/** `permissio.api.conditionSetRules`; a rule's permission is typed by the policy's shape `S`. */
+export type ConditionSetRulesApi<
+  TThrow extends boolean = true,
+  S extends PolicyShape = RegisteredShape,
+> = WithFailureMode<Omit<ConditionSetRulesOperations, 'create' | 'delete'>, TThrow> & {
+  create<P extends PermissionOf<S>>(rule: ConditionSetRule<P>): Promise<OrNull<ConditionSetRule, TThrow>>;
+  delete<P extends PermissionOf<S>>(rule: ConditionSetRule<P>): Promise<OrNull<void, TThrow>>;
   iterate(params?: ConditionSetRuleListParams): AsyncIterableIterator<ConditionSetRule>;
 };
 
@@ -104,16 +117,16 @@ export type PrincipalsApi<TThrow extends boolean = true> = WithFailureMode<Princ
 };
 
 /** `permissio.api`. */
-export interface ManagementApi<TThrow extends boolean = true> {
+export interface ManagementApi<TThrow extends boolean = true, S extends PolicyShape = RegisteredShape> {
   readonly users: UsersApi<TThrow>;
   readonly tenants: TenantsApi<TThrow>;
-  readonly roles: RolesApi<TThrow>;
+  readonly roles: RolesApi<TThrow, S>;
   readonly resources: ResourcesApi<TThrow>;
   readonly roleAssignments: RoleAssignmentsApi<TThrow>;
   /** Condition sets (ABAC); on a PDP without them every call fails with `NOT_SUPPORTED`. */
   readonly conditionSets: ConditionSetsApi<TThrow>;
   /** Condition set rules (ABAC); on a PDP without them every call fails with `NOT_SUPPORTED`. */
-  readonly conditionSetRules: ConditionSetRulesApi<TThrow>;
+  readonly conditionSetRules: ConditionSetRulesApi<TThrow, S>;
   /** The permission catalogue; on a PDP without it every call fails with `NOT_SUPPORTED`. */
   readonly permissions: PermissionsApi<TThrow>;
   /** Principals and their assignments; on a PDP without them every call fails with `NOT_SUPPORTED`. */
@@ -171,7 +184,10 @@ function wrap<Ops extends object>(
 const CRUD = ['list', 'get', 'create', 'update', 'delete', 'sync'] as const;
 
 /** Builds `permissio.api` over a PDP. */
-export function createManagementApi<TThrow extends boolean>(pdp: Pdp, run: Runner): ManagementApi<TThrow> {
+export function createManagementApi<TThrow extends boolean, S extends PolicyShape = RegisteredShape>(
+  pdp: Pdp,
+  run: Runner,
+): ManagementApi<TThrow, S> {
   const users = {
     ...wrap(run, 'users', () => pdp.users, [
       ...CRUD,
@@ -258,7 +274,7 @@ export function createManagementApi<TThrow extends boolean>(pdp: Pdp, run: Runne
     roleAssignments,
     conditionSets,
     conditionSetRules,
-  }) as unknown as ManagementApi<TThrow>;
+  }) as unknown as ManagementApi<TThrow, S>;
 }
 
 /** The typed failure of a management group the PDP does not implement. */

@@ -40,6 +40,7 @@ import {
 } from './instrumentation.js';
 import type { Permissio } from './client.js';
 import { planOf } from './plan.js';
+import type { PolicyShape, RegisteredShape, ResourceOf, ResourceTypeOf } from './typed.js';
 import type {
   CheckOptions,
   CheckRequest,
@@ -182,7 +183,7 @@ function strictBoolean(value: unknown): boolean {
  * Errors always reject (whatever the client's `throwOnError`), so callers can
  * tell "denied" (`false`) from "could not decide" (a `PermissioError`).
  */
-export class RequestScope {
+export class RequestScope<S extends PolicyShape = RegisteredShape> {
   /** The user of `check(action, resource)`, if the scope has one. */
   readonly user: string | CheckUser | undefined;
   /** The scope's default tenant. */
@@ -245,12 +246,16 @@ export class RequestScope {
   }
 
   /** May the scope's user do `action` on `resource`? */
-  check(action: string, resource: string | CheckResource, options?: CheckOptions): Promise<boolean>;
+  check<T extends ResourceTypeOf<S>>(
+    action: NoInfer<S[T]>,
+    resource: ResourceOf<T>,
+    options?: CheckOptions,
+  ): Promise<boolean>;
   /** May `user` do `action` on `resource`? (Same cache.) */
-  check(
+  check<T extends ResourceTypeOf<S>>(
     user: string | CheckUser,
-    action: string,
-    resource: string | CheckResource,
+    action: NoInfer<S[T]>,
+    resource: ResourceOf<T>,
     options?: CheckOptions,
   ): Promise<boolean>;
   check(
@@ -396,11 +401,15 @@ export class RequestScope {
   }
 
   /** The explained decision (memoised and de-duplicated, not batched). */
-  checkDetailed(action: string, resource: string | CheckResource, options?: CheckOptions): Promise<Decision>;
-  checkDetailed(
+  checkDetailed<T extends ResourceTypeOf<S>>(
+    action: NoInfer<S[T]>,
+    resource: ResourceOf<T>,
+    options?: CheckOptions,
+  ): Promise<Decision>;
+  checkDetailed<T extends ResourceTypeOf<S>>(
     user: string | CheckUser,
-    action: string,
-    resource: string | CheckResource,
+    action: NoInfer<S[T]>,
+    resource: ResourceOf<T>,
     options?: CheckOptions,
   ): Promise<Decision>;
   async checkDetailed(
@@ -465,7 +474,11 @@ export class RequestScope {
    * (See `Permissio.plan`.) Memoised per scope like checks: the same question
    * asks the PDP once; a failure is not cached and always rejects.
    */
-  plan(action: string, resourceType: string, options?: PlanOptions): Promise<ResourcePlan> {
+  plan<T extends ResourceTypeOf<S>>(
+    action: NoInfer<S[T]>,
+    resourceType: T,
+    options?: PlanOptions,
+  ): Promise<ResourcePlan> {
     const user = this.user;
     if (user === undefined) {
       return Promise.reject(

@@ -31,9 +31,9 @@ export interface CheckUser {
 }
 
 /** A resource in a check: a type, optionally narrowed to an instance or URI. */
-export interface CheckResource {
+export interface CheckResource<T extends string = string> {
   /** Resource type key, e.g. `document`. The permission asked is `<type>:<action>`. */
-  type: string;
+  type: T;
   /** Instance key: enables instance-role and direct-grant rules on `<type>:<key>`. */
   key?: string;
   /** Tenant of the resource; overrides the check's `tenant` option. */
@@ -176,12 +176,12 @@ export interface Decision {
 }
 
 /** Multi check: one principal, several resources × several permissions. */
-export interface CheckPermissionsRequest {
+export interface CheckPermissionsRequest<P extends string = string> {
   user: string | CheckUser;
   /** Resource URIs (`/project/1`) or instances (`document:doc-1`). */
   resourceUris: string[];
   /** Full permissions, `<type>:<action>`. */
-  permissions: string[];
+  permissions: P[];
   tenant?: string;
 }
 
@@ -194,12 +194,12 @@ export interface CheckPermissionsResult {
 }
 
 /** Grant (or revoke) permissions and/or roles to a user on a resource URI or instance. */
-export interface GrantRequest {
+export interface GrantRequest<P extends string = string> {
   user: string;
   /** Resource URI (`/project/456`) or instance (`document:doc-1`). */
   resourceUri: string;
   /** Direct permissions, `<type>:<action>`. */
-  permissions?: string[];
+  permissions?: P[];
   /** Roles assigned on that resource. */
   roles?: string[];
   tenant?: string;
@@ -263,14 +263,14 @@ export interface Role {
   /** Roles this role extends (inherits every permission of). */
   extends: string[];
 }
-export interface RoleCreate {
+export interface RoleCreate<P extends string = string> {
   key: string;
   name?: string;
   description?: string;
-  permissions?: string[];
+  permissions?: P[];
   extends?: string[];
 }
-export type RoleUpdate = Partial<Omit<RoleCreate, 'key'>>;
+export type RoleUpdate<P extends string = string> = Partial<Omit<RoleCreate<P>, 'key'>>;
 
 export interface ResourceAction {
   key: string;
@@ -349,9 +349,9 @@ export interface ConditionSetUpdate {
  * resource set's `resourceType`) on members of `resourceSet`; with `tenant`,
  * only in checks of that tenant.
  */
-export interface ConditionSetRule {
+export interface ConditionSetRule<P extends string = string> {
   userSet: string;
-  permission: string;
+  permission: P;
   resourceSet: string;
   tenant?: string;
 }

@@ -25,6 +25,9 @@ import type {
   TenantsOperations,
   UserPermissions,
   UsersOperations,
+  PolicyShape,
+  PolicyTyped,
+  RegisteredShape,
 } from '@permissio/core';
 import * as evaluate from './evaluate.js';
 import type { ChangeListener, EngineChange } from './events.js';
@@ -54,9 +57,15 @@ export interface EngineOptions {
   uriCacheSize?: number;
 }
 
-/** The embedded policy engine. Create one with {@link createEngine}. */
-export class Engine implements Pdp {
+/**
+ * The embedded policy engine. Create one with {@link createEngine}.
+ * @typeParam S - the policy's shape (type-level only): from a `definePolicy`
+ * snapshot, else the registered shape, else untyped.
+ */
+export class Engine<S extends PolicyShape = RegisteredShape> implements Pdp, PolicyTyped<S> {
   readonly kind = 'embedded' as const;
+  /** The policy's shape, for `new Permissio({ pdp })` to infer (never set at runtime). */
+  declare readonly '~policyShape'?: S | undefined;
   readonly users: UsersOperations;
   readonly tenants: TenantsOperations;
   readonly roles: RolesOperations;
@@ -200,7 +209,14 @@ export class Engine implements Pdp {
  * const engine = createEngine({ resources: [{ key: 'document', actions: ['read'] }] });
  * const permissio = new Permissio({ pdp: engine });
  * ```
+ *
+ * A snapshot declared with `definePolicy({...})` (from `@permissio/core`)
+ * types the engine, and the client over it, by the policy: a misspelt action
+ * or resource type does not compile.
  */
-export function createEngine(snapshot?: PolicySnapshot, options?: EngineOptions): Engine {
-  return new Engine(snapshot, options);
+export function createEngine<S extends PolicyShape = RegisteredShape>(
+  snapshot?: PolicySnapshot & PolicyTyped<S>,
+  options?: EngineOptions,
+): Engine<S> {
+  return new Engine<S>(snapshot, options);
 }

@@ -5,6 +5,7 @@
  * never runs.
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { RegisteredShape, ResourceTypeOf } from '@permissio/core';
 import {
   assertPermissionArguments,
   markGuard,
@@ -16,17 +17,22 @@ import { requestState, startedContext, type ExpressRegistration } from './middle
 import { refuse } from './problem.js';
 import { markRequest } from './route-marks.js';
 
-/** The resource argument of {@link requirePermission}, with resolvers typed for Express. */
-export type ExpressResourceSpec = ResourceSpec<Request>;
+/** The resource argument of {@link requirePermission}, with resolvers typed for Express (of type `T`). */
+export type ExpressResourceSpec<T extends string = string> = ResourceSpec<Request, T>;
 
 /**
  * Protects a route: `app.get('/documents/:id', requirePermission('read', (req) => ({ type: 'document', key: req.params.id })), handler)`.
  *
  * @param action - the action asked for, e.g. `"read"`
  * @param resource - a resource type, a `CheckResource`, or a resolver `(req) => resource` (sync or async)
+ * With a registered policy (`Register` of `@permissio/core`), `action` must be
+ * an action of the resource's type.
  * @throws TypeError at call time when an argument is invalid
  */
-export function requirePermission(action: string, resource: ExpressResourceSpec): RequestHandler {
+export function requirePermission<T extends ResourceTypeOf>(
+  action: NoInfer<RegisteredShape[T]>,
+  resource: ExpressResourceSpec<T>,
+): RequestHandler {
   assertPermissionArguments(action, resource, 'express');
   // Tagged for the route manifest and requireGuard.
   return markGuard(

@@ -5,7 +5,7 @@
  * cannot be canonicalised safely (`//`, `%2F`, `%252F`, `..`) answers 400.
  */
 import type { Request } from 'express';
-import type { CheckResource } from '@permissio/core';
+import type { CheckResource, RegisteredType, ResourceTypeOf } from '@permissio/core';
 import {
   assertResourceFromPathArguments,
   markResourceType,
@@ -22,10 +22,13 @@ export type { ResourceFromPathOptions };
  * @param options - `key`: the route parameter holding the instance key
  * @throws TypeError at call time when an argument is invalid
  */
-export function resourceFromPath(type: string, options?: ResourceFromPathOptions): (req: Request) => CheckResource {
+export function resourceFromPath<T extends ResourceTypeOf>(
+  type: T,
+  options?: ResourceFromPathOptions,
+): (req: Request) => CheckResource<RegisteredType<T>> {
   assertResourceFromPathArguments(type, options, 'express');
   const key = options?.key;
-  return markResourceType(function resourceFromPathResolver(req: Request): CheckResource {
+  return markResourceType(function resourceFromPathResolver(req: Request): CheckResource<RegisteredType<T>> {
     const params = req.params as Record<string, unknown> | undefined;
     return resourceFromRequestPath(
       type,

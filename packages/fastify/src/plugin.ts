@@ -13,7 +13,7 @@
  */
 import type { FastifyPluginCallback, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
-import type { RequestScope } from '@permissio/core';
+import type { RegisteredShape, RequestScope, ResourceTypeOf } from '@permissio/core';
 import {
   assertPermissionArguments,
   createRegistration,
@@ -30,6 +30,7 @@ import { installRouteTable } from './route-table.js';
 import {
   CONTEXT,
   INSTANCE,
+  permissionPreHandler,
   requirePermission,
   startedContext,
   type FastifyRegistration,
@@ -71,13 +72,15 @@ export interface PermissioFastifyOptions extends PermissioAdapterBaseOptions<Fas
   routeValidation?: 'off' | 'warn' | 'error';
 }
 
-/** Per-route permission read from `config.permission`. */
-export interface RoutePermission {
-  /** The action, e.g. `"read"`. */
-  action: string;
-  /** A resource type, a `CheckResource`, or a resolver `(request) => resource`. */
-  resource: FastifyResourceSpec;
-}
+/**
+ * Per-route permission read from `config.permission`: `{ action, resource }`,
+ * the action (e.g. `"read"`) and a resource type, a `CheckResource`, or a
+ * resolver `(request) => resource`. With a registered policy (`Register` of
+ * `@permissio/core`) the action must be one of the resource type's.
+ */
+export type RoutePermission<T extends ResourceTypeOf = ResourceTypeOf> = {
+  [K in T]: { action: RegisteredShape[K]; resource: FastifyResourceSpec<K> };
+}[T];
 
 const ROUTE_MARK = Symbol.for('@permissio/fastify.routePreHandler');
 
@@ -161,7 +164,9 @@ const plugin: FastifyPluginCallback<PermissioFastifyOptions> = function permissi
     const list = existing === undefined ? [] : Array.isArray(existing) ? existing : [existing];
     // Fastify copies a GET route's options to its HEAD route: add the check once.
     if (list.some((handler) => (handler as { [ROUTE_MARK]?: boolean })[ROUTE_MARK] === true)) return;
-    const preHandler = Object.assign(requirePermission(permission.action, permission.resource), { [ROUTE_MARK]: true });
+    const preHandler = Object.assign(permissionPreHandler(permission.action, permission.resource), {
+      [ROUTE_MARK]: true,
+    });
     routeOptions.preHandler = [preHandler, ...list];
   });
 

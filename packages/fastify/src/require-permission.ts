@@ -4,7 +4,7 @@
  */
 import type { FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify';
 import { PermissioError } from '@permissio/core';
-import type { MaybePromise } from '@permissio/core';
+import type { MaybePromise, RegisteredShape, ResourceTypeOf } from '@permissio/core';
 import {
   PROBLEM_CONTENT_TYPE,
   PermissioRefusalError,
@@ -22,7 +22,7 @@ import {
 import type { PermissioFastifyHook } from './plugin.js';
 
 /** The resource argument of {@link requirePermission}, with resolvers typed for Fastify. */
-export type FastifyResourceSpec = ResourceSpec<FastifyRequest>;
+export type FastifyResourceSpec<T extends string = string> = ResourceSpec<FastifyRequest, T>;
 
 /** What one plugin registration shares with its preHandlers. */
 export type FastifyRegistration = AdapterRegistration<FastifyRequest, PermissioFastifyHook>;
@@ -46,7 +46,15 @@ declare module 'fastify' {
  * @param resource - a resource type, a `CheckResource`, or a resolver `(request) => resource` (sync or async)
  * @throws TypeError at call time when an argument is invalid
  */
-export function requirePermission(action: string, resource: FastifyResourceSpec): preHandlerHookHandler {
+export function requirePermission<T extends ResourceTypeOf>(
+  action: NoInfer<RegisteredShape[T]>,
+  resource: FastifyResourceSpec<T>,
+): preHandlerHookHandler {
+  return permissionPreHandler(action, resource);
+}
+
+/** `requirePermission` without the policy's types: for `config.permission`, already typed where it is written. */
+export function permissionPreHandler(action: string, resource: FastifyResourceSpec): preHandlerHookHandler {
   assertPermissionArguments(action, resource, 'fastify');
   // Tagged for the route manifest and requireGuard.
   return markGuard(

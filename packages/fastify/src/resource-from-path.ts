@@ -4,7 +4,7 @@
  * percent-encoded), canonicalised once by core. Unsafe paths answer 400.
  */
 import type { FastifyRequest } from 'fastify';
-import type { CheckResource } from '@permissio/core';
+import type { CheckResource, RegisteredType, ResourceTypeOf } from '@permissio/core';
 import {
   assertResourceFromPathArguments,
   markResourceType,
@@ -21,13 +21,13 @@ export type { ResourceFromPathOptions };
  * @param options - `key`: the route parameter holding the instance key
  * @throws TypeError at call time when an argument is invalid
  */
-export function resourceFromPath(
-  type: string,
+export function resourceFromPath<T extends ResourceTypeOf>(
+  type: T,
   options?: ResourceFromPathOptions,
-): (request: FastifyRequest) => CheckResource {
+): (request: FastifyRequest) => CheckResource<RegisteredType<T>> {
   assertResourceFromPathArguments(type, options, 'fastify');
   const key = options?.key;
-  return markResourceType(function resourceFromPathResolver(request: FastifyRequest): CheckResource {
+  return markResourceType(function resourceFromPathResolver(request: FastifyRequest): CheckResource<RegisteredType<T>> {
     const params = request.params as Record<string, unknown> | undefined;
     return resourceFromRequestPath(type, rawPath(request.url), options, key === undefined ? undefined : params?.[key]);
   }, type);

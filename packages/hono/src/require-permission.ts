@@ -7,6 +7,7 @@
 import type { Context, Next } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { HTTPException } from 'hono/http-exception';
+import type { RegisteredShape, ResourceTypeOf } from '@permissio/core';
 import {
   PROBLEM_CONTENT_TYPE,
   assertPermissionArguments,
@@ -20,7 +21,7 @@ import {
 import { requestState, startedContext, type HonoRegistration, type PermissioEnv } from './middleware.js';
 
 /** The resource argument of {@link requirePermission}, with resolvers receiving the Hono context. */
-export type HonoResourceSpec = ResourceSpec<Context>;
+export type HonoResourceSpec<T extends string = string> = ResourceSpec<Context, T>;
 
 /**
  * Protects a route: `app.get('/documents/:id', requirePermission('read', 'document'), handler)`.
@@ -29,7 +30,10 @@ export type HonoResourceSpec = ResourceSpec<Context>;
  * @param resource - a resource type, a `CheckResource`, or a resolver `(c) => resource` (sync or async)
  * @throws TypeError at call time when an argument is invalid
  */
-export function requirePermission(action: string, resource: HonoResourceSpec) {
+export function requirePermission<T extends ResourceTypeOf>(
+  action: NoInfer<RegisteredShape[T]>,
+  resource: HonoResourceSpec<T>,
+) {
   assertPermissionArguments(action, resource, 'hono');
   const middleware = createMiddleware<PermissioEnv>(function requirePermissionMiddleware(c, next) {
     const state = requestState(c);

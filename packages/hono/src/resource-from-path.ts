@@ -4,7 +4,7 @@
  * decoded form), canonicalised once by core. Unsafe paths answer 400.
  */
 import type { Context } from 'hono';
-import type { CheckResource } from '@permissio/core';
+import type { CheckResource, RegisteredType, ResourceTypeOf } from '@permissio/core';
 import {
   assertResourceFromPathArguments,
   markResourceType,
@@ -21,10 +21,13 @@ export type { ResourceFromPathOptions };
  * @param options - `key`: the route parameter holding the instance key
  * @throws TypeError at call time when an argument is invalid
  */
-export function resourceFromPath(type: string, options?: ResourceFromPathOptions): (c: Context) => CheckResource {
+export function resourceFromPath<T extends ResourceTypeOf>(
+  type: T,
+  options?: ResourceFromPathOptions,
+): (c: Context) => CheckResource<RegisteredType<T>> {
   assertResourceFromPathArguments(type, options, 'hono');
   const key = options?.key;
-  return markResourceType(function resourceFromPathResolver(c: Context): CheckResource {
+  return markResourceType(function resourceFromPathResolver(c: Context): CheckResource<RegisteredType<T>> {
     return resourceFromRequestPath(
       type,
       rawPathname(c.req.url),

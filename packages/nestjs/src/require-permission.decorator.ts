@@ -3,6 +3,7 @@
  * handler of a controller) requires. A method's decorator overrides its class's.
  */
 import { applyDecorators, SetMetadata, UseGuards } from '@nestjs/common';
+import type { RegisteredShape, ResourceTypeOf } from '@permissio/core';
 import { assertPermissionArguments, type ResourceSpec } from '@permissio/core/internal';
 import { FRAMEWORK, PERMISSIO_REQUIREMENT } from './permissio.constants.js';
 import type { PermissioRequest } from './permissio-options.interface.js';
@@ -34,9 +35,9 @@ export interface PermissionRequirement<Req = PermissioRequest> {
  * Arguments are validated when the decorator is evaluated.
  * @throws TypeError naming the bad argument
  */
-export function RequirePermission<Req = PermissioRequest>(
-  action: string,
-  resource: ResourceSpec<Req>,
+export function RequirePermission<Req = PermissioRequest, T extends ResourceTypeOf = ResourceTypeOf>(
+  action: NoInfer<RegisteredShape[T]>,
+  resource: ResourceSpec<Req, T>,
 ): MethodDecorator & ClassDecorator {
   assertPermissionArguments(action, resource, FRAMEWORK);
   const requirement: PermissionRequirement<Req> = Object.freeze({ action, resource });

@@ -2,7 +2,7 @@
  * `resourceFromPath(type, { key? })`: a ready resolver whose resource URI is
  * the canonical request path.
  */
-import type { CheckResource } from '@permissio/core';
+import type { CheckResource, RegisteredType, ResourceTypeOf } from '@permissio/core';
 import {
   assertResourceFromPathArguments,
   markResourceType,
@@ -23,13 +23,15 @@ import type { PermissioRequest } from './permissio-options.interface.js';
  *
  * @throws TypeError (when called) naming a bad argument
  */
-export function resourceFromPath(
-  type: string,
+export function resourceFromPath<T extends ResourceTypeOf>(
+  type: T,
   options?: ResourceFromPathOptions,
-): (request: PermissioRequest) => CheckResource {
+): (request: PermissioRequest) => CheckResource<RegisteredType<T>> {
   assertResourceFromPathArguments(type, options, FRAMEWORK);
   const key = options?.key;
-  return markResourceType(function resourceFromPathResolver(request: PermissioRequest): CheckResource {
+  return markResourceType(function resourceFromPathResolver(
+    request: PermissioRequest,
+  ): CheckResource<RegisteredType<T>> {
     const path = matchedPath(request);
     if (typeof path !== 'string') throw new TypeError('resourceFromPath: the request has no URL.');
     return resourceFromRequestPath(

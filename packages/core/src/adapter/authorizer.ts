@@ -14,6 +14,7 @@ import { consoleLogger } from '../logger.js';
 import { CLIENT_OBSERVER, type DecisionObserver, type DecisionRoute, DecisionSink } from '../decision-events.js';
 import type { PermissioInstrumentation } from '../instrumentation.js';
 import { CHECK_NOW, RequestScope, createTrustedRequestScope } from '../scope.js';
+import type { UntypedShape } from '../typed.js';
 import { problem, type ProblemDetails } from './problem.js';
 import { DecisionTiming } from './server-timing.js';
 import { type DenialExplanation, explainDenial } from './why.js';
@@ -28,7 +29,7 @@ import {
 /** Per-request state an adapter keeps on the request (or Hono context). */
 export interface AuthorizationContext {
   /** The request's decision cache; handed to handlers. */
-  readonly scope: RequestScope;
+  readonly scope: RequestScope<UntypedShape>;
   /** The resolved user, or undefined when anonymous. */
   readonly user: string | CheckUser | undefined;
   /** The resolved tenant, if any. */
@@ -403,7 +404,11 @@ function misconfigurationStatus(error: unknown): 401 | 403 | undefined {
  * scope's internal fast path unless `check` was overridden (a subclass or a
  * test double answers through its own `check`).
  */
-function askScope(scope: RequestScope, action: string, resource: string | CheckResource): boolean | Promise<boolean> {
+function askScope(
+  scope: RequestScope<UntypedShape>,
+  action: string,
+  resource: string | CheckResource,
+): boolean | Promise<boolean> {
   if (scope instanceof RequestScope && scope.check === RequestScope.prototype.check)
     return scope[CHECK_NOW](action, resource);
   return scope.check(action, resource);

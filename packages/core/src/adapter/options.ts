@@ -20,10 +20,10 @@ export type ResolvedUser = string | CheckUser | undefined | null;
  * denies (403); one that throws a `PermissioValidationError` (e.g. a path that
  * cannot be canonicalised) answers 400. Neither runs the handler.
  */
-export type ResourceSpec<Req> =
-  | string
-  | CheckResource
-  | ((req: Req) => MaybePromise<string | CheckResource | undefined | null>);
+export type ResourceSpec<Req, T extends string = string> =
+  | T
+  | CheckResource<T>
+  | ((req: Req) => MaybePromise<T | CheckResource<T> | undefined | null>);
 
 /** Options common to every adapter; each adapter adds its typed hooks. */
 export interface PermissioAdapterBaseOptions<Req> {

@@ -38,12 +38,12 @@ export function assertResourceFromPathArguments(type: unknown, options: unknown,
  * @throws PermissioValidationError when the path is not a safe resource URI
  * @throws Error when `options.key` names a parameter the route lacks
  */
-export function resourceFromRequestPath(
-  type: string,
+export function resourceFromRequestPath<T extends string>(
+  type: T,
   path: string,
   options: ResourceFromPathOptions | undefined,
   keyValue: unknown,
-): CheckResource {
+): CheckResource<T> {
   const query = path.indexOf('?');
   const pathname = query === -1 ? path : path.slice(0, query);
   const uri = canonicalizeResourceUri(pathname);

@@ -8,6 +8,7 @@
  */
 import type { Permissio } from '../client.js';
 import type { RequestScope } from '../scope.js';
+import type { UntypedShape } from '../typed.js';
 import { DEFAULT_TENANT, type CheckResource, type DecisionVia, type Role } from '../types.js';
 
 /** The `why` member of a 403 problem body. */
@@ -58,7 +59,7 @@ function effectivePermissions(roles: readonly Role[]): Map<string, Set<string>> 
 /** Explains why the scope's user may not do `action` on `resource`. Never throws. */
 export async function explainDenial(
   client: Permissio<boolean>,
-  scope: RequestScope,
+  scope: RequestScope<UntypedShape>,
   action: string,
   resource: string | CheckResource,
 ): Promise<DenialExplanation | undefined> {

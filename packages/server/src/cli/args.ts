@@ -8,6 +8,9 @@ const HELP = `permissio-server ${SERVER_VERSION} — local Permissio PDP server
 
 Usage: permissio-server [options]
        permissio-server keys create|list|revoke …   (API keys in the database; keys --help)
+       permissio-server types (--seed <file> | --url <url>) [--out <file>] [--check]
+                        write (or check) the policy's TypeScript declaration file;
+                        "permissio-server types --help" for its options
 
 Options:
   --port <n>            TCP port (default 7766; 0 picks a free one)

@@ -19,6 +19,7 @@ import { SERVER_VERSION } from '../version.js';
 import { type CliIo, type CliOptions, parseCli, UsageError } from './args.js';
 import { parseKeysCommand, runKeysCommand } from './keys.js';
 import { describeSnapshot, readSeed } from './seed.js';
+import { runTypes } from './types.js';
 
 /** A writable stream, as far as the CLI needs one. */
 export interface CliStream {
@@ -223,6 +224,8 @@ export async function main(runtime: CliRuntime): Promise<number> {
     err: (line) => runtime.stderr.write(`${line}\n`),
   };
   if (runtime.argv[0] === 'keys') return await keys(runtime, io);
+  // `permissio-server types …`: the policy's declaration file, no server started.
+  if (runtime.argv[0] === 'types') return runTypes(runtime.argv.slice(1), io, runtime.env ?? {});
   let options: CliOptions | undefined;
   try {
     options = parseCli(runtime.argv, io, runtime.env ?? {});
