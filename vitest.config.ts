@@ -1,5 +1,6 @@
 import { defineConfig } from 'vitest/config';
 import { coverageThresholds } from './coverage-thresholds.js';
+import { SlowFirstSequencer } from './vitest.sequencer.js';
 import { nestDecorators, sharedTestOptions, sourceResolution } from './vitest.project.js';
 
 /** Test files that use NestJS decorators (compiled with SWC in the `nest` project). */
@@ -51,6 +52,8 @@ export default defineConfig({
     // Vitest's default is one worker fewer than the CPUs (1 on a 2-core machine); the suite waits on sockets and
     // child processes often enough that one worker per CPU is ~25% faster there.
     maxWorkers: 2,
+    sequence: { sequencer: SlowFirstSequencer },
+    // `pnpm test:coverage` (CI) enforces the per-package floors; `pnpm test` runs without coverage (~25% faster).
     coverage: {
       provider: 'v8',
       include: ['packages/*/src/**/*.ts'],
