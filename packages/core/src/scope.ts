@@ -126,6 +126,20 @@ interface Pending {
 }
 
 const DEFAULT_MAX_BATCH = 100;
+/**
+ * The error of every question asked of a scope whose tenant could not be resolved (an adapter's tenant resolver
+ * threw or answered something other than a string): the scope has no tenant to ask in, so it answers nothing —
+ * never the default tenant's answer.
+ */
+function tenantUnresolved(): PermissioError {
+  return new PermissioError(
+    "This request's tenant could not be resolved (the adapter's tenant resolver threw or did not answer a " +
+      'string), so its request scope refuses every check and plan. Fix the tenant resolver, or pass the tenant ' +
+      'explicitly: permissio.check(user, action, resource, { tenant }).',
+    { code: 'TENANT_UNRESOLVED' },
+  );
+}
+
 const NO_USER_MESSAGE =
   'RequestScope.check(action, resource): this scope has no user; pass one to createRequestScope({ user }) or call check(user, action, resource).';
 
@@ -198,6 +212,8 @@ export class RequestScope<S extends PolicyShape = RegisteredShape> {
   readonly #options: ConsistencyOptions | undefined;
   /** Where decisions are reported (`onDecision`); undefined when nobody listens. */
   readonly #observer: DecisionObserver | undefined;
+  /** Set by an adapter when the request's tenant could not be resolved: every question is refused. */
+  readonly #refused: boolean;
   // Created on first use: a scope is created per request, and most requests
   // ask one question (or none), so empty Maps would be pure allocation.
   #cache: Map<string, boolean | Promise<boolean>> | undefined;
@@ -228,8 +244,10 @@ export class RequestScope<S extends PolicyShape = RegisteredShape> {
     options: RequestScopeOptions = {},
     trust?: symbol,
     observer?: DecisionObserver | undefined,
+    refused?: boolean,
   ) {
     if (trust !== TRUSTED) validateScopeOptions(options);
+    this.#refused = trust === TRUSTED && refused === true;
     this.#observer = trust === TRUSTED ? observer : (owner[CLIENT_OBSERVER] as DecisionObserver | undefined);
     this.permissio = owner;
     this.#pdp = owner.pdp;
@@ -264,6 +282,7 @@ export class RequestScope<S extends PolicyShape = RegisteredShape> {
     c?: string | CheckResource | CheckOptions,
     d?: CheckOptions,
   ): Promise<boolean> {
+    if (this.#refused) return Promise.reject(tenantUnresolved());
     try {
       const request = this.#request(a, b, c, d);
       const answer = this.#answer(request);
@@ -281,6 +300,7 @@ export class RequestScope<S extends PolicyShape = RegisteredShape> {
    * @internal
    */
   [CHECK_NOW](action: string, resource: string | CheckResource): boolean | Promise<boolean> {
+    if (this.#refused) throw tenantUnresolved();
     const user = this.user;
     if (user === undefined) throw new PermissioValidationError(NO_USER_MESSAGE);
     if (typeof action !== 'string')
@@ -418,6 +438,7 @@ export class RequestScope<S extends PolicyShape = RegisteredShape> {
     c?: string | CheckResource | CheckOptions,
     d?: CheckOptions,
   ): Promise<Decision> {
+    if (this.#refused) throw tenantUnresolved();
     const request = this.#request(a, b, c, d);
     const key = checkCacheKey(request.user, request.action, request.resource, request.tenant, request.context);
     this.#decisions ??= new Map();
@@ -479,6 +500,7 @@ export class RequestScope<S extends PolicyShape = RegisteredShape> {
     resourceType: T,
     options?: PlanOptions,
   ): Promise<ResourcePlan> {
+    if (this.#refused) return Promise.reject(tenantUnresolved());
     const user = this.user;
     if (user === undefined) {
       return Promise.reject(
@@ -699,4 +721,17 @@ export function createTrustedRequestScope(
   observer?: DecisionObserver,
 ): RequestScope {
   return new RequestScope(owner, { user, tenant }, TRUSTED, observer);
+}
+
+/**
+ * The scope of a request whose tenant could not be resolved: every check, detailed check and plan rejects with
+ * code `TENANT_UNRESOLVED` and nothing reaches the PDP. Works with any client (a test double too). Not part of
+ * the public API.
+ * @internal
+ */
+export function createRefusedRequestScope(
+  owner: Permissio<boolean>,
+  user: string | CheckUser | undefined,
+): RequestScope {
+  return new RequestScope(owner, { user, batching: false }, TRUSTED, undefined, true);
 }

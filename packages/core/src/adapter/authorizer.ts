@@ -13,7 +13,7 @@ import { Permissio } from '../client.js';
 import { consoleLogger } from '../logger.js';
 import { CLIENT_OBSERVER, type DecisionObserver, type DecisionRoute, DecisionSink } from '../decision-events.js';
 import type { PermissioInstrumentation } from '../instrumentation.js';
-import { CHECK_NOW, RequestScope, createTrustedRequestScope } from '../scope.js';
+import { CHECK_NOW, RequestScope, createRefusedRequestScope, createTrustedRequestScope } from '../scope.js';
 import type { UntypedShape } from '../typed.js';
 import { problem, type ProblemDetails } from './problem.js';
 import { DecisionTiming } from './server-timing.js';
@@ -211,17 +211,21 @@ export class Authorizer<Req> {
     // normaliseUser and contextWithTenant have validated user and tenant: skip
     // the public factory's re-validation when the client allows it.
     const timing = this.options.serverTiming ? new DecisionTiming() : undefined;
-    const scope = this.#trustedScopes
-      ? createTrustedRequestScope(this.options.client, user, tenant, this.#observer(req, timing))
-      : this.options.client.createRequestScope(
-          tenant === undefined
-            ? user === undefined
-              ? {}
-              : { user }
-            : user === undefined
-              ? { tenant }
-              : { user, tenant },
-        );
+    // No tenant to ask in: a handler's own questions through the scope are refused, never answered in the
+    // default tenant (the guards deny with `tenant_failed` before reaching the scope).
+    const scope = tenantFailed
+      ? createRefusedRequestScope(this.options.client, user)
+      : this.#trustedScopes
+        ? createTrustedRequestScope(this.options.client, user, tenant, this.#observer(req, timing))
+        : this.options.client.createRequestScope(
+            tenant === undefined
+              ? user === undefined
+                ? {}
+                : { user }
+              : user === undefined
+                ? { tenant }
+                : { user, tenant },
+          );
     return timing === undefined ? { scope, user, tenant, tenantFailed } : { scope, user, tenant, tenantFailed, timing };
   }
 
