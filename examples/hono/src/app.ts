@@ -15,7 +15,7 @@
  */
 import { Hono, type Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
-import { permissio, publicRoute, requirePermission, resourceFromPath } from '@permissio/hono';
+import { permissio, permissioScope, publicRoute, requirePermission, resourceFromPath } from '@permissio/hono';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { classificationField, findProject, stringField } from '../../shared/policy.js';
 import { authenticate, demoSecret, type Principal } from '@permissio/example-shared/auth';
@@ -87,13 +87,9 @@ export function createApp({
   // requireGuard so; the handler requires a user itself). One plan per tenant, compiled to one Drizzle query.
   app.get('/documents', publicRoute(), async (c) => {
     const auth = c.get('auth');
-    // Hono sets c.get('permissio') at a route's first decision, and this route has none: the scope is made
-    // here, for the same user and tenant, and published so later middleware (the demo header) sees it.
-    let scope = c.get('permissio');
-    if (scope === undefined && auth !== undefined) {
-      scope = client.createRequestScope({ user: checkUser(auth), tenant: auth.tenant });
-      c.set('permissio', scope);
-    }
+    // This route has no guard, so no decision has set c.get('permissio') yet: permissioScope(c) starts the
+    // request's scope with the registration's resolvers (and sets it, for the demo header).
+    const scope = auth === undefined ? undefined : await permissioScope(c);
     const answer = await answerList(auth === undefined ? undefined : scope, c.req.url, (planner, query) =>
       listDocumentsWithDrizzle(planner, documents, db, query),
     );

@@ -1,6 +1,7 @@
 import type { PermissioVariables } from './middleware.js';
 
 export { permissio } from './middleware.js';
+export { permissioScope } from './scope.js';
 export type { PermissioVariables, PermissioEnv, PermissioHonoOptions, PermissioHonoHook } from './middleware.js';
 export { requirePermission, problemException } from './require-permission.js';
 export type { HonoResourceSpec } from './require-permission.js';

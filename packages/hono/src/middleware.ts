@@ -25,7 +25,8 @@ export type PermissioVariables = {
   /**
    * The request's decision cache, set at the request's first decision
    * (`requirePermission`); further checks in the handler reuse it. Undefined
-   * before that, e.g. on routes without `requirePermission`.
+   * before that, e.g. on routes without `requirePermission`: there, use
+   * `await permissioScope(c)`.
    */
   permissio: RequestScope | undefined;
 };
