@@ -22,6 +22,7 @@ import { resolveServerOptions, type ServerOptions } from './server/options.js';
 import { registerRoutes } from './server/register-routes.js';
 import { SqliteStorage, type Scope, type Storage } from './storage.js';
 import { createObservability } from './observe/install.js';
+import { registerServiceRoutes } from './service/rest.js';
 
 export type { ServerLoggerOptions, ServerOptions } from './server/options.js';
 
@@ -135,6 +136,7 @@ export async function startServer(options: ServerOptions = {}): Promise<Permissi
     consistencyTimeout: resolved.consistencyTimeout,
     ...(follower === undefined ? {} : { health: () => follower.health() }),
   });
+  registerServiceRoutes(app, { keys, limiter, registry });
   observability?.installRoutes(app, keys);
 
   let bound: { url: string; port: number };
