@@ -101,8 +101,9 @@ function roleBody(input: ServiceInput): { description?: string; permissions?: st
   const body: { description?: string; permissions?: string[] } = {};
   const description = optionalString(input, 'description');
   if (description !== undefined) body.description = description;
-  if (input.permissions !== undefined)
-    body.permissions = stringList(input, 'permissions').map((p) => enginePermission(p));
+  // proto3 cannot tell an empty list from an absent one: `[]` keeps the permissions (both transports).
+  const permissions = stringList(input, 'permissions');
+  if (permissions.length > 0) body.permissions = permissions.map((p) => enginePermission(p));
   return body;
 }
 
