@@ -25,7 +25,14 @@ beforeAll(async () => {
       { key: CHECK, ...SCOPE, scopes: ['check'] },
     ],
     rateLimits: false,
-    logger: { level: 'trace', stream: { write: (line: string) => void (log += line) } },
+    logger: {
+      level: 'trace',
+      stream: {
+        write: (line: string) => {
+          log += line;
+        },
+      },
+    },
   });
   limited = await startServer({
     host: '127.0.0.1',
