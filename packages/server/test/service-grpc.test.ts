@@ -6,45 +6,20 @@
  * with the documented status codes.
  */
 import * as grpc from '@grpc/grpc-js';
-import * as protoLoader from '@grpc/proto-loader';
 import { Permissio } from '@permissio/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PermissioServer, startServer } from '../src/index.js';
+import { type GrpcClient, grpcClient, rpc as rpcAs } from './support/grpc-client.js';
 
 const ADMIN = 'permis_key_grpc_admin_0123456789abcdef';
 const CHECK = 'permis_key_grpc_check_0123456789abcdef';
 const SCOPE = { projectId: 'acme', environmentId: 'production' };
-export const PROTO = new URL('../proto/permissions_service.proto', import.meta.url).pathname;
-
-type Callback = (error: grpc.ServiceError | null, answer: any) => void;
-type Client = grpc.Client & Record<string, (request: object, metadata: grpc.Metadata, callback: Callback) => void>;
-
-/** A client for `target`, as a user of the service would build one. */
-export function grpcClient(target: string): Client {
-  const definition = protoLoader.loadSync(PROTO, {
-    keepCase: true,
-    longs: String,
-    enums: String,
-    defaults: true,
-    arrays: true,
-    oneofs: true,
-  });
-  const loaded = grpc.loadPackageDefinition(definition) as any;
-  return new loaded.permissions.v1.PermissionsService(target, grpc.credentials.createInsecure()) as Client;
-}
-
-/** Calls `method`, resolving to the answer or to the `grpc.ServiceError`. */
-export function rpc(client: Client, method: string, request: object, key: string | null = ADMIN): Promise<any> {
-  const metadata = new grpc.Metadata();
-  if (key !== null) metadata.set('authorization', `Bearer ${key}`);
-  return new Promise((resolve) => {
-    client[method]?.(request, metadata, (error, answer) => resolve(error ?? answer));
-  });
-}
+const rpc = (client: GrpcClient, method: string, request: object, key: string | null = ADMIN) =>
+  rpcAs(client, method, request, key);
 
 let server: PermissioServer;
 let limited: PermissioServer;
-let client: Client;
+let client: GrpcClient;
 
 beforeAll(async () => {
   server = await startServer({
