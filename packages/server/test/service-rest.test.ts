@@ -2,6 +2,8 @@
  * The service-compatible REST facade (#16) over loopback HTTP: the documented
  * flow replayed request by request, and every error code of docs/SERVICE.md.
  */
+import type { Pdp } from '@permissio/core';
+import { createEngine } from '@permissio/engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PermissioServer, startServer } from '../src/index.js';
 
@@ -258,5 +260,76 @@ describe('every error code', () => {
     expect(((await malformed.json()) as any).error.code).toBe(16);
     expect(log).not.toContain(ADMIN);
     expect(log).not.toContain(CHECK);
+  });
+});
+
+describe('answers of edge cases', () => {
+  it('a check of an unknown principal is passed: false, never an error; unknown permissions in a role are 3', async () => {
+    await call('POST', '/permissions', { name: 'document.read' });
+    const check = await call('POST', '/check', {
+      principal_id: 'nobody-at-all',
+      resource_uris: ['/project/1', '/project/2'],
+      permissions: ['document.read'],
+    });
+    expect(check.body).toEqual({
+      passed: false,
+      missing_permissions: [
+        { resource_uri: '/project/1', missing_permissions: ['document.read'] },
+        { resource_uri: '/project/2', missing_permissions: ['document.read'] },
+      ],
+    });
+    const role = await call('POST', '/roles', { name: 'broken', permissions: ['nothing.here'] });
+    expect(role.status).toBe(400);
+    expect(role.body.error.code).toBe(3);
+  });
+});
+
+describe('server faults', () => {
+  it('13 INTERNAL (500, generic message, logged) and 14 UNAVAILABLE (503, Retry-After)', async () => {
+    let fault: Error | undefined;
+    let faultLog = '';
+    const faulty = await startServer({
+      host: '127.0.0.1',
+      port: 0,
+      database: ':memory:',
+      apiKeys: [{ key: ADMIN, ...SCOPE }],
+      rateLimits: false,
+      logger: {
+        level: 'error',
+        stream: {
+          write: (line: string) => {
+            faultLog += line;
+          },
+        },
+      },
+      // A real engine whose role listing fails the way the test says.
+      createPdp: () => {
+        const engine = createEngine() as Pdp;
+        const list = engine.roles.list.bind(engine.roles);
+        engine.roles.list = async (params) => {
+          if (fault !== undefined) throw fault;
+          return await list(params);
+        };
+        return engine;
+      },
+    });
+    try {
+      fault = new Error('disk on fire: secret detail');
+      const internal = await call('GET', '/roles', undefined, ADMIN, faulty);
+      expect(internal.status).toBe(500);
+      expect(internal.body).toEqual({
+        error: { code: 13, message: 'The server failed to answer this request; see its log.' },
+      });
+      expect(faultLog).toContain('disk on fire');
+      fault = Object.assign(new Error('connection refused'), { name: 'StorageUnavailableError' });
+      const unavailable = await call('GET', '/roles', undefined, ADMIN, faulty);
+      expect(unavailable.status).toBe(503);
+      expect(unavailable.body.error.code).toBe(14);
+      expect(unavailable.headers.get('retry-after')).toBe('1');
+      fault = undefined;
+      expect((await call('GET', '/roles', undefined, ADMIN, faulty)).status).toBe(200);
+    } finally {
+      await faulty.close();
+    }
   });
 });
