@@ -1,5 +1,6 @@
 /** The gRPC service of a spawned `permissio-server --grpc-port 0` process (#16): the documented flow. */
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { parseCli, UsageError } from '../src/cli/args.js';
 import { type CliProcess, KEY_A, scopeACliArgs, spawnCli } from './helpers.js';
 import { type GrpcClient, grpcClient, rpc } from './support/grpc-client.js';
 
@@ -47,4 +48,15 @@ it('create permissions, a role, grant on /project/456, check with passed/missing
     false,
   );
   expect((await rpc(client, 'ListPrincipals', {}, KEY_A)).principals).toEqual([{ id: 'user123', type: 'user' }]);
+});
+
+it('--grpc-port takes a port number (help names it); without it there is no gRPC port', () => {
+  const lines: string[] = [];
+  const io = { out: (line: string) => lines.push(line), err: (line: string) => lines.push(line) };
+  expect(parseCli(['--grpc-port', '7767'], io)?.grpcPort).toBe(7767);
+  expect(parseCli([], io)?.grpcPort).toBeUndefined();
+  expect(() => parseCli(['--grpc-port', '70000'], io)).toThrow(UsageError);
+  expect(() => parseCli(['--grpc-port', 'abc'], io)).toThrow(/--grpc-port must be an integer/);
+  parseCli(['--help'], io);
+  expect(lines.join('\n')).toContain('--grpc-port <n>');
 });
