@@ -243,8 +243,10 @@ describe('every error code', () => {
 
   it('8 RESOURCE_EXHAUSTED (429) with Retry-After, per rate class', async () => {
     const check = { principal_id: 'u', resource_uri: '/a', permissions: ['a.read'] };
-    expect((await call('POST', '/check', check, LIMITED, limited)).status).toBe(200);
-    expect((await call('POST', '/check', check, LIMITED, limited)).status).toBe(200);
+    // A check is charged by its work, resources × permissions: this one is 3 units (an untouched window runs it)…
+    const big = { principal_id: 'u', resource_uris: ['/a', '/b', '/c'], permissions: ['a.read'] };
+    expect((await call('POST', '/check', big, LIMITED, limited)).status).toBe(200);
+    // …so the limit of 2 is spent: a one-unit check is refused.
     const refused = await call('POST', '/check', check, LIMITED, limited);
     expectError(refused, 429, 8, /Rate limit of 2 checks/);
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
@@ -258,6 +260,8 @@ describe('every error code', () => {
     const malformed = await fetch(`${server.url}${BASE}/roles`, { headers: { authorization: 'Basic abc' } });
     expect(malformed.status).toBe(401);
     expect(((await malformed.json()) as any).error.code).toBe(16);
+    // Authentication comes before the body is read: an unauthenticated bad body is a 401, not a 400.
+    expectError(await call('POST', '/roles', '{"name": ', null), 401, 16, /Missing API key/);
     expect(log).not.toContain(ADMIN);
     expect(log).not.toContain(CHECK);
   });

@@ -67,9 +67,12 @@ export function resolveScope(key: AuthenticatedKey, input: ServiceInput): Scope 
   );
 }
 
-/** Charges `units` of the operation's rate class to the key; RESOURCE_EXHAUSTED over the limit. */
-function charge(limiter: RateLimiter, op: ServiceOperation, key: AuthenticatedKey, units: number): void {
-  const decision = limiter.hit(key.id, op.rateClass, Date.now(), units);
+/**
+ * Charges `units` of the operation's rate class to the key (`counted` of the
+ * call were charged already); RESOURCE_EXHAUSTED over the limit.
+ */
+function charge(limiter: RateLimiter, op: ServiceOperation, key: AuthenticatedKey, units: number, counted = 0): void {
+  const decision = limiter.hit(key.id, op.rateClass, Date.now(), units, counted);
   if (!decision.ok) {
     throw new ServiceError(
       ServiceCode.RESOURCE_EXHAUSTED,
@@ -79,16 +82,30 @@ function charge(limiter: RateLimiter, op: ServiceOperation, key: AuthenticatedKe
   }
 }
 
-/** Authenticates, authorizes and charges one call of `op`, then runs it on the key's scope. */
-export async function runOperation(
+/**
+ * Step one of a call, before its input is read: authenticates the key,
+ * requires the operation's scope and counts the call's arrival (one unit).
+ */
+export function authorize(
   deps: ServiceDeps,
   op: ServiceOperation,
   authorization: string | undefined,
-  input: ServiceInput,
-): Promise<Record<string, unknown>> {
+): AuthenticatedKey {
   const key = authenticate(deps.keys, authorization);
   requireScope(key, op.scope, op.name);
-  if (deps.limiter !== undefined) charge(deps.limiter, op, key, op.cost === undefined ? 1 : op.cost(input));
+  if (deps.limiter !== undefined) charge(deps.limiter, op, key, 1);
+  return key;
+}
+
+/** Step two: charges the rest of the input's cost, resolves the scope and runs the operation. */
+export async function execute(
+  deps: ServiceDeps,
+  op: ServiceOperation,
+  key: AuthenticatedKey,
+  input: ServiceInput,
+): Promise<Record<string, unknown>> {
+  const units = op.cost === undefined ? 1 : op.cost(input);
+  if (deps.limiter !== undefined && units > 1) charge(deps.limiter, op, key, units - 1, 1);
   const scope = resolveScope(key, input);
   const { registry } = deps;
   const call: ServiceCall = {
@@ -98,4 +115,14 @@ export async function runOperation(
     write: async (work) => (await registry.writeRevisioned(scope, work)).value,
   };
   return await op.run(call, input);
+}
+
+/** Both steps, for a transport that has the input at once (gRPC). */
+export async function runOperation(
+  deps: ServiceDeps,
+  op: ServiceOperation,
+  authorization: string | undefined,
+  input: ServiceInput,
+): Promise<Record<string, unknown>> {
+  return await execute(deps, op, authorize(deps, op, authorization), input);
 }
