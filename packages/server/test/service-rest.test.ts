@@ -6,6 +6,7 @@ import type { Pdp } from '@permissio/core';
 import { createEngine } from '@permissio/engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PermissioServer, startServer } from '../src/index.js';
+import { loadAjv } from './helpers.js';
 
 const ADMIN = 'permis_key_service_admin_0123456789abcdef';
 const CHECK = 'permis_key_service_check_0123456789abcdef';
@@ -335,5 +336,52 @@ describe('server faults', () => {
     } finally {
       await faulty.close();
     }
+  });
+});
+
+describe('OpenAPI: every facade route is documented, and answers its documented schema', () => {
+  it('walks the 16 operations and validates each answer (and an error) against /openapi.json', async () => {
+    const doc = (await (await fetch(`${server.url}/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+    };
+    const Ajv = loadAjv();
+    const ajv = new Ajv({ strict: false, allErrors: true });
+    ajv.addSchema(doc, 'openapi.json');
+    const pointer = (path: string, method: string) =>
+      `openapi.json#/paths/${path.replace(/~/g, '~0').replace(/\//g, '~1')}/${method}/responses/200/content/application~1json/schema`;
+    await call('POST', '/permissions', { name: 'invoice.read' });
+    await call('POST', '/grant', { principal_id: 'walker', resource_uri: '/walk', permissions: ['invoice.read'] });
+    const cases: [string, string, string, unknown?][] = [
+      ['POST', '/permissions', '/permissions', { name: 'invoice.send', description: 'Sends invoices' }],
+      ['GET', '/permissions', '/permissions?limit=1'],
+      ['GET', '/permissions/{name}', '/permissions/invoice.send'],
+      ['PATCH', '/permissions/{name}', '/permissions/invoice.send', { description: 'Sends' }],
+      ['POST', '/roles', '/roles', { name: 'walk-role', permissions: ['invoice.read'] }],
+      ['GET', '/roles', '/roles?limit=1'],
+      ['GET', '/roles/{name}', '/roles/walk-role'],
+      ['PATCH', '/roles/{name}', '/roles/walk-role', { description: 'Walks' }],
+      ['POST', '/grant', '/grant', { principal_id: 'walker', resource_uri: '/walk', roles: ['walk-role'] }],
+      ['GET', '/principals', '/principals?limit=1'],
+      ['GET', '/principals/{principal_id}/permissions', '/principals/walker/permissions?resource_uri=%2Fwalk%2F1'],
+      ['GET', '/principals/{principal_id}/assignments', '/principals/walker/assignments'],
+      ['POST', '/check', '/check', { principal_id: 'walker', resource_uri: '/walk/1', permissions: ['invoice.send'] }],
+      ['POST', '/revoke', '/revoke', { principal_id: 'walker', resource_uri: '/walk', roles: ['walk-role'] }],
+      ['DELETE', '/roles/{name}', '/roles/walk-role'],
+      ['DELETE', '/permissions/{name}', '/permissions/invoice.send'],
+    ];
+    const documented = Object.entries(doc.paths)
+      .filter(([path]) => path.startsWith(BASE))
+      .flatMap(([path, item]) => Object.keys(item).map((m) => `${m.toUpperCase()} ${path}`));
+    expect(documented.sort()).toEqual(cases.map(([m, t]) => `${m} ${BASE}${t}`).sort());
+    for (const [method, template, path, body] of cases) {
+      const answer = await call(method, path, body);
+      expect(answer.status, `${method} ${path}: ${answer.text}`).toBe(200);
+      const validate = ajv.compile({ $ref: pointer(BASE + template, method.toLowerCase()) });
+      expect(validate(answer.body), `${method} ${template}: ${ajv.errorsText(validate.errors)}`).toBe(true);
+    }
+    const error = await call('GET', '/roles/walk-role');
+    const validateError = ajv.compile({ $ref: 'openapi.json#/components/schemas/ServiceError' });
+    expect(validateError(error.body)).toBe(true);
+    expect(validateError({ error: { code: 'NOT_FOUND', message: 'x' } })).toBe(false);
   });
 });
