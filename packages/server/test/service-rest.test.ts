@@ -2,11 +2,12 @@
  * The service-compatible REST facade (#16) over loopback HTTP: the documented
  * flow replayed request by request, and every error code of docs/SERVICE.md.
  */
+import { join } from 'node:path';
 import type { Pdp } from '@permissio/core';
 import { createEngine } from '@permissio/engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PermissioServer, startServer } from '../src/index.js';
-import { loadAjv } from './helpers.js';
+import { loadAjv, tempDir } from './helpers.js';
 
 const ADMIN = 'permis_key_service_admin_0123456789abcdef';
 const CHECK = 'permis_key_service_check_0123456789abcdef';
@@ -383,5 +384,41 @@ describe('OpenAPI: every facade route is documented, and answers its documented 
     const validateError = ajv.compile({ $ref: 'openapi.json#/components/schemas/ServiceError' });
     expect(validateError(error.body)).toBe(true);
     expect(validateError({ error: { code: 'NOT_FOUND', message: 'x' } })).toBe(false);
+  });
+});
+
+describe('durability', () => {
+  it('facade writes are journaled: a grant that created its principal survives a restart', async () => {
+    const { dir, cleanup } = tempDir();
+    const database = join(dir, 'service.db');
+    const options = {
+      host: '127.0.0.1',
+      port: 0,
+      grpcPort: 0,
+      database,
+      apiKeys: [{ key: ADMIN, ...SCOPE }],
+      rateLimits: false as const,
+    };
+    try {
+      const first = await startServer(options);
+      await call('POST', '/permissions', { name: 'document.read' }, ADMIN, first);
+      const grant = { principal_id: 'bot-1', principal_type: 'service_account', resource_uri: '/p/1' };
+      expect((await call('POST', '/grant', { ...grant, permissions: ['document.read'] }, ADMIN, first)).status).toBe(
+        200,
+      );
+      await first.close();
+      const second = await startServer(options);
+      try {
+        expect((await call('GET', '/principals', undefined, ADMIN, second)).body).toEqual({
+          principals: [{ id: 'bot-1', type: 'service_account' }],
+        });
+        const check = { principal_id: 'bot-1', resource_uri: '/p/1/x', permissions: ['document.read'] };
+        expect((await call('POST', '/check', check, ADMIN, second)).body.passed).toBe(true);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      cleanup();
+    }
   });
 });
