@@ -13,6 +13,7 @@ import { type GrpcClient, grpcClient, rpc as rpcAs } from './support/grpc-client
 
 const ADMIN = 'permis_key_grpc_admin_0123456789abcdef';
 const CHECK = 'permis_key_grpc_check_0123456789abcdef';
+const READ = 'permis_key_grpc_read_0123456789abcdef';
 const SCOPE = { projectId: 'acme', environmentId: 'production' };
 const rpc = (client: GrpcClient, method: string, request: object, key: string | null = ADMIN) =>
   rpcAs(client, method, request, key);
@@ -30,6 +31,7 @@ beforeAll(async () => {
     apiKeys: [
       { key: ADMIN, ...SCOPE, scopes: ['admin'] },
       { key: CHECK, ...SCOPE, scopes: ['check'] },
+      { key: READ, ...SCOPE, scopes: ['read'] },
     ],
     rateLimits: false,
   });
@@ -263,4 +265,52 @@ describe('gRPC status codes', () => {
     probe.close();
     expect(error.code).toBe(grpc.status.UNAVAILABLE);
   });
+});
+
+describe('gRPC key scopes', () => {
+  /** Written out here, independently of the server: the scope each method needs (docs/SERVICE.md). */
+  const NEEDS: Record<string, 'check' | 'read' | 'admin'> = {
+    CreatePermission: 'admin',
+    GetPermission: 'read',
+    UpdatePermission: 'admin',
+    DeletePermission: 'admin',
+    ListPermissions: 'read',
+    CreateRole: 'admin',
+    GetRole: 'read',
+    UpdateRole: 'admin',
+    DeleteRole: 'admin',
+    ListRoles: 'read',
+    GrantPermission: 'admin',
+    RevokePermission: 'admin',
+    GetPrincipalPermissions: 'check',
+    GetPrincipalAssignments: 'read',
+    ListPrincipals: 'read',
+    CheckPermission: 'check',
+  };
+  const INCLUDES = { check: ['check'], read: ['check', 'read'], admin: ['check', 'read', 'admin'] };
+
+  it('the .proto has exactly these methods', () => {
+    const service = (client.constructor as unknown as { service: Record<string, unknown> }).service;
+    expect(Object.keys(service).sort()).toEqual(Object.keys(NEEDS).sort());
+  });
+
+  for (const [level, key] of [
+    ['check', CHECK],
+    ['read', READ],
+    ['admin', ADMIN],
+  ] as const) {
+    it(`a ${level} key may call exactly its methods; PERMISSION_DENIED names the missing scope`, async () => {
+      for (const [method, scope] of Object.entries(NEEDS)) {
+        // An empty request: allowed methods fail validation (or answer), refused ones never get that far.
+        const answer = await rpc(client, method, {}, key);
+        if (INCLUDES[level].includes(scope)) {
+          expect(answer?.code, `${method} with ${level}`).not.toBe(grpc.status.PERMISSION_DENIED);
+          expect(answer?.code, `${method} with ${level}`).not.toBe(grpc.status.INTERNAL);
+        } else {
+          expect(answer?.code, `${method} with ${level}`).toBe(grpc.status.PERMISSION_DENIED);
+          expect(answer.details).toContain(`"${scope}" scope that ${method} needs`);
+        }
+      }
+    });
+  }
 });
