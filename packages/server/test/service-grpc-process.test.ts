@@ -1,8 +1,11 @@
 /** The gRPC service of a spawned `permissio-server --grpc-port 0` process (#16): the documented flow. */
+import { realpathSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { serviceProtoPath } from '../src/service/grpc.js';
 import { parseCli, UsageError } from '../src/cli/args.js';
 import { type CliProcess, KEY_A, scopeACliArgs, spawnCli } from './helpers.js';
-import { type GrpcClient, grpcClient, rpc } from './support/grpc-client.js';
+import { type GrpcClient, grpcClient, PROTO, rpc } from './support/grpc-client.js';
 
 let proc: CliProcess;
 let client: GrpcClient;
@@ -59,4 +62,10 @@ it('--grpc-port takes a port number (help names it); without it there is no gRPC
   expect(() => parseCli(['--grpc-port', 'abc'], io)).toThrow(/--grpc-port must be an integer/);
   parseCli(['--help'], io);
   expect(lines.join('\n')).toContain('--grpc-port <n>');
+});
+
+it('the package exports its .proto (the file the server loads)', () => {
+  const resolved = createRequire(import.meta.url).resolve('@permissio/server/permissions_service.proto');
+  expect(realpathSync(resolved)).toBe(realpathSync(PROTO));
+  expect(realpathSync(serviceProtoPath())).toBe(realpathSync(PROTO));
 });
