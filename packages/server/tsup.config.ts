@@ -9,6 +9,8 @@ export default defineConfig([
     sourcemap: true,
     clean: true,
     target: 'es2022',
+    // import.meta.url in the CJS build (service/grpc.ts finds proto/ next to dist/).
+    shims: true,
   },
   {
     // The CLI: ESM only (package.json "bin" is bin/permissio-server.mjs, which imports dist/cli.js), with a shebang.

@@ -9,6 +9,7 @@ import { defaultRouteScope, type KeyScope } from './key-scopes.js';
 import { routes as allRoutes, type RouteDef } from './routes/index.js';
 import { componentSchemas, errorSchema, keySchema, type JsonSchema } from './schemas.js';
 import { SERVER_VERSION } from './version.js';
+import { serviceErrorResponses, serviceErrorSchema, serviceOpenApiPaths } from './service/openapi.js';
 
 /** `{name}` placeholders of an OpenAPI path, in order. */
 export function pathParams(path: string): string[] {
@@ -171,6 +172,8 @@ export function buildOpenApiDocument(routes: readonly RouteDef[] = allRoutes): R
       },
     };
   }
+  // The permissions-service-compatible facade (docs/SERVICE.md), registered outside the route table.
+  if (routes === allRoutes) Object.assign(paths, serviceOpenApiPaths());
   return {
     openapi: '3.1.0',
     info: {
@@ -184,10 +187,13 @@ export function buildOpenApiDocument(routes: readonly RouteDef[] = allRoutes): R
     servers: [{ url: 'http://127.0.0.1:7766' }],
     components: {
       securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'permis_key_…' } },
-      responses: withRefs(errorResponseDefs),
-      schemas: Object.fromEntries(
-        Object.entries(componentSchemas).map(([name, schema]) => [name, withRefs(schema, schema)]),
-      ),
+      responses: { ...(withRefs(errorResponseDefs) as object), ...serviceErrorResponses() },
+      schemas: {
+        ...Object.fromEntries(
+          Object.entries(componentSchemas).map(([name, schema]) => [name, withRefs(schema, schema)]),
+        ),
+        ServiceError: serviceErrorSchema,
+      },
     },
     paths: withRefs(paths),
   };

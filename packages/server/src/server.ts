@@ -22,6 +22,8 @@ import { resolveServerOptions, type ServerOptions } from './server/options.js';
 import { registerRoutes } from './server/register-routes.js';
 import { SqliteStorage, type Scope, type Storage } from './storage.js';
 import { createObservability } from './observe/install.js';
+import { type ServiceGrpcServer, startGrpcService } from './service/grpc.js';
+import { registerServiceRoutes } from './service/rest.js';
 
 export type { ServerLoggerOptions, ServerOptions } from './server/options.js';
 
@@ -31,6 +33,8 @@ export interface PermissioServer {
   readonly url: string;
   /** The port actually bound. */
   readonly port: number;
+  /** The gRPC service's port (option `grpcPort`); `undefined` without one. */
+  readonly grpcPort: number | undefined;
   /** The Fastify instance (for `inject` in tests, or extra routes before traffic). */
   readonly app: FastifyInstance;
   /** Stops accepting connections, finishes in-flight requests, then closes the database. Idempotent. */
@@ -135,11 +139,17 @@ export async function startServer(options: ServerOptions = {}): Promise<Permissi
     consistencyTimeout: resolved.consistencyTimeout,
     ...(follower === undefined ? {} : { health: () => follower.health() }),
   });
+  const serviceDeps = { keys, limiter, registry };
+  registerServiceRoutes(app, serviceDeps);
   observability?.installRoutes(app, keys);
 
   let bound: { url: string; port: number };
+  let grpcServer: ServiceGrpcServer | undefined;
   try {
     bound = await listen(app, resolved.host, resolved.port);
+    if (resolved.grpcPort !== undefined) {
+      grpcServer = await startGrpcService(serviceDeps, resolved.host, resolved.grpcPort, app.log);
+    }
   } catch (error) {
     clearInterval(keyRefresh);
     await follower?.close();
@@ -154,13 +164,20 @@ export async function startServer(options: ServerOptions = {}): Promise<Permissi
     (closing ??= (async () => {
       startShutdown();
       clearInterval(keyRefresh);
-      await app.close();
+      await Promise.all([app.close(), grpcServer?.close()]);
       await follower?.close();
       await registry.close();
       await storage.close();
     })());
 
-  return { url: bound.url, port: bound.port, app, close, [Symbol.asyncDispose]: close };
+  return {
+    url: bound.url,
+    port: bound.port,
+    grpcPort: grpcServer?.port,
+    app,
+    close,
+    [Symbol.asyncDispose]: close,
+  };
 }
 
 function distinctScopes(keys: readonly ApiKeyConfig[]): Scope[] {

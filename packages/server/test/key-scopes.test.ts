@@ -108,6 +108,13 @@ describe('every route needs its scope', () => {
     expect(scopeOf('GET', '/snapshot')).toBe('read');
     expect(scopeOf('GET', '/roles')).toBe('read');
     expect(scopeOf('PUT', '/snapshot')).toBe('admin');
+    // The service-compatible facade (#16): every one of its routes is walked here too.
+    const facade = authenticatedRoutes().filter((r) => r.url.startsWith('/permissions-service/v1/'));
+    expect(facade.filter((r) => r.method !== 'HEAD')).toHaveLength(16);
+    expect(scopeOf('POST', '/permissions-service/v1/check')).toBe('check');
+    expect(scopeOf('GET', '/permissions-service/v1/principals/:principal_id/permissions')).toBe('check');
+    expect(scopeOf('GET', '/permissions-service/v1/roles')).toBe('read');
+    expect(scopeOf('POST', '/permissions-service/v1/grant')).toBe('admin');
   });
 
   // Before the walk below: its admin writes (an empty snapshot is a valid one) change the policy.
@@ -163,7 +170,12 @@ describe('every route needs its scope', () => {
           allowed.push(label);
         } else {
           expect(response.status, label).toBe(403);
-          if (route.method !== 'HEAD') {
+          if (route.method !== 'HEAD' && route.url.startsWith('/permissions-service/')) {
+            // The service-compatible facade answers in the service's format: numeric code 7, PERMISSION_DENIED.
+            const body = JSON.parse(text) as { error: { code: number; message: string } };
+            expect(body.error.code, label).toBe(7);
+            expect(body.error.message, label).toContain(`"${route.scope}" scope`);
+          } else if (route.method !== 'HEAD') {
             const body = JSON.parse(text) as { error: { code: string; message: string; details: unknown } };
             expect(body.error.code, label).toBe('MISSING_SCOPE');
             expect(body.error.message, label).toContain(`"${route.scope}" scope`);

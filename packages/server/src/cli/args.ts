@@ -15,6 +15,9 @@ Usage: permissio-server [options]
 Options:
   --port <n>            TCP port (default 7766; 0 picks a free one)
   --host <addr>         interface to listen on (default 127.0.0.1)
+  --grpc-port <n>       also serve the permissions service over gRPC on this port of --host
+                        (proto/permissions_service.proto; 0 picks a free one; default: no gRPC).
+                        Its REST twin is always at <url>/permissions-service/v1 (docs/SERVICE.md)
   --db <path>           SQLite database file, or :memory: (default ./permissio.db)
   --database <url|path> postgres://user:pass@host:5432/db: several replicas share one
                         PostgreSQL database (or a SQLite path, as --db). Default: the
@@ -54,6 +57,8 @@ export interface CliIo {
 /** Parsed command line. */
 export interface CliOptions {
   port: number;
+  /** `--grpc-port`: serve the gRPC service too. */
+  grpcPort?: number;
   host: string;
   db: string;
   seed?: string;
@@ -93,6 +98,7 @@ export function parseCli(
       allowPositionals: false,
       options: {
         port: { type: 'string' },
+        'grpc-port': { type: 'string' },
         host: { type: 'string' },
         db: { type: 'string' },
         database: { type: 'string' },
@@ -127,6 +133,10 @@ export function parseCli(
   const portText = (values.port as string | undefined) ?? '7766';
   if (!/^\d{1,5}$/.test(portText) || Number(portText) > 65535) {
     throw new UsageError(`--port must be an integer from 0 to 65535, got ${JSON.stringify(portText)}.`);
+  }
+  const grpcPortText = values['grpc-port'] as string | undefined;
+  if (grpcPortText !== undefined && (!/^\d{1,5}$/.test(grpcPortText) || Number(grpcPortText) > 65535)) {
+    throw new UsageError(`--grpc-port must be an integer from 0 to 65535, got ${JSON.stringify(grpcPortText)}.`);
   }
   const logLevel = (values['log-level'] as string | undefined) ?? 'info';
   if (!LOG_LEVELS.includes(logLevel)) {
@@ -187,6 +197,7 @@ export function parseCli(
         : nonEmpty('db', './permissio.db');
   const options: CliOptions = {
     port: Number(portText),
+    ...(grpcPortText === undefined ? {} : { grpcPort: Number(grpcPortText) }),
     host: nonEmpty('host', '127.0.0.1'),
     db,
     pollInterval: parseDuration((values['poll-interval'] as string | undefined) ?? '1s', '--poll-interval'),

@@ -143,6 +143,7 @@ async function startOn(
     server = await startServer({
       host: options.host,
       port: options.port,
+      ...(options.grpcPort === undefined ? {} : { grpcPort: options.grpcPort }),
       storage,
       pollInterval: options.pollInterval,
       apiKeys,
@@ -167,6 +168,7 @@ async function startOn(
   );
   io.out(`Health: ${server.url}/healthz → ${health}`);
   io.out(`OpenAPI: ${server.url}/openapi.json`);
+  if (server.grpcPort !== undefined) io.out(`gRPC permissions service on ${options.host}:${server.grpcPort}`);
   io.out(`Scope of API keys: project "${options.project}", environment "${options.environment}"`);
   if (seeding && seed !== undefined) {
     io.out(

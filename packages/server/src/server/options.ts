@@ -20,6 +20,12 @@ export interface ServerOptions extends ObservabilityOptions {
   /** TCP port; 0 picks a free one. @defaultValue 7766 */
   port?: number;
   /**
+   * Serve the permissions service over gRPC (`proto/permissions_service.proto`)
+   * on this TCP port of `host` as well; 0 picks a free one
+   * (`PermissioServer.grpcPort`). @defaultValue no gRPC
+   */
+  grpcPort?: number;
+  /**
    * SQLite file path, `':memory:'` (nothing survives a restart), or a
    * PostgreSQL URL `postgres://user:pass@host:5432/db` shared by several
    * replicas (README, "Running several replicas"). @defaultValue ':memory:'
@@ -73,6 +79,8 @@ export interface ServerOptions extends ObservabilityOptions {
 export interface ResolvedServerOptions {
   host: string;
   port: number;
+  /** `undefined`: no gRPC service. */
+  grpcPort: number | undefined;
   apiKeys: ApiKeyConfig[];
   /** `undefined` when rate limits are off. */
   limits: ResolvedRateLimits | undefined;
@@ -89,6 +97,10 @@ export function resolveServerOptions(options: ServerOptions): ResolvedServerOpti
   const host = options.host ?? '127.0.0.1';
   const port = options.port ?? 7766;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new TypeError(`Invalid port ${String(port)}.`);
+  const grpcPort = options.grpcPort;
+  if (grpcPort !== undefined && (!Number.isInteger(grpcPort) || grpcPort < 0 || grpcPort > 65535)) {
+    throw new TypeError(`Invalid grpcPort ${String(grpcPort)}: an integer from 0 to 65535.`);
+  }
   const apiKeys = (options.apiKeys ?? []).map((key, index) => {
     assertApiKeyFormat(key.key);
     for (const field of SCOPE_PARAMS) assertScopeId(key[field], `apiKeys[].${field}`);
@@ -109,6 +121,7 @@ export function resolveServerOptions(options: ServerOptions): ResolvedServerOpti
   return {
     host,
     port,
+    grpcPort,
     apiKeys,
     limits: options.rateLimits === false ? undefined : resolveRateLimits(options.rateLimits ?? {}),
     compactEvery: options.compactEvery ?? 1000,
