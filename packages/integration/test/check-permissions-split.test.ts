@@ -114,4 +114,18 @@ describe('checkPermissions over HTTP beyond 1,000 resources or permissions', () 
     expect(local.passed).toBe(true);
     expect(remote).toEqual({ passed: true, missing: [] });
   });
+
+  it('bulkCheck of 2,500 checks over HTTP: 3 requests of at most 1,000, answers in order as embedded', async () => {
+    const checks = Array.from({ length: 2_500 }, (_, i) => ({
+      user: 'u',
+      action: i % 2 === 0 ? 'a0' : 'a7',
+      resource: { type: 'doc', key: `d${i % 1_600}` },
+    }));
+    proxy.reset();
+    const remote = await http.bulkCheck(checks);
+    expect(proxy.requests().filter((line) => line.endsWith('/check/bulk'))).toHaveLength(3);
+    expect(remote).toEqual(await embedded.bulkCheck(checks));
+    expect(remote.filter(Boolean).length).toBeGreaterThan(0);
+    expect(remote.includes(false)).toBe(true);
+  });
 });

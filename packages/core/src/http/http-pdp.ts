@@ -299,10 +299,8 @@ export class HttpPdp implements Pdp {
     const consistency = this.#consistency(options);
     if (requests.length === 0) return [];
     if (requests.length <= MAX_BULK) return this.#bulk(requests, consistency);
-    const chunks: Promise<boolean[]>[] = [];
-    for (let i = 0; i < requests.length; i += MAX_BULK)
-      chunks.push(this.#bulk(requests.slice(i, i + MAX_BULK), consistency));
-    return (await Promise.all(chunks)).flat();
+    const answers = await Promise.all(chunk(requests, MAX_BULK).map((some) => this.#bulk(some, consistency)));
+    return answers.flat();
   }
 
   async #bulk(checks: readonly CheckRequest[], consistency: { consistency?: Consistency }): Promise<boolean[]> {
